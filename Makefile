@@ -1,0 +1,45 @@
+# Helpline: `make serve` and `make test` do all the set-up.
+PORT ?= 8000
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test install venv migrate content messages lint clean bench
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PIP) install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+messages: install
+	@if command -v msgfmt >/dev/null 2>&1; then $(PY) -m helpline compilemessages --ignore=.venv -v 0; \
+	else echo "msgfmt not found: using the compiled catalogs in the repository"; fi
+
+migrate: install
+	HELPLINE_HTTPS=0 $(PY) -m helpline migrate --noinput -v 0
+
+content: migrate
+	$(PY) -m helpline loadcontent --if-empty
+	$(PY) -m helpline loadresources --if-empty
+
+serve: content
+	@mkdir -p var
+	@test -s var/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	@echo "Helpline on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
+	SECRET_KEY="$$(cat var/secret_key)" HELPLINE_HTTPS=0 \
+	  $(VENV)/bin/uvicorn helpline.asgi:application --host 127.0.0.1 --port $(PORT)
+
+test: install
+	bash tools/run-tests
+
+bench: install
+	@echo "See bench/README.md: each benchmark prints its own figures."
+
+clean:
+	rm -rf var/test_* var/test-logs var/pdf .pytest_cache

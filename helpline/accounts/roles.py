@@ -1,0 +1,72 @@
+"""Staff roles as Django groups, and the permissions each one holds.
+
+Each app adds its own permission codenames here so that one table says who can
+do what. ``ensure_roles`` creates the groups and attaches every permission that
+exists (run after each migrate).
+"""
+
+from __future__ import annotations
+
+SPECIALIST = "specialist"
+SUPERVISOR = "supervisor"
+EDITOR = "editor"
+MEDICAL_REVIEWER = "medical_reviewer"
+TRANSLATOR = "translator"
+ADMINISTRATOR = "administrator"
+
+ALL_ROLES = [SPECIALIST, SUPERVISOR, EDITOR, MEDICAL_REVIEWER, TRANSLATOR, ADMINISTRATOR]
+
+# role -> "app_label.codename" permissions
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    EDITOR: {
+        "articles.view_articleversion",
+        "articles.add_articleversion",
+        "articles.change_articleversion",
+        "articles.translate_articleversion",
+    },
+    MEDICAL_REVIEWER: {
+        "articles.view_articleversion",
+        "articles.change_articleversion",
+        "articles.publish_articleversion",
+        "articles.archive_articleversion",
+    },
+    TRANSLATOR: {
+        "articles.view_articleversion",
+        "articles.translate_articleversion",
+    },
+    SPECIALIST: set(),
+    SUPERVISOR: set(),
+    ADMINISTRATOR: {
+        "articles.view_articleversion",
+    },
+}
+
+
+def register(role: str, *perms: str) -> None:
+    """Let an app add permissions to a role (call from its AppConfig.ready)."""
+    ROLE_PERMISSIONS.setdefault(role, set()).update(perms)
+
+
+def ensure_roles() -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    for role in ALL_ROLES:
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = ROLE_PERMISSIONS.get(role, set())
+        perms = []
+        for dotted in sorted(wanted):
+            app_label, codename = dotted.split(".", 1)
+            perm = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if perm is not None:
+                perms.append(perm)
+        group.permissions.set(perms)
+
+
+def has_role(user, role: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=role).exists()

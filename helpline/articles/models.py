@@ -1,0 +1,181 @@
+"""Articles: one Article per subject, one ArticleVersion per language, and the
+Revisions of each version.
+
+The public only ever sees a version's ``live_revision``. Editors work on a
+newer revision; a medical reviewer publishes it, which makes it live and keeps
+the previous one for comparison.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Topic(models.Model):
+    slug = models.SlugField(unique=True)
+    name_en = models.CharField(max_length=200)
+    name_es = models.CharField(max_length=200)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    def name(self, language: str) -> str:
+        return self.name_es if language == "es" else self.name_en
+
+
+class Article(models.Model):
+    """A subject, shared by its language versions (they are translations of one another)."""
+
+    key = models.SlugField(unique=True, help_text="Stable key linking the language versions.")
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="articles")
+    order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["topic__order", "order", "key"]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class ArticleVersion(models.Model):
+    class Language(models.TextChoices):
+        EN = "en", _("English")
+        ES = "es", _("Spanish")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        IN_REVIEW = "in_review", _("In review")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField(max_length=2, choices=Language.choices)
+    slug = models.SlugField(max_length=120)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    live_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    latest_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["article__topic__order", "article__order", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="one_version_per_language"),
+            models.UniqueConstraint(fields=["language", "slug"], name="unique_slug_per_language"),
+        ]
+        permissions = [
+            ("publish_articleversion", "Can publish (medical review) an article version"),
+            ("translate_articleversion", "Can edit the Spanish translation of an article"),
+            ("archive_articleversion", "Can archive an article version"),
+        ]
+
+    def __str__(self) -> str:
+        title = self.latest_revision.title if self.latest_revision_id else self.slug
+        return f"{title} [{self.language}]"
+
+    @property
+    def is_public(self) -> bool:
+        return self.live_revision_id is not None and self.status != self.Status.ARCHIVED
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        return self.latest_revision_id != self.live_revision_id
+
+    def get_absolute_url(self) -> str:
+        from django.utils import translation
+
+        with translation.override(self.language):
+            return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def get_pdf_url(self) -> str:
+        from django.utils import translation
+
+        with translation.override(self.language):
+            return reverse("articles:pdf", kwargs={"slug": self.slug})
+
+
+class Revision(models.Model):
+    """An immutable snapshot once published. Drafts are edited in place."""
+
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    # [{"heading": str, "anchor": str, "body": str}], body in the content markup.
+    sections = models.JSONField(default=list)
+    # [{"number": int, "text": str, "url": str}]
+    references = models.JSONField(default=list)
+    written_by = models.CharField(max_length=200, blank=True)
+    medically_reviewed_by = models.CharField(max_length=200, blank=True)
+    translated_by = models.CharField(max_length=200, blank=True)
+    date_reviewed = models.DateField(null=True, blank=True)
+    last_revised = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    # For a translation: the number of the source-language revision it follows.
+    source_revision_number = models.PositiveIntegerField(null=True, blank=True)
+    change_note = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["version", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="unique_revision_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} r{self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def review_due_date(self) -> datetime.date | None:
+        if self.next_review_due:
+            return self.next_review_due
+        if self.date_reviewed:
+            days = settings.HELPLINE["REVIEW_INTERVAL_DAYS"]
+            return self.date_reviewed + datetime.timedelta(days=days)
+        return None
+
+
+class WorkflowEvent(models.Model):
+    """Every status change of a version: who, when, from what to what."""
+
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="events")
+    revision = models.ForeignKey(Revision, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.version} by {self.actor}"

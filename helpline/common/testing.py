@@ -1,0 +1,165 @@
+"""Test support shared by every app: service checks and real server processes.
+
+Tests that need PostgreSQL, Redis or a browser are marked (``postgres``,
+``redis``, ``browser``). When the service is absent they skip and say why; with
+``CI=true`` they fail instead, so CI can never pass by skipping them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+POSTGRES_URL = os.environ.get("HELPLINE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("HELPLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+CHROMIUM = os.environ.get("HELPLINE_CHROMIUM", "/usr/bin/chromium")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def tcp_reachable(url: str, timeout: float = 1.0) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 0), timeout):
+            return True
+    except OSError:
+        return False
+
+
+def postgres_available() -> bool:
+    return tcp_reachable(POSTGRES_URL)
+
+
+def redis_available() -> bool:
+    return tcp_reachable(REDIS_URL)
+
+
+def chromium_available() -> bool:
+    return Path(CHROMIUM).exists() or shutil.which("chromium") is not None
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def database_url_for_current_test_db() -> str:
+    """The URL of the database the running tests use, for server subprocesses."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if settings_dict["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings_dict['NAME']}"
+    user = settings_dict.get("USER") or "postgres"
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@dataclass
+class ServerProcess:
+    """A real ASGI server (uvicorn) on loopback, started by a test."""
+
+    port: int
+    env: dict[str, str]
+    workers: int = 1
+    process: subprocess.Popen | None = None
+    log_path: Path | None = None
+    extra_args: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> "ServerProcess":
+        log_dir = REPO_DIR / "var" / "test-logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = log_dir / f"server-{self.port}.log"
+        log = open(self.log_path, "wb")  # noqa: SIM115 - closed with the process
+        cmd = [
+            sys.executable, "-m", "uvicorn", "helpline.asgi:application",
+            "--host", "127.0.0.1", "--port", str(self.port),
+            "--workers", str(self.workers), "--no-access-log", "--log-level", "warning",
+            *self.extra_args,
+        ]
+        self.process = subprocess.Popen(
+            cmd, cwd=REPO_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early; see {self.log_path}:\n{self.log()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"server did not start in {timeout}s; see {self.log_path}")
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:] if self.log_path else ""
+
+    def kill(self) -> None:
+        """Kill hard (SIGKILL to the whole process group): a crash, not a shutdown."""
+        if self.process and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def server_env(**overrides: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "helpline.settings",
+            "HELPLINE_TESTING": "1",
+            "HELPLINE_HTTPS": "0",
+            "DEBUG": "0",
+            "SECRET_KEY": "test-secret-key-for-server-processes-only",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": database_url_for_current_test_db(),
+        }
+    )
+    env.update(overrides)
+    return env
+
+
+@contextlib.contextmanager
+def running_server(workers: int = 1, **env_overrides: str) -> Iterator[ServerProcess]:
+    server = ServerProcess(port=free_port(), env=server_env(**env_overrides), workers=workers)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,138 @@
+"""Site-wide pages: home, about, policies, sitemap, errors."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils import translation
+from django.views.decorators.cache import cache_page
+from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_safe
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.path.startswith("/api/") or "application/json" in request.headers.get(
+        "Accept", ""
+    )
+
+
+@require_safe
+def root_redirect(request: HttpRequest) -> HttpResponse:
+    language = translation.get_language_from_request(request, check_path=False)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    return HttpResponseRedirect(f"/{language}/")
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    from helpline.articles.selectors import public_topic_index
+
+    language = translation.get_language()
+    return render(request, "common/home.html", {"topics": public_topic_index(language)})
+
+
+@require_safe
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "common/about.html")
+
+
+@require_safe
+def review_process(request: HttpRequest) -> HttpResponse:
+    return render(request, "common/review_process.html")
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "common/privacy.html")
+
+
+@require_safe
+def content_use(request: HttpRequest) -> HttpResponse:
+    return render(request, "common/content_use.html")
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /en/staff/",
+        "Disallow: /es/staff/",
+        "Disallow: /api/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:  # noqa: BLE001 - report, never raise, from a health check
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return JsonResponse({"status": "ok" if status == 200 else "degraded", "database": database},
+                        status=status)
+
+
+@require_safe
+@cache_page(60)
+def sitemap(request: HttpRequest) -> HttpResponse:
+    from helpline.articles.selectors import sitemap_entries
+
+    entries = sitemap_entries()
+    body = loader.render_to_string(
+        "common/sitemap.xml", {"entries": entries, "base": request.build_absolute_uri("/")[:-1]}
+    )
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
+
+
+# --- Errors: a friendly page in the visitor's language, never a traceback. ---
+
+def _language_from_path(request: HttpRequest) -> str:
+    language = translation.get_language_from_path(request.path_info)
+    return language or translation.get_language() or settings.LANGUAGE_CODE
+
+
+def _error(request: HttpRequest, status: int, template: str, message: str = "") -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"error": message or str(status)}, status=status)
+    with translation.override(_language_from_path(request)):
+        return render(request, template, {"status": status, "message": message}, status=status)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 400, "errors/400.html", "bad request")
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 403, "errors/403.html", "forbidden")
+
+
+@requires_csrf_token
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(request, 404, "errors/404.html", "not found")
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"error": "server error"}, status=500)
+    # Keep this page independent of the database and context processors.
+    language = _language_from_path(request)
+    with translation.override(language):
+        template = loader.get_template("errors/500.html")
+        return HttpResponse(template.render({"LANG": language}), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return _error(request, 403, "errors/csrf.html", "csrf")

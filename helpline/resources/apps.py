@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ResourcesConfig(AppConfig):
+    name = "helpline.resources"
+    label = "resources"
+    default_auto_field = "django.db.models.BigAutoField"

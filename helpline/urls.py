@@ -1,0 +1,38 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from helpline.common import views as common_views
+
+admin.site.site_header = "Helpline staff administration"
+admin.site.site_title = "Helpline admin"
+
+# Not language-prefixed: machine endpoints and the sitemap.
+urlpatterns = [
+    path("", common_views.root_redirect, name="root"),
+    path("sitemap.xml", common_views.sitemap, name="sitemap"),
+    path("robots.txt", common_views.robots_txt, name="robots"),
+    path("healthz", common_views.healthz, name="healthz"),
+    path("api/", include("helpline.answers.api_urls")),
+    path("hooks/", include("helpline.outreach.hook_urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("helpline.common.urls")),
+    path("", include("helpline.articles.urls")),
+    path("ask/", include("helpline.answers.urls")),
+    path("chat/", include("helpline.chat.urls")),
+    path("resources/", include("helpline.resources.urls")),
+    path("", include("helpline.outreach.urls")),
+    path("timeline/", include("helpline.journey.urls")),
+    path("staff/", include("helpline.accounts.urls")),
+    path("staff/dashboard/", include("helpline.dashboard.urls")),
+    prefix_default_language=True,
+)
+
+handler400 = "helpline.common.views.bad_request"
+handler403 = "helpline.common.views.permission_denied"
+handler404 = "helpline.common.views.page_not_found"
+handler500 = "helpline.common.views.server_error"
