@@ -15,7 +15,12 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PIP) install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+var/secret_key:
+	@mkdir -p var
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
+	@chmod 600 var/secret_key
+
+install: $(STAMP) var/secret_key
 
 messages: install
 	@if command -v msgfmt >/dev/null 2>&1; then $(PY) -m helpline compilemessages --ignore=.venv -v 0; \
@@ -29,11 +34,8 @@ content: migrate
 	$(PY) -m helpline loadresources --if-empty
 
 serve: content
-	@mkdir -p var
-	@test -s var/secret_key || $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > var/secret_key
 	@echo "Helpline on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	SECRET_KEY="$$(cat var/secret_key)" HELPLINE_HTTPS=0 \
-	  $(VENV)/bin/uvicorn helpline.asgi:application --host 127.0.0.1 --port $(PORT)
+	HELPLINE_HTTPS=0 $(VENV)/bin/uvicorn helpline.asgi:application --host 127.0.0.1 --port $(PORT)
 
 test: install
 	bash tools/run-tests

@@ -36,12 +36,17 @@ DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("HELPLINE_TESTING", False) or "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+_key_file = Path(os.environ.get("SECRET_KEY_FILE", VAR_DIR / "secret_key"))
+if not SECRET_KEY and _key_file.is_file():
+    # `make serve` writes a random key here on first run (never committed).
+    SECRET_KEY = _key_file.read_text().strip()
 if not SECRET_KEY:
     if DEBUG or TESTING:
         SECRET_KEY = "insecure-development-key-never-use-in-production"
     else:
         raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off (see README: Configuration)."
+            "SECRET_KEY (or SECRET_KEY_FILE) must be set when DEBUG is off "
+            "(see README: Configuration)."
         )
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 

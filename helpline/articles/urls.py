@@ -1,5 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "articles"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("articles/", views.index, name="index"),
+    path("articles/<slug:slug>/", views.detail, name="detail"),
+    path("articles/<slug:slug>.pdf", views.article_pdf, name="pdf"),
+    path("pdfs/", views.pdf_list, name="pdfs"),
+    path("staff/editorial/", views.editorial, name="editorial"),
+    path("staff/editorial/<int:pk>/", views.editorial_version, name="editorial-version"),
+    path("staff/editorial/<int:pk>/export/", views.editorial_export, name="editorial-export"),
+    path("staff/editorial/<int:pk>/r<int:number>/", views.editorial_preview,
+         name="editorial-preview"),
+    path("staff/editorial/<int:pk>/r<int:number>/compare/", views.editorial_compare,
+         name="editorial-compare"),
+    path("staff/editorial/<int:pk>/<slug:action>/", views.editorial_action,
+         name="editorial-action"),
+]

@@ -1,0 +1,217 @@
+"""The article file format (docs/content-format.md): parse, render, export.
+
+The body markup is deliberately small (paragraphs, ``- `` lists, ``**bold**``,
+citation markers ``[n]``) and everything else is escaped, so an article can
+never carry script or raw HTML into a page or a PDF.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+import yaml
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
+
+HEADING_RE = re.compile(r"^##\s+(?P<heading>.+?)\s*(?:\{#(?P<anchor>[a-z0-9][a-z0-9-]*)\})?\s*$")
+CITATION_RE = re.compile(r"\[(\d+(?:\s*[,–-]\s*\d+)*)\]")
+BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+DATE_FIELDS = ("date_reviewed", "last_revised", "next_review_due")
+REQUIRED_FIELDS = ("key", "lang", "slug", "topic", "title", "summary")
+
+
+class ContentError(ValueError):
+    """A content file that does not follow the format; the message says where."""
+
+
+@dataclass
+class ParsedArticle:
+    meta: dict
+    sections: list[dict] = field(default_factory=list)
+    references: list[dict] = field(default_factory=list)
+
+
+def _as_date(value, name: str) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ContentError(f"{name}: not a date (YYYY-MM-DD): {value!r}") from exc
+
+
+def parse(text: str, *, source: str = "<text>") -> ParsedArticle:
+    if not text.startswith("---"):
+        raise ContentError(f"{source}: must start with '---' front matter")
+    try:
+        _, front, body = text.split("---", 2)
+    except ValueError as exc:
+        raise ContentError(f"{source}: front matter is not closed with '---'") from exc
+    try:
+        meta = yaml.safe_load(front) or {}
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{source}: front matter is not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise ContentError(f"{source}: front matter must be a mapping")
+    missing = [name for name in REQUIRED_FIELDS if not meta.get(name)]
+    if missing:
+        raise ContentError(f"{source}: missing {', '.join(missing)}")
+    if meta["lang"] not in ("en", "es"):
+        raise ContentError(f"{source}: lang must be en or es")
+    for name in DATE_FIELDS:
+        meta[name] = _as_date(meta.get(name), f"{source}: {name}")
+    references = []
+    for index, ref in enumerate(meta.pop("references", None) or [], start=1):
+        if not isinstance(ref, dict) or not ref.get("text"):
+            raise ContentError(f"{source}: reference {index} needs a text")
+        references.append(
+            {"number": int(ref.get("number", index)), "text": str(ref["text"]).strip(),
+             "url": str(ref.get("url") or "").strip()}
+        )
+    sections = parse_sections(body, source=source)
+    if not sections:
+        raise ContentError(f"{source}: no '## ' sections")
+    numbers = {ref["number"] for ref in references}
+    for section in sections:
+        for cited in cited_numbers(section["body"]):
+            if cited not in numbers:
+                raise ContentError(
+                    f"{source}: section {section['anchor']!r} cites [{cited}] but there is no "
+                    f"reference {cited}"
+                )
+    return ParsedArticle(meta=meta, sections=sections, references=references)
+
+
+def parse_sections(body: str, *, source: str = "<text>") -> list[dict]:
+    sections: list[dict] = []
+    current: dict | None = None
+    lines: list[str] = []
+    for line in body.splitlines():
+        match = HEADING_RE.match(line)
+        if match:
+            if current is not None:
+                current["body"] = "\n".join(lines).strip()
+                sections.append(current)
+            heading = match["heading"].strip()
+            current = {"heading": heading, "anchor": match["anchor"] or slugify(heading)}
+            lines = []
+        elif current is not None:
+            lines.append(line.rstrip())
+        elif line.strip():
+            raise ContentError(f"{source}: text before the first '## ' heading")
+    if current is not None:
+        current["body"] = "\n".join(lines).strip()
+        sections.append(current)
+    anchors = [section["anchor"] for section in sections]
+    duplicates = {anchor for anchor in anchors if anchors.count(anchor) > 1}
+    if duplicates:
+        raise ContentError(f"{source}: duplicate section anchors {sorted(duplicates)}")
+    return sections
+
+
+def cited_numbers(body: str) -> set[int]:
+    numbers: set[int] = set()
+    for match in CITATION_RE.finditer(body):
+        for part in re.split(r"\s*,\s*", match.group(1)):
+            if re.search(r"[–-]", part):
+                low, high = (int(n) for n in re.split(r"\s*[–-]\s*", part))
+                numbers.update(range(low, high + 1))
+            else:
+                numbers.add(int(part))
+    return numbers
+
+
+def _blocks(body: str) -> list[tuple[str, list[str]]]:
+    """Split a body into ('p', [text]) and ('ul', [items]) blocks."""
+    blocks: list[tuple[str, list[str]]] = []
+    paragraph: list[str] = []
+    items: list[str] = []
+
+    def flush() -> None:
+        nonlocal paragraph, items
+        if paragraph:
+            blocks.append(("p", [" ".join(paragraph)]))
+            paragraph = []
+        if items:
+            blocks.append(("ul", items))
+            items = []
+
+    for raw in body.splitlines():
+        line = raw.strip()
+        if not line:
+            flush()
+        elif line.startswith(("- ", "* ")):
+            if paragraph:
+                blocks.append(("p", [" ".join(paragraph)]))
+                paragraph = []
+            items.append(line[2:].strip())
+        elif items and raw.startswith(("  ", "\t")):
+            items[-1] += " " + line
+        else:
+            if items:
+                flush()
+            paragraph.append(line)
+    flush()
+    return blocks
+
+
+def _inline(text: str, *, cite_prefix: str) -> str:
+    html = escape(text)
+    html = BOLD_RE.sub(r"<strong>\1</strong>", html)
+
+    def cite(match: re.Match) -> str:
+        links = []
+        for part in re.split(r"\s*,\s*", match.group(1)):
+            first = re.split(r"\s*[–-]\s*", part)[0]
+            links.append(f'<a href="#{cite_prefix}{first}">{part}</a>')
+        return f'<sup class="cite">[{", ".join(links)}]</sup>'
+
+    return CITATION_RE.sub(cite, html)
+
+
+def render_body(body: str, *, cite_prefix: str = "ref-") -> SafeString:
+    parts = []
+    for kind, content in _blocks(body):
+        if kind == "p":
+            parts.append(f"<p>{_inline(content[0], cite_prefix=cite_prefix)}</p>")
+        else:
+            items = "".join(f"<li>{_inline(item, cite_prefix=cite_prefix)}</li>" for item in content)
+            parts.append(f"<ul>{items}</ul>")
+    return mark_safe("\n".join(parts))  # noqa: S308 - every text part is escaped above
+
+
+def plain_text(body: str) -> str:
+    """The body as readable plain text: no markup, no citation markers."""
+    out = []
+    for kind, content in _blocks(body):
+        if kind == "p":
+            out.append(content[0])
+        else:
+            out.extend(f"• {item}" for item in content)
+    text = "\n".join(out)
+    text = CITATION_RE.sub("", text)
+    text = BOLD_RE.sub(r"\1", text)
+    return re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
+
+
+def dump(meta: dict, sections: list[dict], references: list[dict]) -> str:
+    """The inverse of ``parse``: a content file for one article version."""
+    front = dict(meta)
+    for name in DATE_FIELDS:
+        if isinstance(front.get(name), datetime.date):
+            front[name] = front[name].isoformat()
+    front["references"] = [
+        {"number": ref["number"], "text": ref["text"], "url": ref.get("url", "")}
+        for ref in references
+    ]
+    head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
+    body = "\n\n".join(
+        f"## {section['heading']} {{#{section['anchor']}}}\n\n{section['body'].strip()}"
+        for section in sections
+    )
+    return f"---\n{head}---\n\n{body}\n"

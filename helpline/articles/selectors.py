@@ -1,0 +1,200 @@
+"""Reads of the knowledge base that pages, the sitemap and other apps reuse."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from . import markup
+from .models import ArticleVersion, Revision, Topic
+
+LANGUAGES = ("en", "es")
+
+
+def public_versions(language: str | None = None) -> QuerySet[ArticleVersion]:
+    """Versions the public may see: published at least once and not archived."""
+    qs = (
+        ArticleVersion.objects.filter(live_revision__isnull=False)
+        .exclude(status=ArticleVersion.Status.ARCHIVED)
+        .select_related("live_revision", "article", "article__topic")
+        .order_by("article__topic__order", "article__order", "article__key")
+    )
+    if language:
+        qs = qs.filter(language=language)
+    return qs
+
+
+def get_public_version(language: str, slug: str) -> ArticleVersion:
+    try:
+        return public_versions(language).get(slug=slug)
+    except ArticleVersion.DoesNotExist as exc:
+        raise Http404("No such article") from exc
+
+
+def public_translations(version: ArticleVersion) -> dict[str, ArticleVersion]:
+    """The public versions of the same article, by language (including this one)."""
+    return {v.language: v for v in public_versions().filter(article_id=version.article_id)}
+
+
+def public_topic_index(language: str) -> list[dict]:
+    topics: dict[int, dict] = {}
+    for version in public_versions(language):
+        topic = version.article.topic
+        entry = topics.setdefault(topic.pk, {"name": topic.name(language), "slug": topic.slug,
+                                             "articles": []})
+        entry["articles"].append(
+            {
+                "url": version.get_absolute_url(),
+                "pdf_url": version.get_pdf_url(),
+                "title": version.live_revision.title,
+                "summary": version.live_revision.summary,
+                "last_reviewed": version.live_revision.date_reviewed,
+                "version": version,
+            }
+        )
+    return list(topics.values())
+
+
+def sitemap_entries() -> list[dict]:
+    entries = []
+    versions = list(public_versions())
+    by_article: dict[int, list[ArticleVersion]] = {}
+    for version in versions:
+        by_article.setdefault(version.article_id, []).append(version)
+    for version in versions:
+        entries.append(
+            {
+                "url": version.get_absolute_url(),
+                "lastmod": version.live_revision.last_revised or version.live_revision.published_at,
+                "alternates": [
+                    {"lang": other.language, "url": other.get_absolute_url()}
+                    for other in by_article[version.article_id]
+                ],
+            }
+        )
+    return entries
+
+
+def live_sections(language: str | None = None) -> Iterator[dict]:
+    """Every section of every public version, as plain text with its citation data."""
+    for version in public_versions(language):
+        yield from version_sections(version)
+
+
+def version_sections(version: ArticleVersion) -> Iterator[dict]:
+    revision = version.live_revision
+    if revision is None:
+        return
+    base_url = version.get_absolute_url()
+    for section in revision.sections:
+        yield {
+            "version_id": version.pk,
+            "article_key": version.article.key,
+            "language": version.language,
+            "article_title": revision.title,
+            "section_heading": section["heading"],
+            "anchor": section["anchor"],
+            "url": f"{base_url}#{section['anchor']}",
+            "text": markup.plain_text(section["body"]),
+            "last_reviewed": revision.date_reviewed,
+        }
+
+
+# --- Staff: flags, history, comparison -----------------------------------
+
+def review_due(version: ArticleVersion, today: datetime.date | None = None) -> bool:
+    """The live revision's review date has come (12 months after review by default)."""
+    revision = version.live_revision
+    if revision is None:
+        return False
+    due = revision.review_due_date()
+    today = today or timezone.localdate()
+    return due is not None and due <= today
+
+
+def source_version(version: ArticleVersion) -> ArticleVersion | None:
+    """The English version a translation follows (None for English itself)."""
+    if version.language == "en":
+        return None
+    return (
+        ArticleVersion.objects.filter(article_id=version.article_id, language="en")
+        .select_related("live_revision")
+        .first()
+    )
+
+
+def translation_out_of_date(version: ArticleVersion) -> bool:
+    """A translation whose English version has a newer published revision."""
+    source = source_version(version)
+    if source is None or source.live_revision is None or version.live_revision is None:
+        return False
+    followed = version.live_revision.source_revision_number or 0
+    return source.live_revision.number > followed
+
+
+def editorial_rows(today: datetime.date | None = None) -> list[dict]:
+    rows = []
+    versions = ArticleVersion.objects.select_related(
+        "article", "article__topic", "live_revision", "latest_revision"
+    ).order_by("article__topic__order", "article__order", "language")
+    for version in versions:
+        rows.append(
+            {
+                "version": version,
+                "title": version.latest_revision.title if version.latest_revision else version.slug,
+                "review_due": review_due(version, today),
+                "due_date": version.live_revision.review_due_date() if version.live_revision else None,
+                "translation_out_of_date": translation_out_of_date(version),
+                "unpublished_changes": version.has_unpublished_changes,
+            }
+        )
+    return rows
+
+
+def revision_history(version: ArticleVersion) -> QuerySet[Revision]:
+    return version.revisions.select_related("created_by", "published_by").order_by("-number")
+
+
+def previous_published(revision: Revision) -> Revision | None:
+    return (
+        Revision.objects.filter(
+            version_id=revision.version_id, published_at__isnull=False, number__lt=revision.number
+        )
+        .order_by("-number")
+        .first()
+    )
+
+
+def revision_as_text(revision: Revision) -> list[str]:
+    lines = [f"# {revision.title}", "", revision.summary.strip(), ""]
+    for section in revision.sections:
+        lines += [f"## {section['heading']} {{#{section['anchor']}}}", ""]
+        lines += section["body"].strip().splitlines()
+        lines.append("")
+    lines.append("References")
+    lines += [f"{ref['number']}. {ref['text']} {ref.get('url', '')}".rstrip()
+              for ref in revision.references]
+    return lines
+
+
+def compare_revisions(old: Revision, new: Revision) -> list[dict]:
+    """A line diff of two revisions: [{"kind": "same"|"added"|"removed", "text"}]."""
+    diff = []
+    matcher = difflib.SequenceMatcher(a=revision_as_text(old), b=revision_as_text(new),
+                                      autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            diff += [{"kind": "same", "text": line} for line in matcher.a[i1:i2]]
+            continue
+        diff += [{"kind": "removed", "text": line} for line in matcher.a[i1:i2]]
+        diff += [{"kind": "added", "text": line} for line in matcher.b[j1:j2]]
+    return diff
+
+
+def topics() -> QuerySet[Topic]:
+    return Topic.objects.all()

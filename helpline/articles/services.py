@@ -1,0 +1,358 @@
+"""The editorial workflow: every write to articles goes through these functions.
+
+draft -> in_review -> published -> archived. Editors write the English version,
+translators the Spanish one, and only a medical reviewer publishes. The checks
+live here, so the admin, staff pages and commands all behave the same.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpline.common import audit
+from helpline.common.exceptions import ApplicationError, NotAllowed
+
+from . import markup, signals
+from .models import Article, ArticleVersion, Revision, Topic, WorkflowEvent
+from .selectors import source_version
+
+Status = ArticleVersion.Status
+
+EDIT_PERMISSION = {"en": "articles.change_articleversion", "es": "articles.translate_articleversion"}
+PUBLISH_PERMISSION = "articles.publish_articleversion"
+ARCHIVE_PERMISSION = "articles.archive_articleversion"
+
+
+def can_edit(user, version: ArticleVersion) -> bool:
+    return bool(user and user.has_perm(EDIT_PERMISSION[version.language]))
+
+
+def can_publish(user) -> bool:
+    return bool(user and user.has_perm(PUBLISH_PERMISSION))
+
+
+def can_archive(user) -> bool:
+    return bool(user and user.has_perm(ARCHIVE_PERMISSION))
+
+
+def _check_edit(user, version: ArticleVersion) -> None:
+    if not can_edit(user, version):
+        if version.language == "es":
+            raise NotAllowed(_("Only translators and editors can edit the Spanish version."))
+        raise NotAllowed(_("Only editors can edit this article."))
+
+
+def _event(version, revision, actor, action, from_status, note="", request=None) -> None:
+    WorkflowEvent.objects.create(
+        version=version, revision=revision, actor=actor if getattr(actor, "pk", None) else None,
+        action=action, from_status=from_status, to_status=version.status, note=note[:300],
+    )
+    audit.record(
+        actor, f"articles.{action}", version,
+        data={"revision": revision.number if revision else None, "from": from_status,
+              "to": version.status, "note": note[:300]},
+        request=request,
+    )
+
+
+@dataclass
+class DraftInput:
+    title: str
+    summary: str
+    sections: list[dict]
+    references: list[dict]
+    change_note: str = ""
+    date_reviewed: datetime.date | None = None
+    next_review_due: datetime.date | None = None
+
+
+def draft_from_text(text: str) -> DraftInput:
+    """Build a draft from the content-file format (the editorial form uses it)."""
+    try:
+        parsed = markup.parse(text)
+    except markup.ContentError as exc:
+        raise ApplicationError(str(exc)) from exc
+    meta = parsed.meta
+    return DraftInput(
+        title=str(meta["title"]).strip(), summary=str(meta["summary"]).strip(),
+        sections=parsed.sections, references=parsed.references,
+        date_reviewed=meta.get("date_reviewed"), next_review_due=meta.get("next_review_due"),
+    )
+
+
+def _validate(data: DraftInput) -> None:
+    if not data.title.strip():
+        raise ApplicationError(_("A title is required."))
+    if not data.summary.strip():
+        raise ApplicationError(_("A summary is required."))
+    if not data.sections:
+        raise ApplicationError(_("An article needs at least one section."))
+    numbers = {ref["number"] for ref in data.references}
+    for section in data.sections:
+        missing = markup.cited_numbers(section["body"]) - numbers
+        if missing:
+            raise ApplicationError(
+                _("Section “%(heading)s” cites a reference that does not exist: %(numbers)s")
+                % {"heading": section["heading"], "numbers": ", ".join(map(str, sorted(missing)))}
+            )
+
+
+@transaction.atomic
+def draft_save(actor, version: ArticleVersion, data: DraftInput, *, request=None) -> Revision:
+    """Save the working draft: edits the open draft, or starts a new revision."""
+    version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
+    _check_edit(actor, version)
+    if version.status == Status.ARCHIVED:
+        raise ApplicationError(_("An archived article cannot be edited. Restore it first."))
+    _validate(data)
+    latest = version.latest_revision
+    from_status = version.status
+    if latest is not None and not latest.is_published:
+        revision = latest
+    else:
+        revision = Revision(version=version, number=(latest.number + 1) if latest else 1,
+                            created_by=actor if getattr(actor, "pk", None) else None)
+        if latest is not None:
+            for name in ("written_by", "medically_reviewed_by", "translated_by", "date_reviewed",
+                         "next_review_due"):
+                setattr(revision, name, getattr(latest, name))
+    revision.title = data.title.strip()
+    revision.summary = data.summary.strip()
+    revision.sections = data.sections
+    revision.references = data.references
+    revision.change_note = data.change_note[:300]
+    if data.date_reviewed:
+        revision.date_reviewed = data.date_reviewed
+    if data.next_review_due:
+        revision.next_review_due = data.next_review_due
+    if version.language != "en":
+        # The translator works from the English text that is live now.
+        source = source_version(version)
+        if source is not None and source.live_revision is not None:
+            revision.source_revision_number = source.live_revision.number
+    revision.save()
+    version.latest_revision = revision
+    version.status = Status.DRAFT
+    version.save(update_fields=["latest_revision", "status", "updated_at"])
+    _event(version, revision, actor, "edit", from_status, data.change_note, request)
+    return revision
+
+
+@transaction.atomic
+def submit_for_review(actor, version: ArticleVersion, *, note: str = "", request=None) -> None:
+    version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
+    _check_edit(actor, version)
+    if version.status != Status.DRAFT or not version.has_unpublished_changes:
+        raise ApplicationError(_("Only a draft with changes can be sent for review."))
+    version.status = Status.IN_REVIEW
+    version.save(update_fields=["status", "updated_at"])
+    _event(version, version.latest_revision, actor, "submit", Status.DRAFT, note, request)
+
+
+@transaction.atomic
+def return_to_draft(actor, version: ArticleVersion, *, note: str = "", request=None) -> None:
+    """A reviewer sends a version back to its author with a note."""
+    version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
+    if not can_publish(actor):
+        raise NotAllowed(_("Only a medical reviewer can return an article for changes."))
+    if version.status != Status.IN_REVIEW:
+        raise ApplicationError(_("Only a version in review can be returned."))
+    version.status = Status.DRAFT
+    version.save(update_fields=["status", "updated_at"])
+    _event(version, version.latest_revision, actor, "return", Status.IN_REVIEW, note, request)
+
+
+def _publish_locked(actor, version: ArticleVersion, *, note: str, reviewed_on, request) -> Revision:
+    revision = version.latest_revision
+    now = timezone.now()
+    revision.published_at = now
+    revision.published_by = actor if getattr(actor, "pk", None) else None
+    revision.last_revised = timezone.localdate(now)
+    if reviewed_on is not None:
+        revision.date_reviewed = reviewed_on
+    elif revision.date_reviewed is None:
+        revision.date_reviewed = revision.last_revised
+    if getattr(actor, "pk", None) and not revision.medically_reviewed_by:
+        revision.medically_reviewed_by = actor.get_full_name() or actor.get_username()
+    revision.save()
+    from_status = version.status
+    version.live_revision = revision
+    version.status = Status.PUBLISHED
+    version.save(update_fields=["live_revision", "status", "updated_at"])
+    _event(version, revision, actor, "publish", from_status, note, request)
+    transaction.on_commit(
+        lambda: signals.version_published.send(ArticleVersion, version=version, revision=revision)
+    )
+    return revision
+
+
+@transaction.atomic
+def publish(actor, version: ArticleVersion, *, note: str = "", reviewed_on=None,
+            request=None) -> Revision:
+    """Medical review passed: the latest revision becomes the live one."""
+    version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
+    if not can_publish(actor):
+        raise NotAllowed(_("Only a medical reviewer can publish."))
+    if version.status != Status.IN_REVIEW:
+        raise ApplicationError(_("Only a version in review can be published."))
+    return _publish_locked(actor, version, note=note, reviewed_on=reviewed_on, request=request)
+
+
+@transaction.atomic
+def archive(actor, version: ArticleVersion, *, note: str = "", request=None) -> None:
+    version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
+    if not can_archive(actor):
+        raise NotAllowed(_("Only a medical reviewer can archive an article."))
+    if version.status == Status.ARCHIVED:
+        raise ApplicationError(_("This version is already archived."))
+    from_status = version.status
+    version.status = Status.ARCHIVED
+    version.save(update_fields=["status", "updated_at"])
+    _event(version, version.latest_revision, actor, "archive", from_status, note, request)
+    transaction.on_commit(lambda: signals.version_unpublished.send(ArticleVersion, version=version))
+
+
+@transaction.atomic
+def restore(actor, version: ArticleVersion, *, note: str = "", request=None) -> None:
+    """Bring an archived version back as a draft (it is not public until published again)."""
+    version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
+    if not can_archive(actor):
+        raise NotAllowed(_("Only a medical reviewer can restore an article."))
+    if version.status != Status.ARCHIVED:
+        raise ApplicationError(_("Only an archived version can be restored."))
+    version.status = Status.DRAFT
+    version.live_revision = None
+    version.save(update_fields=["status", "live_revision", "updated_at"])
+    _event(version, version.latest_revision, actor, "restore", Status.ARCHIVED, note, request)
+
+
+# --- Bundled content: load and export -------------------------------------
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _content_hash(parsed: markup.ParsedArticle) -> str:
+    payload = json.dumps(
+        {"title": parsed.meta["title"], "summary": parsed.meta["summary"],
+         "sections": parsed.sections, "references": parsed.references},
+        sort_keys=True, ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _revision_hash(revision: Revision) -> str:
+    payload = json.dumps(
+        {"title": revision.title, "summary": revision.summary, "sections": revision.sections,
+         "references": revision.references},
+        sort_keys=True, ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def topics_load(path: Path) -> None:
+    import yaml
+
+    if not path.exists():
+        return
+    for order, item in enumerate(yaml.safe_load(path.read_text()) or [], start=1):
+        Topic.objects.update_or_create(
+            slug=item["slug"],
+            defaults={"name_en": item["name_en"], "name_es": item["name_es"],
+                      "order": item.get("order", order)},
+        )
+
+
+@transaction.atomic
+def content_load_file(path: Path, *, actor=None) -> str:
+    """Load one content file. Returns "created", "updated" or "unchanged".
+
+    A file whose text matches the live revision changes nothing, so loading is
+    idempotent. A changed file becomes a new published revision (the file is
+    the reviewed source of record for bundled content).
+    """
+    parsed = markup.parse(path.read_text(encoding="utf-8"), source=str(path))
+    meta = parsed.meta
+    topic, _created = Topic.objects.get_or_create(
+        slug=meta["topic"], defaults={"name_en": meta["topic"], "name_es": meta["topic"]}
+    )
+    article, _created = Article.objects.get_or_create(
+        key=meta["key"], defaults={"topic": topic, "order": int(meta.get("order", 0))}
+    )
+    version, created = ArticleVersion.objects.get_or_create(
+        article=article, language=meta["lang"], defaults={"slug": meta["slug"]}
+    )
+    if version.live_revision and _revision_hash(version.live_revision) == _content_hash(parsed):
+        return "unchanged"
+    latest = version.latest_revision
+    revision = Revision.objects.create(
+        version=version, number=(latest.number + 1) if latest else 1,
+        title=str(meta["title"]).strip(), summary=str(meta["summary"]).strip(),
+        sections=parsed.sections, references=parsed.references,
+        written_by=meta.get("written_by") or "", translated_by=meta.get("translated_by") or "",
+        medically_reviewed_by=meta.get("medically_reviewed_by") or "",
+        date_reviewed=meta.get("date_reviewed"), next_review_due=meta.get("next_review_due"),
+        change_note=f"Loaded from {path.name}",
+    )
+    if version.language != "en":
+        source = source_version(version)
+        if source is not None and source.live_revision is not None:
+            revision.source_revision_number = source.live_revision.number
+    now = timezone.now()
+    revision.published_at = now
+    revision.last_revised = meta.get("last_revised") or timezone.localdate(now)
+    revision.save()
+    from_status = version.status
+    version.slug = meta["slug"]
+    version.latest_revision = revision
+    version.live_revision = revision
+    version.status = Status.PUBLISHED
+    version.save()
+    _event(version, revision, actor, "load", from_status, f"Loaded from {path.name}")
+    transaction.on_commit(
+        lambda: signals.version_published.send(ArticleVersion, version=version, revision=revision)
+    )
+    return "created" if created else "updated"
+
+
+def content_load_directory(directory: Path, *, actor=None) -> LoadReport:
+    report = LoadReport()
+    topics_load(directory.parent / "topics.yaml")
+    files = sorted(directory.glob("*.md"))
+    # English first, so that translations record which English revision they follow.
+    files.sort(key=lambda p: (0 if p.name.endswith(".en.md") else 1, p.name))
+    for path in files:
+        outcome = content_load_file(path, actor=actor)
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
+
+
+def content_export(actor, version: ArticleVersion, *, request=None) -> str:
+    """The latest revision of a version in the content-file format."""
+    if not (can_edit(actor, version) or can_publish(actor)):
+        raise NotAllowed()
+    revision = version.latest_revision
+    if revision is None:
+        raise ApplicationError(_("This version has no text yet."))
+    meta = {
+        "key": version.article.key, "lang": version.language, "slug": version.slug,
+        "topic": version.article.topic.slug, "order": version.article.order,
+        "title": revision.title, "summary": revision.summary,
+        "written_by": revision.written_by, "medically_reviewed_by": revision.medically_reviewed_by,
+        "translated_by": revision.translated_by, "date_reviewed": revision.date_reviewed,
+        "last_revised": revision.last_revised, "next_review_due": revision.next_review_due,
+    }
+    audit.record(actor, "articles.export", version, data={"revision": revision.number},
+                 request=request)
+    return markup.dump(meta, revision.sections, revision.references)

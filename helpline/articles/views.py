@@ -1,0 +1,194 @@
+"""Public article pages and the staff editorial pages (thin: services do the work)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from helpline.common.exceptions import ApplicationError, NotAllowed
+
+from . import markup, pdf, selectors, services
+from .forms import DraftForm, WorkflowForm
+from .models import ArticleVersion, Revision
+
+
+def _current_language() -> str:
+    return translation.get_language() or "en"
+
+
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    topics = selectors.public_topic_index(_current_language())
+    return render(request, "articles/index.html", {"topics": topics})
+
+
+@require_safe
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    version = selectors.get_public_version(_current_language(), slug)
+    revision = version.live_revision
+    translations = selectors.public_translations(version)
+    sections = [{**s, "html": markup.render_body(s["body"])} for s in revision.sections]
+    alternates = {lang: v.get_absolute_url() for lang, v in translations.items()}
+    # A language without this article falls back to that language's article index.
+    for code in ("en", "es"):
+        if code not in alternates:
+            with translation.override(code):
+                from django.urls import reverse
+
+                alternates[code] = reverse("articles:index")
+    return render(
+        request,
+        "articles/detail.html",
+        {"version": version, "revision": revision, "sections": sections,
+         "alternates": alternates, "translations": translations},
+    )
+
+
+@require_safe
+def article_pdf(request: HttpRequest, slug: str) -> FileResponse:
+    version = selectors.get_public_version(_current_language(), slug)
+    path = pdf.pdf_for(version)
+    response = FileResponse(open(path, "rb"), content_type="application/pdf")  # noqa: SIM115
+    response["Content-Disposition"] = f'inline; filename="{version.slug}.pdf"'
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_safe
+def pdf_list(request: HttpRequest) -> HttpResponse:
+    rows = []
+    for lang_code, lang_name in (("en", _("English")), ("es", _("Spanish"))):
+        rows.append({"code": lang_code, "name": lang_name,
+                     "topics": selectors.public_topic_index(lang_code)})
+    return render(request, "articles/pdfs.html", {"languages": rows})
+
+
+# --- Staff editorial pages -----------------------------------------------
+
+def _staff_version(request: HttpRequest, pk: int) -> ArticleVersion:
+    if not request.user.has_perm("articles.view_articleversion"):
+        raise PermissionDenied
+    return get_object_or_404(
+        ArticleVersion.objects.select_related("article", "live_revision", "latest_revision"), pk=pk
+    )
+
+
+@login_required
+@require_safe
+def editorial(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("articles.view_articleversion"):
+        raise PermissionDenied
+    return render(request, "articles/editorial.html", {"rows": selectors.editorial_rows()})
+
+
+@login_required
+def editorial_version(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _staff_version(request, pk)
+    revision = version.latest_revision
+    form = DraftForm(initial={"text": services.content_export(request.user, version)}
+                     if revision and services.can_edit(request.user, version) else None)
+    if request.method == "POST":
+        form = DraftForm(request.POST)
+        if form.is_valid():
+            try:
+                data = services.draft_from_text(form.cleaned_data["text"])
+                data.change_note = form.cleaned_data["change_note"]
+                services.draft_save(request.user, version, data, request=request)
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from exc
+            except ApplicationError as exc:
+                form.add_error("text", exc.message)
+            else:
+                messages.success(request, _("Draft saved."))
+                return redirect("articles:editorial-version", pk=version.pk)
+    return render(
+        request, "articles/editorial_version.html",
+        {"version": version, "revision": revision, "form": form,
+         "history": selectors.revision_history(version), "events": version.events.all()[:30],
+         "can_edit": services.can_edit(request.user, version),
+         "can_publish": services.can_publish(request.user),
+         "can_archive": services.can_archive(request.user),
+         "review_due": selectors.review_due(version),
+         "out_of_date": selectors.translation_out_of_date(version),
+         "workflow_form": WorkflowForm()},
+    )
+
+
+@login_required
+@require_POST
+def editorial_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    version = _staff_version(request, pk)
+    form = WorkflowForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    handlers = {
+        "submit": services.submit_for_review,
+        "publish": services.publish,
+        "return": services.return_to_draft,
+        "archive": services.archive,
+        "restore": services.restore,
+    }
+    handler = handlers.get(action)
+    if handler is None:
+        raise Http404
+    try:
+        handler(request.user, version, note=note, request=request)
+    except NotAllowed as exc:
+        messages.error(request, exc.message)
+        return redirect("articles:editorial-version", pk=version.pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("articles:editorial-version", pk=version.pk)
+    messages.success(request, _("Done."))
+    return redirect("articles:editorial-version", pk=version.pk)
+
+
+@login_required
+@require_safe
+def editorial_compare(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    version = _staff_version(request, pk)
+    new = get_object_or_404(Revision, version=version, number=number)
+    old_number = request.GET.get("against", "")
+    if old_number:
+        if not old_number.isdigit():
+            return render(request, "errors/400.html", status=400)
+        old = get_object_or_404(Revision, version=version, number=int(old_number))
+    else:
+        old = selectors.previous_published(new)
+    diff = selectors.compare_revisions(old, new) if old else []
+    return render(request, "articles/compare.html",
+                  {"version": version, "old": old, "new": new, "diff": diff})
+
+
+@login_required
+@require_safe
+def editorial_preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    version = _staff_version(request, pk)
+    revision = get_object_or_404(Revision, version=version, number=number)
+    sections = [{**s, "html": markup.render_body(s["body"])} for s in revision.sections]
+    return render(request, "articles/detail.html",
+                  {"version": version, "revision": revision, "sections": sections,
+                   "preview": True})
+
+
+@login_required
+@require_safe
+def editorial_export(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _staff_version(request, pk)
+    try:
+        text = services.content_export(request.user, version, request=request)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("articles:editorial-version", pk=version.pk)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{version.article.key}.{version.language}.md"'
+    )
+    return response
