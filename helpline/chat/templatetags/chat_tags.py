@@ -1,0 +1,15 @@
+"""Template helpers for the chat launcher shown on every public page."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def chat_availability() -> dict:
+    """Whether live chat is open now and, if not, when it opens (see ``ui_services``)."""
+    from helpline.chat.ui_services import chat_availability as availability
+
+    return availability()
