@@ -255,3 +255,7 @@ LOGGING = {
         "django.channels.server": {"level": "WARNING"},
     },
 }
+
+# --- Chat (console UI) ------------------------------------------------------
+# Canned responses and the wrap-up topic list live in a small app of their own.
+INSTALLED_APPS += ["helpline.chat.console"]
