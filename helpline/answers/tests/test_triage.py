@@ -1,0 +1,157 @@
+"""Urgent triage: many phrasings in English and Spanish, and the traps that are not emergencies."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpline.answers.triage import CAR_T_EMERGENCY, CRISIS, URGENT_SIGNS, assess
+
+URGENT_EN = [
+    ("I have a fever of 38.5", "fever"),
+    ("my husband has a fever", "fever"),
+    ("His temp is 101.2 F right now", "fever"),
+    ("Temperature 38.3 tonight, 10 days after CAR T", "fever"),
+    ("she's burning up, thermometer says 102", "fever"),
+    ("He's got a fevr and chills", "fever"),
+    ("feaver 39", "fever"),
+    ("my husband is shaking with chills", "chills"),
+    ("my mom can't stop shaking", "chills"),
+    ("She is confused and doesn't know where she is", "confusion"),
+    ("he is confussed", "confusion"),
+    ("my dad can't find the words, his speech is slurred", "trouble_speaking"),
+    ("my wife had a seizure", "seizure"),
+    ("siezure just now", "seizure"),
+    ("he passed out in the kitchen", "fainting"),
+    ("I fainted this morning", "fainting"),
+    ("I can't breathe", "trouble_breathing"),
+    ("my son is having trouble breathing", "trouble_breathing"),
+    ("chest pain right now", "chest_pain"),
+    ("my dad is very hard to wake", "hard_to_wake"),
+    ("I can't wake my husband up", "hard_to_wake"),
+    ("What should I do? My husband has a fever", "fever"),
+    ("is it normal that I have a fever after car t?", "fever"),
+    ("the fever went away last week but now he is confused", "confusion"),
+]
+URGENT_ES = [
+    ("tengo fiebre", "fever"),
+    ("mi esposo tiene fiebre de 39", "fever"),
+    ("mi marido tiene 39 de fiebre", "fever"),
+    ("fiebre 38,5", "fever"),
+    ("Mi mamá tiene calentura desde anoche", "fever"),
+    ("tiene escalofrios y esta confundido", "chills"),
+    ("está confundida, no sabe dónde está", "confusion"),
+    ("mi papá no puede hablar bien, arrastra las palabras", "trouble_speaking"),
+    ("mi mamá tuvo una convulsión", "seizure"),
+    ("mi hijo esta convulsionando", "seizure"),
+    ("se desmayó en el baño", "fainting"),
+    ("no puedo respirar", "trouble_breathing"),
+    ("a mi esposa le falta el aire", "trouble_breathing"),
+    ("me duele el pecho", "chest_pain"),
+    ("no puedo despertarlo", "hard_to_wake"),
+]
+CRISIS_CASES = [
+    ("I want to kill myself", "suicidal_thoughts", "en"),
+    ("I've been thinking about suicide", "suicidal_thoughts", "en"),
+    ("my brother says he doesn't want to live anymore", "suicidal_thoughts", "en"),
+    ("my son wants to hurt himself", "self_harm", "en"),
+    ("quiero morirme", "suicidal_thoughts", "es"),
+    ("pienso en suicidarme", "suicidal_thoughts", "es"),
+    ("mi esposo dice que quiere quitarse la vida", "suicidal_thoughts", "es"),
+    ("mi hija quiere hacerse daño", "self_harm", "es"),
+]
+NOT_URGENT = [
+    "no fever",
+    "I don't have a fever",
+    "He has no fever and no chills, just tired",
+    "the fever went away last week",
+    "The fever is gone now",
+    "what temperature counts as a fever after CAR T?",
+    "Is 100.4 considered a fever after CAR T?",
+    "what should I do if I get a fever?",
+    "what are the signs of CRS?",
+    "can CAR T cause seizures?",
+    "how long does confusion last after CAR T?",
+    "he had a seizure years ago",
+    "never had chills",
+    "my temperature is 37.2",
+    "temp 99.1",
+    "What is CAR T cell therapy?",
+    "Is fever a side effect of CAR T?",
+    "I want to know about fewer side effects",
+    "how do I take care of my chest port?",
+    "sin fiebre",
+    "no tengo fiebre",
+    "la fiebre se fue la semana pasada",
+    "¿qué temperatura se considera fiebre después de CAR T?",
+    "¿la terapia CAR T puede causar convulsiones?",
+    "¿qué hago si tengo fiebre?",
+    "hace dos meses tuvo fiebre",
+    "tengo 37 grados",
+    "¿Cuáles son los efectos secundarios de CAR T?",
+]
+
+
+@pytest.mark.parametrize(("text", "code"), URGENT_EN)
+def test_urgent_english(text, code):
+    result = assess(text)
+    assert result.urgent, text
+    assert code in result.matched
+    assert result.category == CAR_T_EMERGENCY
+    assert result.lang == "en"
+    assert "treatment team" in result.message and "911" in result.message
+
+
+@pytest.mark.parametrize(("text", "code"), URGENT_ES)
+def test_urgent_spanish(text, code):
+    result = assess(text)
+    assert result.urgent, text
+    assert code in result.matched
+    assert result.lang == "es"
+    assert "equipo de tratamiento" in result.message and "911" in result.message
+
+
+@pytest.mark.parametrize(("text", "code", "lang"), CRISIS_CASES)
+def test_crisis(text, code, lang):
+    result = assess(text)
+    assert result.urgent
+    assert result.category == CRISIS
+    assert code in result.matched
+    assert "988" in result.message
+    assert result.lang == lang
+
+
+@pytest.mark.parametrize("text", NOT_URGENT)
+def test_traps_are_not_urgent(text):
+    result = assess(text)
+    assert not result.urgent, (text, result.matched)
+    assert result.message == ""
+    assert result.category is None
+
+
+def test_explicit_language_wins_and_crisis_takes_priority():
+    result = assess("I have a fever and I want to end my life", lang="es")
+    assert result.category == CRISIS
+    assert set(result.matched) >= {"fever", "suicidal_thoughts"}
+    assert "988" in result.message and "equipo de tratamiento" in result.message
+
+
+def test_threshold_in_both_units():
+    assert assess("temp 100.4 F").urgent
+    assert not assess("temp 100.3 F").urgent
+    assert assess("temperatura de 38 °C").urgent
+    assert not assess("temperatura de 37,9 °C").urgent
+
+
+def test_signs_have_labels_in_both_languages():
+    codes = [sign.code for sign in URGENT_SIGNS]
+    assert len(codes) == len(set(codes))
+    for required in ("fever", "chills", "confusion", "trouble_speaking", "seizure", "fainting",
+                     "trouble_breathing", "chest_pain", "hard_to_wake", "suicidal_thoughts"):
+        assert required in codes
+    for sign in URGENT_SIGNS:
+        assert sign.label_en and sign.label_es and sign.category in {CAR_T_EMERGENCY, CRISIS}
+
+
+def test_empty_text():
+    assert not assess("").urgent
+    assert not assess("   ").urgent

@@ -1,0 +1,476 @@
+"""Urgent-symptom triage: the ONE place where the helpline's urgent rules live.
+
+``assess(text, lang)`` runs before any retrieval. It recognises messages that
+describe an emergency happening now (especially after CAR T-cell therapy) and
+thoughts of suicide or self-harm, in English and Spanish, including third-person
+reports ("my husband ..."), common typos and Spanish without accents.
+
+It deliberately does NOT flag:
+
+* negations: "no fever", "he doesn't have chills", "sin fiebre";
+* resolved or past events: "the fever went away last week", "hace un mes tuvo fiebre";
+* general questions: "what temperature counts as a fever after CAR T?",
+  "¿la terapia CAR T puede causar convulsiones?", "what should I do if I get a fever?";
+* temperature readings below 38 °C / 100.4 °F.
+
+When in doubt (a bare "fever 39", "confused and shaking") it flags: a false
+alarm costs a phone call, a miss can cost a life.
+
+``URGENT_SIGNS`` carries short plain-language labels in both languages for the
+printable warning-signs card and other features. The urgent messages are fixed,
+reviewed text; nothing here is generated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lang import detect_language, normalize_lang, strip_accents
+
+CAR_T_EMERGENCY = "car_t_emergency"
+CRISIS = "crisis"
+
+
+@dataclass(frozen=True)
+class UrgentSign:
+    code: str
+    category: str
+    label_en: str
+    label_es: str
+    patterns: tuple[str, ...] = field(default=(), repr=False)
+
+    def label(self, lang: str) -> str:
+        return self.label_es if lang == "es" else self.label_en
+
+
+@dataclass
+class TriageResult:
+    urgent: bool
+    category: str | None = None
+    matched: list[str] = field(default_factory=list)
+    message: str = ""
+    lang: str = "en"
+
+    def as_dict(self) -> dict:
+        return {
+            "urgent": self.urgent,
+            "category": self.category,
+            "matched": list(self.matched),
+            "message": self.message,
+            "lang": self.lang,
+        }
+
+
+# Pronoun/possessive fragments reused by the patterns (text is lower-cased and
+# stripped of accents before matching).
+_OBJ = r"(?:my|his|her|their|our|the)"
+_SELF = r"(?:myself|himself|herself|themselves|themself|yourself|ourselves)"
+_ES_REFL = r"(?:me|se|te|nos)"
+
+URGENT_SIGNS: list[UrgentSign] = [
+    UrgentSign(
+        "fever", CAR_T_EMERGENCY,
+        "Fever of 38 °C (100.4 °F) or higher",
+        "Fiebre de 38 °C (100.4 °F) o más",
+        (
+            r"\bfever(?:s|ish)?\b", r"\bfebrile\b", r"\brunning a (?:temp|temperature)\b",
+            r"\bhigh (?:temp|temperature)\b", r"\b(?:temp|temperature) (?:is|was) (?:high|up)\b",
+            r"\bfiebre\b", r"\bcalentura\b", r"\bfebril\b", r"\btemperatura (?:muy )?alta\b",
+            r"\b(?:esta|estoy|anda|ando) (?:muy )?(?:caliente|ardiendo)\b",
+        ),
+    ),
+    UrgentSign(
+        "chills", CAR_T_EMERGENCY,
+        "Shaking chills",
+        "Escalofríos con temblores",
+        (
+            r"\bchill(?:s|y)?\b", r"\brigou?rs\b", r"\bshivering\b", r"\bshivers\b",
+            r"\b(?:can ?not|cant|can't|won't|wont) stop shaking\b", r"\bshaking (?:all over|badly|uncontrollably)\b",
+            r"\bescalofrios?\b", r"\btiritando\b", r"\btirita\b", r"\btemblando (?:de frio|mucho|sin parar)\b",
+            r"\bno (?:puede|puedo|para|paro) de temblar\b",
+        ),
+    ),
+    UrgentSign(
+        "confusion", CAR_T_EMERGENCY,
+        "Confusion",
+        "Confusión",
+        (
+            r"\bconfus(?:ed|ion)\b", r"\bdisoriented\b", r"\bdisorientation\b", r"\bdelirious\b",
+            r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not) (?:know|recogni[sz]e) (?:where|who|what day|me|us|his|her)\b",
+            r"\bnot making sense\b", r"\bacting (?:strange|weird|odd|confused)\b",
+            r"\bconfundid[oa]s?\b", r"\bconfusion\b", r"\bdesorientad[oa]s?\b", r"\bdelirando\b",
+            r"\bno (?:sabe|se) (?:donde|quien|que dia)\b", r"\bno (?:me|nos|la|lo) reconoce\b",
+            r"\bdice cosas sin sentido\b",
+        ),
+    ),
+    UrgentSign(
+        "trouble_speaking", CAR_T_EMERGENCY,
+        "Trouble speaking or finding words",
+        "Dificultad para hablar o encontrar palabras",
+        (
+            r"\b(?:trouble|difficulty|problems?|hard time|struggling|struggles) (?:speaking|talking|getting (?:the |his |her |my )?words out|finding (?:the )?words)\b",
+            r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:speak|talk|get (?:the |his |her |my )?words out|find (?:the )?words)\b",
+            r"\bslurr(?:ed|ing)\b", r"\bspeech (?:is|was|sounds) (?:slurred|garbled|strange|off)\b",
+            r"\bwords (?:are |come out )?(?:jumbled|wrong|garbled|mixed up)\b",
+            r"\b(?:dificultad|problemas?|le cuesta|me cuesta) (?:para )?(?:hablar|encontrar (?:las )?palabras)\b",
+            r"\bno (?:puede|puedo|podia) hablar\b", r"\barrastra (?:las )?palabras\b",
+            r"\bhabla (?:arrastrada|rara|extrana|enredada)\b", r"\bno le salen las palabras\b",
+        ),
+    ),
+    UrgentSign(
+        "seizure", CAR_T_EMERGENCY,
+        "Seizure",
+        "Convulsión",
+        (
+            r"\bseiz(?:ure|ures|ing)\b", r"\bconvuls(?:ion|ions|ing|ed)\b", r"\bhad a fit\b", r"\bhaving a fit\b",
+            r"\bconvulsion(?:es)?\b", r"\bconvulsiona(?:ndo)?\b", r"\bconvulsiono\b", r"\bataque epileptico\b",
+        ),
+    ),
+    UrgentSign(
+        "fainting", CAR_T_EMERGENCY,
+        "Fainting or passing out",
+        "Desmayo o pérdida del conocimiento",
+        (
+            r"\bfaint(?:ed|ing|s)?\b", r"\bpass(?:ed|es|ing)? out\b", r"\bblack(?:ed|ing)? out\b",
+            r"\blost consciousness\b", r"\bunconscious\b", r"\bcollapsed\b",
+            r"\bdesmay(?:o|e|a|ado|ada|arse|ando|os)\b", r"\bdesmallo\b",
+            r"\bperdi(?:o)? el conocimiento\b", r"\bperdio la conciencia\b", r"\binconsciente\b",
+            r"\bse (?:cayo|desplomo) (?:al suelo|redondo)\b",
+        ),
+    ),
+    UrgentSign(
+        "trouble_breathing", CAR_T_EMERGENCY,
+        "Trouble breathing",
+        "Dificultad para respirar",
+        (
+            r"\b(?:trouble|difficulty|hard time|struggling|struggles|problems?|hard|difficult) (?:to )?breath(?:e|ing)?\b",
+            r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:catch (?:my|his|her|their) )?breath(?:e)?\b",
+            r"\bshort(?:ness)? of breath\b", r"\bout of breath\b", r"\bgasping\b", r"\bwheezing\b",
+            r"\bbreathless\b", r"\bbreathing (?:is )?(?:hard|fast|difficult|labou?red|heavy|shallow)\b",
+            r"\b(?:dificultad|problemas?|le cuesta|me cuesta|cuesta) (?:para )?respirar\b",
+            r"\bno (?:puede|puedo|podia|podemos) respirar\b", r"\b(?:me|le|nos) falta (?:el )?aire\b",
+            r"\bfalta de aire\b", r"\b(?:me|se) ahoga\b", r"\bme ahogo\b", r"\brespira (?:muy )?(?:mal|rapido|con dificultad)\b",
+        ),
+    ),
+    UrgentSign(
+        "chest_pain", CAR_T_EMERGENCY,
+        "Chest pain",
+        "Dolor en el pecho",
+        (
+            r"\bchest (?:pain|pains|tightness|pressure|hurts|is hurting|feels tight)\b",
+            rf"\bpain in {_OBJ} chest\b", rf"\b{_OBJ} chest (?:hurts|is hurting|feels tight|is tight)\b",
+            r"\bdolor (?:en el|de|del) pecho\b", r"\b(?:me|le) duele (?:el|mucho el) pecho\b",
+            r"\bopresion en el pecho\b", r"\bpresion en el pecho\b",
+        ),
+    ),
+    UrgentSign(
+        "hard_to_wake", CAR_T_EMERGENCY,
+        "Very sleepy or hard to wake",
+        "Mucho sueño o cuesta despertarle",
+        (
+            r"\b(?:hard|difficult|impossible) to (?:wake|rouse|arouse)\b",
+            r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:wake|rouse) (?:him|her|them|my \w+)(?: up)?\b",
+            r"\b(?:won'?t|will not|doesn'?t|does not|didn'?t) wake(?: up)?\b", r"\bunresponsive\b",
+            r"\bnot responding\b", r"\bkeeps (?:falling asleep|passing out|nodding off)\b",
+            r"\b(?:dificil|cuesta|imposible) (?:de )?despertar(?:le|la|lo)?\b",
+            r"\bno (?:se )?(?:despierta|puedo despertarl[oa]|podemos despertarl[oa]|responde)\b",
+            r"\bmuy (?:dormid[oa]|somnolient[oa])\b",
+        ),
+    ),
+    UrgentSign(
+        "suicidal_thoughts", CRISIS,
+        "Thoughts of suicide",
+        "Pensamientos de suicidio",
+        (
+            r"\bsuicid(?:e|al)\b", rf"\bkill(?:ing)? {_SELF}\b", r"\bend(?:ing)? (?:my|his|her|their) (?:own )?life\b",
+            r"\btak(?:e|ing) (?:my|his|her|their) (?:own )?life\b", r"\bwant(?:s)? to die\b", r"\bwish (?:i|he|she) (?:was|were) dead\b",
+            r"\b(?:don'?t|do not|doesn'?t|does not) want to (?:live|be alive|wake up)\b",
+            r"\bbetter off dead\b", r"\bno reason to live\b", r"\bend it all\b",
+            r"\bsuicid(?:io|arme|arse|arte|a)\b", r"\bmatar(?:me|se|te)\b", r"\bquitar(?:me|se) la vida\b",
+            r"\bquiere(?:s)? morir(?:se)?\b", r"\bquiero morir(?:me)?\b", r"\bme quiero morir\b", r"\bse quiere morir\b",
+            r"\bno (?:quiero|quiere) (?:seguir )?vivir\b", r"\bacabar con (?:mi|su) vida\b", r"\bmejor muert[oa]\b",
+        ),
+    ),
+    UrgentSign(
+        "self_harm", CRISIS,
+        "Thoughts of hurting oneself",
+        "Pensamientos de hacerse daño",
+        (
+            rf"\b(?:hurt|harm|cut|cutting|hurting|harming|injure) {_SELF}\b", r"\bself[- ]?harm(?:ing)?\b",
+            rf"\bhacer{_ES_REFL} (?:dano|algo)\b", rf"\blastimar{_ES_REFL}\b", rf"\bcortar{_ES_REFL}\b",
+            r"\bautolesion(?:es|arme|arse)?\b", r"\b(?:me|se) corta\b",
+        ),
+    ),
+]
+
+_SIGNS_BY_CODE = {sign.code: sign for sign in URGENT_SIGNS}
+_COMPILED = [(sign, [re.compile(p) for p in sign.patterns]) for sign in URGENT_SIGNS]
+
+# --- normalisation and typo repair -----------------------------------------
+
+# Words whose misspellings we repair (edit distance 1, or 2 for long words,
+# same first letter). Protected real words are never "corrected".
+_KEYWORDS = frozenset(
+    """
+    fever fevers feverish chills shivering seizure seizures seizing convulsion convulsions convulsing
+    confused confusion disoriented breathe breathing breath fainted fainting unconscious suicide
+    suicidal speaking talking temperature chest unresponsive slurred slurring
+    fiebre calentura escalofrios escalofrio convulsiones convulsion confundido confundida
+    desorientado desorientada respirar desmayo desmayado desmayada inconsciente suicidio suicidarme
+    suicidarse hablar temperatura pecho despertar
+    """.split()
+)
+_PROTECTED = frozenset(
+    """
+    never fewer lever fiber fibre sever seven clever cheat chess chiles chilly chili chile chilis
+    breadth bread breast breasts treated create speaker speakers sneaking stalking walking
+    fevered pecha pecho techo pechos hablan hablas hablara hablaba respiro
+    suicidas temperatures convert concert conversion confuse refused confined
+    """.split()
+)
+
+
+def _osa_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (adjacent transpositions count 1), early exit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] | None = None
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if prev2 is not None and i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+_KEYWORDS_BY_INITIAL: dict[str, list[str]] = {}
+for _kw in _KEYWORDS:
+    _KEYWORDS_BY_INITIAL.setdefault(_kw[0], []).append(_kw)
+
+
+def _repair(token: str) -> str:
+    if len(token) < 4 or token in _KEYWORDS or token in _PROTECTED or not token.isalpha():
+        return token
+    if any(token.startswith(kw) for kw in _KEYWORDS_BY_INITIAL.get(token[0], ())):
+        return token  # an inflection of a keyword, e.g. "despertarlo"
+
+    limit = 1 if len(token) < 8 else 2
+    best, best_d = token, limit + 1
+    for kw in _KEYWORDS_BY_INITIAL.get(token[0], ()):
+        d = _osa_distance(token, kw, limit)
+        if d < best_d:
+            best, best_d = kw, d
+    return best if best_d <= limit else token
+
+
+_TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)?|[^\sa-z\d]")
+
+
+def normalize(text: str) -> str:
+    """Lower-case, strip accents, unify apostrophes/degree signs, repair keyword typos."""
+    text = strip_accents((text or "").lower())
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = text.replace("º", "°").replace("car-t", "car t").replace("cart-t", "car t")
+    text = re.sub(r"(\d)\s*°\s*([cf])\b", r"\1 °\2", text)
+    # Spell the contractions the patterns rely on with an apostrophe.
+    text = re.sub(r"\b(can|don|doesn|didn|won|isn|wasn|couldn)t\b", r"\1't", text)
+    words = re.split(r"(\s+|[^\w'°.,]+)", text)
+    return "".join(_repair(w) if w and w.isalpha() else (w or "") for w in words)
+
+
+# --- context: clauses, negation, time, general questions --------------------
+
+_CLAUSE_SPLIT = re.compile(
+    r"(?:[.!?;:\n]+(?:\s|$)|[?!¿¡;\n]|,\s*|\s+(?:but|and|y|e|pero|aunque|although|though|however|sino|because|porque|so|then|now|ahora)\s+)"
+)
+_NEGATION_BEFORE = re.compile(
+    r"(?:\b(?:no|not|never|without|denies|denied|nor|sin|nunca|ni|ningun|ninguna|tampoco|free of|absence of)\b"
+    r"|\b(?:don't|doesn't|didn't|hasn't|haven't|hadn't|isn't|aren't|wasn't|weren't) (?:\w+ ){0,2}"
+    r"|\bno (?:longer|more|signs? of|sign)\b|\bya no\b)"
+    r"(?:\s+\S+){0,3}\s*$"
+)
+_RESOLVED_AFTER = re.compile(
+    r"^\W*(?:\w+\W+){0,6}?(?:went away|has gone|is gone|was gone|gone now|resolved|is over|was over|broke|"
+    r"came down|has come down|went down|has gone down|subsided|cleared up|stopped|is better|"
+    r"se (?:fue|le fue|me fue|quito|le quito|me quito|paso|le paso|me paso)|ya (?:paso|se fue|no)|desaparecio|"
+    r"(?:le |me |ya )?bajo|se (?:le |me )?bajo|termino|se resolvio)\b"
+)
+_PAST_CUES = re.compile(
+    r"\b(?:last (?:week|month|year|spring|summer|fall|autumn|winter)|(?:weeks|months|years) ago|a (?:week|month|year) ago|"
+    r"(?:\d+|two|three|four|five|six|several|few) (?:weeks|months|years) ago|back in|years back|as a child|in the past|"
+    r"previously|used to|had (?:one|it) before|(?:la )?semana pasada|el mes pasado|el ano pasado|"
+    r"hace (?:\w+ )?(?:semanas?|mes|meses|anos?)|de nino|de nina|en el pasado|antes del tratamiento|"
+    r"before (?:the |his |her |my )?(?:treatment|infusion|car t))\b"
+)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:if|in case|whether|should (?:i|we|he|she|they) (?:get|develop|have)|what happens when|"
+    r"si|en caso de|por si|cuando (?:alguien|uno|una persona|el paciente|la paciente)|"
+    r"when (?:someone|you|a patient|patients|people))\b"
+)
+_GENERAL_Q_START = re.compile(
+    r"^\W*(?:what|which|how|when|why|where|who|is|are|can|could|does|do|will|should|would|may|might|"
+    r"que|cual|cuales|como|cuando|por que|donde|quien|es|son|puede|pueden|hay|se puede|debe|deben)\b"
+)
+_DEFINITIONAL = re.compile(
+    r"\b(?:counts? as|considered|is considered|mean[st]?|definition|defined|what temperature|how high|"
+    r"se considera|cuenta como|significa|que temperatura|a partir de (?:que|cuantos)|signs? of|symptoms? of|"
+    r"side effects?|senales de|sintomas de|efectos? secundarios?|how common|how often|how long|risk of|riesgo de|"
+    r"que tan comun|cada cuanto|warning signs)\b"
+)
+_PERSONAL = re.compile(
+    r"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|we|we're|our|us|he|he's|hes|she|she's|shes|his|her|him|they're|"
+    r"husband|wife|son|daughter|mom|mum|mother|dad|father|partner|brother|sister|grandma|grandpa|friend|baby|"
+    r"child|patient is|right now|now|tonight|today|this morning|since|"
+    r"tengo|tiene|tienes|tenemos|tienen|tuvo|tuve|estoy|esta|estamos|mi|mis|nuestro|nuestra|esposo|esposa|marido|"
+    r"mujer|hijo|hija|mama|papa|madre|padre|hermano|hermana|abuelo|abuela|amigo|amiga|pareja|ahora|hoy|"
+    r"esta noche|esta manana|desde)\b"
+)
+_TEMP_CONTEXT = re.compile(
+    r"\b(?:temp|temps|temperature|fever|fevers|febrile|thermometer|degrees?|deg|temperatura|fiebre|calentura|"
+    r"termometro|grados?)\b|°"
+)
+_TEMP_VALUE = re.compile(
+    r"(?<![\d.,])(\d{2,3}(?:[.,]\d{1,2})?)\s*(°\s*[cf]?|degrees?|deg|grados?)?\s*(c|f|celsius|centigrados?|fahrenheit)?\b"
+)
+
+
+def _temperature_readings(clause: str) -> list[float]:
+    """Temperatures in °C found in a clause that talks about temperature."""
+    if not _TEMP_CONTEXT.search(clause):
+        return []
+    readings = []
+    for match in _TEMP_VALUE.finditer(clause):
+        value = float(match.group(1).replace(",", "."))
+        unit = (match.group(3) or match.group(2) or "").replace("°", "").strip()
+        if unit.startswith("f") or (not unit.startswith("c") and 93 <= value <= 110):
+            if 93 <= value <= 110:
+                readings.append((value - 32) * 5 / 9)
+        elif 34 <= value <= 43:
+            readings.append(value)
+    return readings
+
+
+def _clauses(text: str) -> list[tuple[str, bool]]:
+    """Split into clauses; each carries whether its sentence is a question."""
+    out: list[tuple[str, bool]] = []
+    for sentence in re.split(r"(?<=[.!?\n])\s+|(?=¿)", text):
+        if not sentence.strip():
+            continue
+        is_question = "?" in sentence or "¿" in sentence
+        for clause in _CLAUSE_SPLIT.split(sentence):
+            if clause and clause.strip():
+                out.append((clause.strip(), is_question))
+    return out
+
+
+def _is_general(clause: str, sentence_is_question: bool, start: int) -> bool:
+    before = clause[:start]
+    if _HYPOTHETICAL.search(before):
+        return True
+    if _DEFINITIONAL.search(clause):
+        return True
+    if sentence_is_question or _GENERAL_Q_START.search(clause):
+        return not _PERSONAL.search(clause)
+    return False
+
+
+def _sign_current(clause: str, is_question: bool, match: re.Match) -> bool:
+    before, after = clause[: match.start()], clause[match.end():]
+    if _NEGATION_BEFORE.search(before):
+        return False
+    if _RESOLVED_AFTER.search(after):
+        return False
+    if _PAST_CUES.search(clause):
+        return False
+    return not _is_general(clause, is_question, match.start())
+
+
+def _message(category: str, lang: str) -> str:
+    from django.conf import settings
+
+    conf = getattr(settings, "HELPLINE", {})
+    emergency = conf.get("EMERGENCY_NUMBER", "911")
+    crisis = conf.get("CRISIS_NUMBER", "988")
+    if category == CRISIS:
+        if lang == "es":
+            return (
+                f"No está solo. Si piensa en suicidarse o en hacerse daño, llame o envíe un mensaje de texto "
+                f"al {crisis} ahora mismo (Línea de Prevención del Suicidio y Crisis, las 24 horas; "
+                f"oprima 2 para español). Si corre peligro inmediato, llame al {emergency}."
+            )
+        return (
+            f"You are not alone. If you are thinking about suicide or hurting yourself, call or text "
+            f"{crisis} now (Suicide & Crisis Lifeline, 24 hours a day). If you are in immediate danger, "
+            f"call {emergency}."
+        )
+    if lang == "es":
+        return (
+            "Esto puede ser una urgencia. Después de la terapia de células CAR T, estos signos necesitan "
+            "atención de inmediato: llame ahora a su equipo de tratamiento (al número de 24 horas que le "
+            f"dieron). Si es una emergencia, llame al {emergency}. No espere a ver si mejora."
+        )
+    return (
+        "This may be an emergency. After CAR T-cell therapy these signs need care right away: call your "
+        "treatment team now (the 24-hour number they gave you). For an emergency, call "
+        f"{emergency}. Do not wait to see if it gets better."
+    )
+
+
+def urgent_message(category: str, lang: str) -> str:
+    """The fixed, reviewed urgent message for a category, in the asker's language."""
+    return _message(category, "es" if lang == "es" else "en")
+
+
+def assess(text: str, lang: str | None = None) -> TriageResult:
+    """Decide whether ``text`` describes an emergency now. Rules only; nothing generated."""
+    lang = normalize_lang(lang) or detect_language(text or "")
+    result = TriageResult(urgent=False, lang=lang)
+    if not text or not text.strip():
+        return result
+    normalized = normalize(text)
+    matched: list[str] = []
+    for clause, is_question in _clauses(normalized):
+        for sign, patterns in _COMPILED:
+            if sign.code in matched:
+                continue
+            for pattern in patterns:
+                match = pattern.search(clause)
+                if match and _sign_current(clause, is_question, match):
+                    if sign.code == "fever":
+                        readings = _temperature_readings(clause)
+                        if readings and max(readings) < 38.0:
+                            continue
+                    matched.append(sign.code)
+                    break
+        if "fever" not in matched:
+            readings = _temperature_readings(clause)
+            if readings and max(readings) >= 38.0:
+                fake = re.search(r"\d", clause)
+                if fake and _sign_current(clause, is_question, fake):
+                    matched.append("fever")
+    if not matched:
+        return result
+    categories = [_SIGNS_BY_CODE[c].category for c in matched]
+    category = CRISIS if CRISIS in categories else CAR_T_EMERGENCY
+    messages = [urgent_message(category, lang)]
+    if CRISIS in categories and CAR_T_EMERGENCY in categories:
+        messages.append(urgent_message(CAR_T_EMERGENCY, lang))
+    result.urgent = True
+    result.category = category
+    result.matched = matched
+    result.message = "\n\n".join(messages)
+    return result
+
+
+def signs_for_card(lang: str) -> list[dict]:
+    """Labels for a printable warning-signs card, in order."""
+    return [
+        {"code": s.code, "category": s.category, "label": s.label(lang)} for s in URGENT_SIGNS
+    ]
