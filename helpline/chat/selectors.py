@@ -1,0 +1,254 @@
+"""Reads for chat: the queue, positions and waits, presence, history, visibility.
+
+Ordering rule of the one queue (chats and callbacks together): urgent first,
+then oldest ``queued_at`` first, then id. Positions shown to a visitor count
+only conversations in the same language (the people who can serve them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .models import Conversation, Message, SpecialistStatus
+
+DEFAULTS = {
+    # A console not heard from for this long is not available for routing.
+    "PRESENCE_GRACE_SECONDS": 30,
+    # A waiting visitor whose socket has been gone this long is "abandoned".
+    "ABANDON_GRACE_SECONDS": 60,
+    # How often each server process touches presence and recomputes the queue.
+    "TICK_SECONDS": 5,
+    # Shortest pause between two queue pushes from one process.
+    "QUEUE_PUSH_DEBOUNCE_SECONDS": 0.5,
+    "MAX_MESSAGE_CHARS": 4000,
+    "MAX_FRAME_BYTES": 16384,
+    # Per-connection flood limit: a token bucket of RATE_BURST frames refilled at RATE_PER_SECOND.
+    "RATE_PER_SECOND": 5.0,
+    "RATE_BURST": 20,
+    # Accepts in this window give the queue's service rate for wait estimates.
+    "WAIT_ESTIMATE_WINDOW_MINUTES": 60,
+    "QUEUE_SNAPSHOT_LIMIT": 200,
+}
+
+
+def chat_setting(name: str):
+    """A chat setting: ``settings.HELPLINE_CHAT[name]`` or its default (read at call time)."""
+    return {**DEFAULTS, **getattr(settings, "HELPLINE_CHAT", {})}[name]
+
+
+QUEUE_ORDER = ("-urgent", "queued_at", "id")
+
+
+def conversation_by_token(token) -> Conversation | None:
+    """The conversation for a visitor token, or None (bad or unknown tokens alike)."""
+    try:
+        value = token if isinstance(token, uuid.UUID) else uuid.UUID(str(token))
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return Conversation.objects.select_related("assigned_to").filter(token=value).first()
+
+
+def waiting_queue(languages: Iterable[str] | None = None):
+    """Waiting conversations and callbacks in queue order (urgent, then oldest)."""
+    qs = Conversation.objects.filter(status=Conversation.Status.WAITING)
+    if languages is not None:
+        qs = qs.filter(language__in=list(languages))
+    return qs.order_by(*QUEUE_ORDER)
+
+
+def queue_for(user, limit: int | None = None) -> list[Conversation]:
+    """What this staff member may see in the queue: their languages (supervisors: all)."""
+    from helpline.accounts.roles import SUPERVISOR, has_role
+
+    limit = limit or chat_setting("QUEUE_SNAPSHOT_LIMIT")
+    if has_role(user, SUPERVISOR):
+        qs = waiting_queue()
+    else:
+        status = SpecialistStatus.objects.filter(user=user).first()
+        qs = waiting_queue(status.languages if status else [])
+        qs = qs.filter(Q(transfer_to__isnull=True) | Q(transfer_to=user))
+    return list(qs.select_related("transfer_to")[:limit])
+
+
+def active_for(user) -> list[Conversation]:
+    """Conversations assigned to ``user`` and still active, oldest first."""
+    return list(
+        Conversation.objects.filter(assigned_to=user, status=Conversation.Status.ACTIVE)
+        .order_by("accepted_at", "id")
+    )
+
+
+def active_count(user) -> int:
+    return Conversation.objects.filter(assigned_to=user, status=Conversation.Status.ACTIVE).count()
+
+
+def messages_after(conversation: Conversation | int, last_seq: int = 0, upto: int | None = None,
+                   limit: int = 500) -> list[Message]:
+    """Messages with ``seq > last_seq`` (and ``<= upto``), in order."""
+    conv_id = conversation.pk if isinstance(conversation, Conversation) else conversation
+    qs = Message.objects.filter(conversation_id=conv_id, seq__gt=last_seq)
+    if upto is not None:
+        qs = qs.filter(seq__lte=upto)
+    return list(qs.order_by("seq")[:limit])
+
+
+def is_online(status: SpecialistStatus | None, now: dt.datetime | None = None) -> bool:
+    """Has this console been heard from within the presence grace period?"""
+    if status is None or status.last_seen is None:
+        return False
+    now = now or timezone.now()
+    return status.last_seen >= now - dt.timedelta(seconds=chat_setting("PRESENCE_GRACE_SECONDS"))
+
+
+def is_routable(status: SpecialistStatus | None, now: dt.datetime | None = None) -> bool:
+    """Available (their own setting) and online (heartbeat within the grace period)."""
+    return bool(status and status.available and is_online(status, now))
+
+
+def available_specialists(language: str | None = None, now: dt.datetime | None = None):
+    """Statuses of specialists who can take a new conversation now (in ``language``).
+
+    Available, online, speaking the language, and under their concurrent limit.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=chat_setting("PRESENCE_GRACE_SECONDS"))
+    rows = (
+        SpecialistStatus.objects.filter(available=True, last_seen__gte=cutoff)
+        .select_related("user")
+        .annotate(
+            active=Count(
+                "user__chat_conversations",
+                filter=Q(user__chat_conversations__status=Conversation.Status.ACTIVE),
+            )
+        )
+    )
+    return [
+        row for row in rows
+        if row.active < row.max_concurrent and (language is None or language in row.languages)
+    ]
+
+
+def can_view(user, conversation: Conversation) -> bool:
+    """Staff visibility: supervisors see all; a specialist sees conversations assigned
+    to them, or waiting in a language they serve (and not transferred to someone else)."""
+    from helpline.accounts.roles import SPECIALIST, SUPERVISOR, has_role
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if has_role(user, SUPERVISOR):
+        return True
+    if not has_role(user, SPECIALIST):
+        return False
+    if conversation.assigned_to_id == user.pk:
+        return True
+    if conversation.status == Conversation.Status.WAITING:
+        if conversation.transfer_to_id not in (None, user.pk):
+            return False
+        status = SpecialistStatus.objects.filter(user=user).first()
+        return bool(status and conversation.language in status.languages)
+    return False
+
+
+def service_rate_per_second(language: str | None = None, now: dt.datetime | None = None) -> float:
+    """Accepted conversations per second over the recent window (0.0 when none)."""
+    now = now or timezone.now()
+    minutes = chat_setting("WAIT_ESTIMATE_WINDOW_MINUTES")
+    qs = Conversation.objects.filter(accepted_at__gte=now - dt.timedelta(minutes=minutes))
+    if language:
+        qs = qs.filter(language=language)
+    return qs.count() / (minutes * 60.0)
+
+
+def estimate_wait_seconds(position: int, rate_per_second: float) -> int | None:
+    """Expected wait for the ``position``-th in line at the recent service rate.
+
+    None when nobody has been accepted recently (no basis for a guess).
+    """
+    if position <= 0:
+        return 0
+    if rate_per_second <= 0:
+        return None
+    return int(round(position / rate_per_second))
+
+
+def queue_positions(now: dt.datetime | None = None) -> dict[str, dict]:
+    """For every waiting conversation: its position in its language's line and the
+    estimated wait. Keys are token hex strings. One query for the queue, one per language."""
+    now = now or timezone.now()
+    rows = list(waiting_queue().values_list("token", "language"))
+    counters: dict[str, int] = {}
+    rates: dict[str, float] = {}
+    result: dict[str, dict] = {}
+    for token, language in rows:
+        counters[language] = counters.get(language, 0) + 1
+        if language not in rates:
+            rates[language] = service_rate_per_second(language, now)
+        position = counters[language]
+        result[token.hex] = {
+            "position": position,
+            "estimated_wait_seconds": estimate_wait_seconds(position, rates[language]),
+        }
+    return result
+
+
+def conversation_state(conversation: Conversation) -> dict:
+    """The state frame both sides receive (no personal data beyond the first name)."""
+    assigned = None
+    if conversation.assigned_to_id and conversation.status == Conversation.Status.ACTIVE:
+        status = SpecialistStatus.objects.filter(user_id=conversation.assigned_to_id).first()
+        user = conversation.assigned_to
+        name = (status.display_name if status and status.display_name else "") or (
+            user.first_name if user else ""
+        )
+        assigned = {
+            "name": name or "Specialist",
+            "role": (status.role_label if status and status.role_label else "")
+            or "Cancer information specialist",
+        }
+    return {
+        "type": "state",
+        "token": str(conversation.token),
+        "channel": conversation.channel,
+        "status": conversation.status,
+        "language": conversation.language,
+        "urgent": conversation.urgent,
+        "assigned": assigned,
+        "human_joined": conversation.human_joined_at is not None,
+        "last_seq": conversation.last_seq,
+    }
+
+
+def message_payload(message: Message) -> dict:
+    return {
+        "type": "message",
+        "seq": message.seq,
+        "id": message.client_id,
+        "sender": message.sender,
+        "sender_label": message.sender_label,
+        "text": message.text,
+        "data": message.data,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def queue_item(conversation: Conversation, now: dt.datetime | None = None) -> dict:
+    """One row of a console's queue snapshot."""
+    now = now or timezone.now()
+    return {
+        "token": str(conversation.token),
+        "channel": conversation.channel,
+        "language": conversation.language,
+        "urgent": conversation.urgent,
+        "visitor_name": conversation.visitor_name,
+        "waited_seconds": max(0, int((now - conversation.queued_at).total_seconds())),
+        "question": (conversation.handoff_context or {}).get("question", "")[:300],
+        "callback_preferred_time": conversation.callback_preferred_time,
+        "transfer_note": conversation.transfer_note,
+        "transferred_to_me": conversation.transfer_to_id is not None,
+    }

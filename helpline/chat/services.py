@@ -1,0 +1,752 @@
+"""Writes for live chat and callbacks. Every rule is enforced here, not in views.
+
+Interfaces (websocket consumers, chat-UI views, management commands) call these
+functions and turn ``ApplicationError`` / ``NotAllowed`` into error frames or
+form errors. Channel-layer events are published only after the transaction
+commits (see ``events.publish``).
+
+Main entry points
+-----------------
+Visitors (identified by the unguessable conversation ``token``):
+    conversation_start, callback_request_create, visitor_message_post,
+    conversation_close_by_visitor, conversation_rate, visitor_seen, visitor_left
+Staff (``user`` must hold the specialist or supervisor role):
+    specialist_set_status, specialist_heartbeat, conversation_accept,
+    conversation_accept_next, specialist_message_post, conversation_transfer,
+    conversation_close, conversation_wrap_up, callback_outcome_set
+Automatic speakers:
+    bot_message_post  (refuses once a human has joined: returns None)
+Housekeeping:
+    conversations_abandon_stale
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from helpline.common.exceptions import ApplicationError, NotAllowed
+
+from . import events
+from .models import Conversation, Message, SpecialistStatus
+from .selectors import (
+    active_count,
+    can_view,
+    chat_setting,
+    conversation_by_token,
+    conversation_state,
+    is_routable,
+    message_payload,
+)
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "es")
+CALLBACK_OUTCOMES = ("called", "no_answer", "done")
+
+
+@dataclass
+class PostResult:
+    """What a message post returns: the stored message and whether it is new."""
+
+    message: Message
+    created: bool
+
+    @property
+    def seq(self) -> int:
+        return self.message.seq
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _get(token) -> Conversation:
+    conversation = token if isinstance(token, Conversation) else conversation_by_token(token)
+    if conversation is None:
+        raise ApplicationError("This conversation does not exist.", code="not_found")
+    return conversation
+
+
+def _is_staff(user) -> bool:
+    from helpline.accounts.roles import SPECIALIST, SUPERVISOR, has_role
+
+    return has_role(user, SPECIALIST) or has_role(user, SUPERVISOR)
+
+
+def _is_supervisor(user) -> bool:
+    from helpline.accounts.roles import SUPERVISOR, has_role
+
+    return has_role(user, SUPERVISOR)
+
+
+def _require_staff(user) -> None:
+    if not _is_staff(user):
+        raise NotAllowed("Only specialists and supervisors can do that.")
+
+
+def _clean_text(text, *, required: bool = True) -> str:
+    if not isinstance(text, str):
+        raise ApplicationError("The message must be text.", code="invalid")
+    text = text.replace("\x00", "").strip()
+    if required and not text:
+        raise ApplicationError("The message is empty.", code="invalid")
+    limit = chat_setting("MAX_MESSAGE_CHARS")
+    if len(text) > limit:
+        raise ApplicationError(f"The message is longer than {limit} characters.", code="too_large")
+    return text
+
+
+def _clean_language(language) -> str:
+    if language not in LANGUAGES:
+        raise ApplicationError("Choose English or Spanish.", code="invalid")
+    return language
+
+
+def _publish_state(conversation: Conversation) -> None:
+    events.publish(
+        conversation.group_name, {"type": "chat.state", "state": conversation_state(conversation)}
+    )
+
+
+def _specialist_label(user) -> tuple[str, str]:
+    status = SpecialistStatus.objects.filter(user=user).first()
+    name = (status.display_name if status else "") or user.first_name or user.get_username()
+    role = (status.role_label if status else "") or "Cancer information specialist"
+    return name, role
+
+
+class _Duplicate(Exception):
+    def __init__(self, message: Message) -> None:
+        self.message = message
+
+
+def _append(
+    conversation_id: int,
+    *,
+    sender: str,
+    text: str,
+    client_id: str | None = None,
+    user=None,
+    label: str = "",
+    data: dict | None = None,
+    allowed_status: tuple[str, ...] = (Conversation.Status.WAITING, Conversation.Status.ACTIVE),
+    assigned_to_id: int | None = None,
+    automatic: bool = False,
+    origin: str | None = None,
+) -> PostResult | None:
+    """Store one message with the next sequence number, idempotently by ``client_id``.
+
+    The conversation row's ``last_seq`` is incremented with an UPDATE whose WHERE
+    clause also checks the conversation's status (and the assigned specialist,
+    and for automatic messages that no human has joined): one statement both
+    authorises and locks. PostgreSQL holds the row lock until commit, SQLite the
+    database write lock (IMMEDIATE transactions), so numbers are gap-free and
+    concurrent posts serialise. A repeated ``client_id`` returns the stored
+    message without consuming a number. Returns None only for an automatic
+    message that was refused because a human has joined.
+    """
+    if client_id:
+        existing = Message.objects.filter(conversation_id=conversation_id, client_id=client_id).first()
+        if existing is not None:
+            return PostResult(existing, False)
+    try:
+        with transaction.atomic():
+            qs = Conversation.objects.filter(pk=conversation_id, status__in=allowed_status)
+            if assigned_to_id is not None:
+                qs = qs.filter(assigned_to_id=assigned_to_id)
+            if automatic:
+                qs = qs.filter(human_joined_at__isnull=True)
+            if not qs.update(last_seq=F("last_seq") + 1):
+                if automatic:
+                    return None
+                raise ApplicationError(
+                    "This conversation is not open for your messages.", code="closed"
+                )
+            if client_id:
+                # Re-check under the lock: a concurrent post of the same id may have won.
+                existing = Message.objects.filter(
+                    conversation_id=conversation_id, client_id=client_id
+                ).first()
+                if existing is not None:
+                    raise _Duplicate(existing)
+            row = Conversation.objects.filter(pk=conversation_id).values("last_seq", "token").get()
+            message = Message.objects.create(
+                conversation_id=conversation_id,
+                seq=row["last_seq"],
+                client_id=client_id or None,
+                sender=sender,
+                sender_user=user,
+                sender_label=label,
+                text=text,
+                data=data or {},
+            )
+            events.publish(
+                events.conversation_group(row["token"]),
+                {"type": "chat.message", "message": message_payload(message), "origin": origin},
+            )
+    except _Duplicate as dup:
+        return PostResult(dup.message, False)
+    except IntegrityError:
+        existing = Message.objects.filter(conversation_id=conversation_id, client_id=client_id).first()
+        if client_id and existing is not None:
+            return PostResult(existing, False)
+        raise
+    return PostResult(message, True)
+
+
+def _system(conversation: Conversation, text: str, data: dict | None = None) -> Message | None:
+    """A status line (joined, transferred, closed) — not speech, allowed at any time."""
+    result = _append(
+        conversation.pk,
+        sender=Message.Sender.SYSTEM,
+        text=text,
+        data=data,
+        allowed_status=tuple(Conversation.Status.values),
+    )
+    return result.message if result else None
+
+
+# --------------------------------------------------------------------------- visitors
+
+
+def _triage(text: str, language: str):
+    """Urgent-symptom check by the answers app's triage rules (absent -> not urgent)."""
+    try:
+        from helpline.answers.triage import assess
+    except ImportError:
+        return None
+    try:
+        return assess(text, language)
+    except Exception:  # noqa: BLE001 - triage trouble must never lose a visitor's message
+        log.exception("chat: triage failed")
+        return None
+
+
+def _load_handoff(handoff_token: str | None) -> dict:
+    if not handoff_token:
+        return {}
+    try:
+        uuid.UUID(str(handoff_token))
+        from helpline.answers.services import get_handoff_context
+    except (ValueError, ImportError):
+        return {}
+    try:
+        return get_handoff_context(str(handoff_token)) or {}
+    except Exception:  # noqa: BLE001 - a broken handoff must not stop a chat starting
+        log.exception("chat: could not load handoff context")
+        return {}
+
+
+def conversation_start(
+    *,
+    language: str,
+    visitor_name: str = "",
+    handoff_token: str | None = None,
+    channel: str = Conversation.Channel.CHAT,
+    first_message: str | None = None,
+    now: dt.datetime | None = None,
+) -> Conversation:
+    """Open a new anonymous chat (or callback) in the queue and return it.
+
+    ``handoff_token`` is the answer page's ``log_token``: the question and the
+    passages the visitor was shown are copied into ``handoff_context`` so the
+    specialist sees them; an urgent triage result (of the handoff question or of
+    ``first_message``) puts the conversation at the front of the queue.
+    The visitor keeps ``conversation.token`` (e.g. in their session) to reconnect.
+    """
+    language = _clean_language(language)
+    if channel not in Conversation.Channel.values:
+        raise ApplicationError("Unknown channel.", code="invalid")
+    visitor_name = (visitor_name or "").strip()[:40]
+    first = _clean_text(first_message) if first_message else None
+    context = _load_handoff(handoff_token)
+    urgent_codes: list[str] = []
+    urgent = context.get("status") == "urgent"
+    for text in (context.get("question"), first):
+        if text:
+            result = _triage(text, language)
+            if result is not None and result.urgent:
+                urgent = True
+                urgent_codes.extend(code for code in result.matched if code not in urgent_codes)
+    now = now or timezone.now()
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            channel=channel,
+            language=language,
+            visitor_name=visitor_name,
+            handoff_token=str(handoff_token or "")[:64] if context else "",
+            handoff_context=context,
+            urgent=urgent,
+            urgent_codes=urgent_codes,
+            created_at=now,
+            queued_at=now,
+            visitor_last_seen=now,
+        )
+        if first:
+            _append(conversation.pk, sender=Message.Sender.VISITOR, text=first, label=visitor_name)
+        events.queue_changed()
+    conversation.refresh_from_db()
+    return conversation
+
+
+def callback_request_create(
+    *,
+    phone: str,
+    language: str,
+    preferred_time: str = "",
+    reason: str = "",
+    visitor_name: str = "",
+    now: dt.datetime | None = None,
+) -> Conversation:
+    """A request to be called back; it waits in the same queue as chats."""
+    import re
+
+    phone = (phone or "").strip()
+    digits = re.sub(r"\D", "", phone)
+    if not 7 <= len(digits) <= 15 or not re.fullmatch(r"[\d\s()+.\-]+", phone):
+        raise ApplicationError("Enter a phone number we can call.", code="invalid")
+    language = _clean_language(language)
+    reason = (reason or "").strip()[:500]
+    result = _triage(reason, language) if reason else None
+    now = now or timezone.now()
+    with transaction.atomic():
+        conversation = Conversation.objects.create(
+            channel=Conversation.Channel.CALLBACK,
+            language=language,
+            visitor_name=(visitor_name or "").strip()[:40],
+            callback_phone=phone[:40],
+            callback_preferred_time=(preferred_time or "").strip()[:120],
+            callback_reason=reason,
+            urgent=bool(result and result.urgent),
+            urgent_codes=list(result.matched) if result and result.urgent else [],
+            created_at=now,
+            queued_at=now,
+            visitor_last_seen=now,
+        )
+        events.queue_changed()
+    return conversation
+
+
+def visitor_message_post(token, text, client_id: str | None, *, origin: str | None = None) -> PostResult:
+    """Store a visitor's message (waiting or active conversation) and deliver it.
+
+    An urgent triage result flags the conversation (front of the queue, badge
+    for the specialist) and, while no human has joined yet, posts the reviewed
+    urgent message as an automatic line.
+    """
+    conversation = _get(token)
+    text = _clean_text(text)
+    client_id = _clean_client_id(client_id)
+    result = _append(
+        conversation.pk,
+        sender=Message.Sender.VISITOR,
+        text=text,
+        client_id=client_id,
+        label=conversation.visitor_name,
+        origin=origin,
+    )
+    if result.created:
+        _flag_if_urgent(conversation, text)
+    return result
+
+
+def _clean_client_id(client_id) -> str | None:
+    if client_id is None or client_id == "":
+        return None
+    if not isinstance(client_id, str) or len(client_id) > 64:
+        raise ApplicationError("The message id must be text of at most 64 characters.",
+                               code="invalid")
+    return client_id
+
+
+def _flag_if_urgent(conversation: Conversation, text: str) -> None:
+    result = _triage(text, conversation.language)
+    if result is None or not result.urgent:
+        return
+    with transaction.atomic():
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        first_time = not conversation.urgent
+        codes = list(conversation.urgent_codes)
+        codes.extend(code for code in result.matched if code not in codes)
+        Conversation.objects.filter(pk=conversation.pk).update(urgent=True, urgent_codes=codes)
+        conversation.urgent, conversation.urgent_codes = True, codes
+        _publish_state(conversation)
+        if conversation.status == Conversation.Status.WAITING:
+            events.queue_changed()
+    if first_time and result.message:
+        bot_message_post(conversation, result.message, data={"kind": "urgent", "codes": codes})
+
+
+def bot_message_post(conversation, text: str, data: dict | None = None) -> Message | None:
+    """An automatic line (greeting, suggestions, urgent-symptom notice).
+
+    Refused — returns None and stores nothing — once a human has joined the
+    conversation: from then on only people speak in it.
+    """
+    conversation = _get(conversation)
+    result = _append(
+        conversation.pk,
+        sender=Message.Sender.BOT,
+        text=_clean_text(text),
+        data=data,
+        label="Helpline",
+        automatic=True,
+    )
+    return result.message if result else None
+
+
+def visitor_seen(tokens, now: dt.datetime | None = None) -> int:
+    """Heartbeat for connected visitor sockets (bulk; called by each server process)."""
+    tokens = list(tokens)
+    if not tokens:
+        return 0
+    return Conversation.objects.filter(token__in=tokens).update(visitor_last_seen=now or timezone.now())
+
+
+def visitor_left(token, now: dt.datetime | None = None) -> None:
+    """The visitor's socket closed. Not abandoned yet: they may just be reconnecting."""
+    Conversation.objects.filter(token=token).update(visitor_last_seen=now or timezone.now())
+
+
+def conversations_abandon_stale(now: dt.datetime | None = None) -> int:
+    """Mark waiting chats whose visitor has been gone longer than the grace period."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=chat_setting("ABANDON_GRACE_SECONDS"))
+    stale = list(
+        Conversation.objects.filter(
+            status=Conversation.Status.WAITING,
+            channel=Conversation.Channel.CHAT,
+            visitor_last_seen__lt=cutoff,
+        ).values_list("pk", flat=True)[:500]
+    )
+    count = 0
+    for pk in stale:
+        with transaction.atomic():
+            changed = Conversation.objects.filter(
+                pk=pk, status=Conversation.Status.WAITING, visitor_last_seen__lt=cutoff
+            ).update(status=Conversation.Status.ABANDONED, closed_at=now)
+            if changed:
+                count += 1
+                conversation = Conversation.objects.get(pk=pk)
+                _publish_state(conversation)
+    if count:
+        events.queue_changed()
+    return count
+
+
+def conversation_close_by_visitor(token) -> Conversation:
+    """The visitor ends the chat (waiting: abandoned; active: closed)."""
+    conversation = _get(token)
+    now = timezone.now()
+    with transaction.atomic():
+        was_waiting = Conversation.objects.filter(
+            pk=conversation.pk, status=Conversation.Status.WAITING
+        ).update(status=Conversation.Status.ABANDONED, closed_at=now)
+        if not was_waiting:
+            Conversation.objects.filter(
+                pk=conversation.pk, status=Conversation.Status.ACTIVE
+            ).update(status=Conversation.Status.CLOSED, closed_at=now)
+        conversation.refresh_from_db()
+        _system(conversation, "The visitor ended the chat.", {"event": "visitor_closed"})
+        conversation.refresh_from_db()
+        _publish_state(conversation)
+        if was_waiting:
+            events.queue_changed()
+    return conversation
+
+
+def conversation_rate(token, rating, comment: str = "") -> Conversation:
+    """Optional satisfaction rating (1-5) and comment, once the chat has ended."""
+    conversation = _get(token)
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        raise ApplicationError("Choose a rating from 1 to 5.", code="invalid") from None
+    if not 1 <= rating <= 5:
+        raise ApplicationError("Choose a rating from 1 to 5.", code="invalid")
+    if conversation.status not in (Conversation.Status.CLOSED, Conversation.Status.ABANDONED):
+        raise ApplicationError("You can rate the chat after it ends.", code="invalid")
+    comment = (comment or "").strip()[:2000]
+    Conversation.objects.filter(pk=conversation.pk).update(rating=rating, rating_comment=comment)
+    conversation.rating, conversation.rating_comment = rating, comment
+    return conversation
+
+
+# --------------------------------------------------------------------------- staff
+
+
+def specialist_status_get(user) -> SpecialistStatus:
+    status, _ = SpecialistStatus.objects.get_or_create(
+        user=user, defaults={"languages": ["en"], "display_name": user.first_name[:40]}
+    )
+    return status
+
+
+def specialist_set_status(
+    user,
+    *,
+    available: bool | None = None,
+    languages: list[str] | None = None,
+    max_concurrent: int | None = None,
+    display_name: str | None = None,
+    role_label: str | None = None,
+) -> SpecialistStatus:
+    """A specialist sets themselves available/away, their languages and chat limit."""
+    _require_staff(user)
+    status = specialist_status_get(user)
+    if available is not None:
+        status.available = bool(available)
+    if languages is not None:
+        if not isinstance(languages, list | tuple) or any(lang not in LANGUAGES for lang in languages):
+            raise ApplicationError("Languages must be a list of en/es.", code="invalid")
+        status.languages = sorted(set(languages))
+    if max_concurrent is not None:
+        try:
+            max_concurrent = int(max_concurrent)
+        except (TypeError, ValueError):
+            raise ApplicationError("The chat limit must be a number.", code="invalid") from None
+        if not 1 <= max_concurrent <= 10:
+            raise ApplicationError("The chat limit must be between 1 and 10.", code="invalid")
+        status.max_concurrent = max_concurrent
+    if display_name is not None:
+        status.display_name = display_name.strip()[:40]
+    if role_label is not None:
+        status.role_label = role_label.strip()[:60]
+    status.last_seen = timezone.now()
+    status.save()
+    events.queue_changed()
+    return status
+
+
+def specialist_heartbeat(user_ids, now: dt.datetime | None = None) -> int:
+    """Console sockets are alive: refresh ``last_seen`` (bulk; each process calls it)."""
+    user_ids = list(user_ids)
+    if not user_ids:
+        return 0
+    now = now or timezone.now()
+    updated = SpecialistStatus.objects.filter(user_id__in=user_ids).update(last_seen=now)
+    if updated < len(set(user_ids)):
+        for user_id in user_ids:
+            SpecialistStatus.objects.get_or_create(
+                user_id=user_id, defaults={"languages": ["en"], "last_seen": now}
+            )
+    return updated
+
+
+def check_can_accept(user, conversation: Conversation, status: SpecialistStatus | None = None) -> None:
+    """Raise unless ``user`` may take ``conversation`` now (routing rules)."""
+    _require_staff(user)
+    status = status or SpecialistStatus.objects.filter(user=user).first()
+    if not is_routable(status):
+        raise ApplicationError(
+            "Set yourself available (with your console open) to accept chats.", code="unavailable"
+        )
+    if conversation.language not in status.languages and not _is_supervisor(user):
+        raise ApplicationError("This conversation is in a language you do not serve.",
+                               code="language")
+    if conversation.transfer_to_id not in (None, user.pk):
+        raise ApplicationError("This conversation was transferred to someone else.",
+                               code="transferred")
+    if conversation.channel == Conversation.Channel.CHAT and active_count(user) >= status.max_concurrent:
+        raise ApplicationError("You are at your limit of concurrent chats.", code="limit")
+
+
+def conversation_accept(user, token) -> Conversation:
+    """Claim a waiting conversation for ``user`` — atomically.
+
+    The claim is ``UPDATE ... SET status='active' WHERE id=? AND status='waiting'``:
+    of two specialists accepting at once exactly one updates a row; the other
+    gets ``ApplicationError(code="taken")``. The specialist's status row is locked
+    first so one person's parallel accepts cannot exceed their limit.
+    """
+    conversation = _get(token)
+    _require_staff(user)
+    now = timezone.now()
+    with transaction.atomic():
+        status = SpecialistStatus.objects.select_for_update().filter(user=user).first()
+        check_can_accept(user, conversation, status)
+        claimed = (
+            Conversation.objects.filter(pk=conversation.pk, status=Conversation.Status.WAITING)
+            .filter(Q(transfer_to__isnull=True) | Q(transfer_to=user))
+            .update(
+                status=Conversation.Status.ACTIVE,
+                assigned_to=user,
+                accepted_at=now,
+                human_joined_at=conversation.human_joined_at or now,
+                transfer_to=None,
+            )
+        )
+        if not claimed:
+            raise ApplicationError("Another specialist has already taken this conversation.",
+                                   code="taken")
+        conversation.refresh_from_db()
+        name, role = _specialist_label(user)
+        _system(conversation, f"{name} joined the chat.",
+                {"event": "joined", "name": name, "role": role})
+        conversation.refresh_from_db()
+        _publish_state(conversation)
+        events.queue_changed()
+    return conversation
+
+
+def conversation_accept_next(user) -> Conversation | None:
+    """Take the first conversation this specialist may serve (urgent, then oldest)."""
+    from .selectors import queue_for
+
+    for candidate in queue_for(user, limit=20):
+        try:
+            return conversation_accept(user, candidate)
+        except ApplicationError as exc:
+            if exc.code in ("taken", "transferred", "language"):
+                continue
+            raise
+    return None
+
+
+def specialist_message_post(user, token, text, client_id: str | None, *,
+                            origin: str | None = None) -> PostResult:
+    """A message from the specialist the conversation is assigned to (active only)."""
+    conversation = _get(token)
+    text = _clean_text(text)
+    client_id = _clean_client_id(client_id)
+    name, _role = _specialist_label(user)
+    return _append(
+        conversation.pk,
+        sender=Message.Sender.SPECIALIST,
+        text=text,
+        client_id=client_id,
+        user=user,
+        label=name,
+        allowed_status=(Conversation.Status.ACTIVE,),
+        assigned_to_id=user.pk,
+        origin=origin,
+    )
+
+
+def conversation_transfer(user, token, *, to_user=None, to_language: str | None = None,
+                          note: str = "") -> Conversation:
+    """Send an active conversation back to the queue: for one person, or a language.
+
+    The conversation keeps its place in line (its original ``queued_at``).
+    """
+    from helpline.common.audit import record
+
+    conversation = _get(token)
+    _require_staff(user)
+    if conversation.assigned_to_id != user.pk and not _is_supervisor(user):
+        raise NotAllowed("Only the assigned specialist or a supervisor can transfer this chat.")
+    if conversation.status != Conversation.Status.ACTIVE:
+        raise ApplicationError("Only an active conversation can be transferred.", code="invalid")
+    if to_user is not None:
+        if not hasattr(to_user, "pk"):
+            from django.contrib.auth import get_user_model
+
+            to_user = get_user_model().objects.filter(pk=to_user).first()
+        if to_user is None or not _is_staff(to_user) or to_user.pk == user.pk:
+            raise ApplicationError("Choose another specialist.", code="invalid")
+    language = _clean_language(to_language) if to_language else conversation.language
+    note = (note or "").strip()[:1000]
+    with transaction.atomic():
+        moved = Conversation.objects.filter(
+            pk=conversation.pk, status=Conversation.Status.ACTIVE,
+            assigned_to_id=conversation.assigned_to_id,
+        ).update(
+            status=Conversation.Status.WAITING,
+            assigned_to=None,
+            transfer_to=to_user,
+            transfer_note=note,
+            language=language,
+        )
+        if not moved:
+            raise ApplicationError("The conversation changed meanwhile; try again.", code="conflict")
+        conversation.refresh_from_db()
+        _system(conversation, "The chat is being transferred to another specialist.",
+                {"event": "transferred", "language": language,
+                 "to_user": to_user.pk if to_user else None})
+        conversation.refresh_from_db()
+        _publish_state(conversation)
+        if to_user is not None:
+            events.publish(events.user_group(to_user.pk),
+                           {"type": "chat.transfer", "token": str(conversation.token), "note": note})
+        events.queue_changed()
+        record(user, "chat.transfer", conversation,
+               data={"to_user": to_user.pk if to_user else None, "language": language})
+    return conversation
+
+
+def conversation_close(user, token) -> Conversation:
+    """The assigned specialist (or a supervisor) ends the conversation."""
+    conversation = _get(token)
+    _require_staff(user)
+    if conversation.assigned_to_id != user.pk and not _is_supervisor(user):
+        raise NotAllowed("Only the assigned specialist or a supervisor can close this chat.")
+    now = timezone.now()
+    with transaction.atomic():
+        closed = Conversation.objects.filter(
+            pk=conversation.pk,
+            status__in=(Conversation.Status.ACTIVE, Conversation.Status.WAITING),
+        ).update(status=Conversation.Status.CLOSED, closed_at=now)
+        if not closed:
+            raise ApplicationError("This conversation is already closed.", code="closed")
+        conversation.refresh_from_db()
+        _system(conversation, "The specialist ended the chat.", {"event": "closed"})
+        conversation.refresh_from_db()
+        _publish_state(conversation)
+        events.queue_changed()
+    return conversation
+
+
+def conversation_wrap_up(user, token, *, topics: list[str] | None = None, notes: str = "",
+                         referrals_text: str = "") -> Conversation:
+    """Save the wrap-up (topics, referrals given, notes) of one's own conversation."""
+    conversation = _get(token)
+    _require_staff(user)
+    if conversation.assigned_to_id != user.pk and not _is_supervisor(user):
+        raise NotAllowed("Only the assigned specialist or a supervisor can wrap up this chat.")
+    topics = [str(t)[:60] for t in (topics or [])][:20]
+    Conversation.objects.filter(pk=conversation.pk).update(
+        topics=topics, notes=(notes or "")[:5000], referrals_text=(referrals_text or "")[:2000]
+    )
+    conversation.refresh_from_db()
+    return conversation
+
+
+def callback_outcome_set(user, token, outcome: str) -> Conversation:
+    """Record a callback attempt: "called", "no_answer" or "done" (done closes it).
+
+    A waiting callback is claimed by the first specialist recording an outcome.
+    """
+    conversation = _get(token)
+    _require_staff(user)
+    if conversation.channel != Conversation.Channel.CALLBACK:
+        raise ApplicationError("This is not a callback request.", code="invalid")
+    if outcome not in CALLBACK_OUTCOMES:
+        raise ApplicationError("Choose called, no answer or done.", code="invalid")
+    if not can_view(user, conversation):
+        raise NotAllowed()
+    now = timezone.now()
+    with transaction.atomic():
+        updates = {"callback_outcome": outcome}
+        if conversation.status == Conversation.Status.WAITING:
+            claimed = Conversation.objects.filter(
+                pk=conversation.pk, status=Conversation.Status.WAITING
+            ).update(status=Conversation.Status.ACTIVE, assigned_to=user, accepted_at=now,
+                     human_joined_at=now)
+            if not claimed:
+                raise ApplicationError("Another specialist has already taken this callback.",
+                                       code="taken")
+        elif conversation.assigned_to_id != user.pk and not _is_supervisor(user):
+            raise NotAllowed("This callback belongs to another specialist.")
+        if outcome == "done":
+            updates.update(status=Conversation.Status.CLOSED, closed_at=now)
+        Conversation.objects.filter(pk=conversation.pk).update(**updates)
+        conversation.refresh_from_db()
+        _publish_state(conversation)
+        events.queue_changed()
+    return conversation
