@@ -32,3 +32,530 @@ def chat_availability(now: datetime | None = None) -> dict:
     if opens_at is not None:
         opens_at = timezone.localtime(opens_at)
     return {"open": is_open, "opens_at": opens_at, "known": True}
+
+
+# --- Visitor ---------------------------------------------------------------
+
+def handoff_context(log_token) -> dict | None:
+    """What the answer service showed the visitor (question + passages), or None."""
+    try:
+        from helpline.answers.services import get_handoff_context
+    except ImportError:
+        return None
+    try:
+        return get_handoff_context(str(log_token)) or None
+    except Exception:  # noqa: BLE001 - a broken handoff must never stop a chat page
+        logger.exception("chat: could not read the handoff context")
+        return None
+
+
+def visitor_conversation(token):
+    from .selectors import conversation_by_token
+
+    return conversation_by_token(token)
+
+
+def visitor_chat_start(*, language: str, first_name: str = "", first_message: str = "",
+                       from_answer=None):
+    """Open an anonymous chat in the page's language (with the answer handoff, if any)."""
+    from . import services
+    from helpline.common.exceptions import ApplicationError
+
+    if not chat_availability()["open"]:
+        raise ApplicationError("Live chat is closed now.", code="closed")
+    return services.conversation_start(
+        language=language, visitor_name=first_name,
+        handoff_token=str(from_answer) if from_answer else None,
+        first_message=first_message or None,
+    )
+
+
+def visitor_room_context(conversation) -> dict:
+    from . import selectors
+
+    position = None
+    if conversation.status == conversation.Status.WAITING:
+        position = selectors.queue_positions().get(conversation.token.hex, {}).get("position")
+    from django.utils.translation import gettext as _
+
+    strings = {
+        "you": _("You"), "specialist": _("Specialist"), "system": _("Helpline"),
+        "waiting": _("Waiting for a specialist."),
+        "position": _("You are number %(position)s in line."),
+        "wait": _("Estimated wait: about %(minutes)s min."),
+        "wait_unknown": _("We cannot estimate the wait right now."),
+        "joined": _("%(name)s, %(role)s, has joined the chat."),
+        "with_you": _("%(name)s, %(role)s, is chatting with you."),
+        "ended": _("This chat has ended."),
+        "abandoned": _("This chat has ended."),
+        "rate": _("Rate this chat or get the transcript"),
+        "connecting": _("Connecting…"),
+        "reconnecting": _("Connection lost. Reconnecting…"),
+        "connected": _("Connected."),
+        "not_sent": _("Not sent yet: it will be sent when the connection is back."),
+        "error": _("Something went wrong: %(message)s"),
+        "too_long": _("Your message is too long."),
+        "new_message": _("New message from %(name)s"),
+    }
+    return {
+        "conversation": conversation,
+        "history": selectors.messages_after(conversation, 0),
+        "position": position,
+        "ws_path": websocket_path("visitor", conversation),
+        "max_chars": selectors.chat_setting("MAX_MESSAGE_CHARS"),
+        "strings": strings,
+    }
+
+
+def websocket_path(kind: str, conversation=None) -> str:
+    """The websocket path of the chat core's consumers (see docs/chat-protocol.md)."""
+    if kind == "visitor":
+        return f"/ws/chat/{conversation.token}/"
+    return "/ws/chat/console/"
+
+
+def visitor_chat_end(conversation):
+    """The visitor ends the chat; ending an already ended chat changes nothing."""
+    from . import services
+
+    if not conversation.is_open:
+        return conversation
+    return services.conversation_close_by_visitor(conversation.token)
+
+
+def visitor_feedback_record(conversation, *, rating: int | None, comment: str = ""):
+    """Optional rating (1-5) and comment after the chat ended; comment scrubbed of contact data."""
+    from . import services
+    from .models import Conversation
+    from helpline.common.exceptions import ApplicationError
+
+    comment = _scrub((comment or "").strip())
+    if rating is None and not comment:
+        raise ApplicationError("Choose a rating or write a comment.", code="empty")
+    if conversation.is_open:
+        raise ApplicationError("You can rate the chat after it ends.", code="invalid")
+    if rating is not None:
+        return services.conversation_rate(conversation.token, rating, comment)
+    Conversation.objects.filter(pk=conversation.pk).update(rating_comment=comment[:2000])
+    conversation.rating_comment = comment[:2000]
+    return conversation
+
+
+def _scrub(text: str) -> str:
+    try:
+        from helpline.common.privacy import scrub
+    except ImportError:
+        return text
+    return scrub(text)
+
+
+def _allowed(key: str, limit: int, window: int) -> bool:
+    try:
+        from helpline.common.ratelimit import hit
+    except ImportError:
+        return True
+    return hit(key, limit, window)
+
+
+def transcript_text(conversation, language: str) -> str:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from . import selectors
+
+    with translation.override(language):
+        return render_to_string("chat/transcript.txt", {
+            "conversation": conversation,
+            "messages": selectors.messages_after(conversation, 0, limit=5000),
+            "HELPLINE": settings.HELPLINE,
+        })
+
+
+def visitor_transcript_send(conversation, *, email: str, language: str) -> None:
+    """E-mail the transcript once. The address is not stored anywhere."""
+    from django.core.exceptions import ValidationError
+    from django.core.mail import EmailMessage
+    from django.core.validators import validate_email
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from helpline.common.exceptions import ApplicationError
+
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ApplicationError(_("Enter a valid e-mail address."), code="invalid") from None
+    if not _allowed(f"chat-transcript:{conversation.token}", 3, 3600):
+        raise ApplicationError(
+            _("You have asked for this transcript several times. Please try again later."),
+            code="rate_limited")
+    with translation.override(language):
+        subject = _("Your chat with %(name)s") % {"name": settings.HELPLINE["NAME"]}
+    message = EmailMessage(subject=subject, body=transcript_text(conversation, language),
+                           to=[email])
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:  # noqa: BLE001 - SMTP or network trouble: tell the visitor
+        logger.warning("chat: transcript not sent: %s", exc.__class__.__name__)
+        raise ApplicationError(
+            _("We could not send the e-mail just now. Please try again later."), code="mail_failed"
+        ) from exc
+
+
+def callback_request_create(*, first_name: str, phone: str, preferred_time: str, language: str,
+                            reason: str, from_answer=None, ip: str = ""):
+    """A callback request from the form; it enters the specialists' queue like a chat."""
+    from django.utils.translation import gettext as _
+
+    from . import services
+    from .forms import PREFERRED_TIME_CHOICES
+    from helpline.common.exceptions import ApplicationError
+
+    if ip and not _allowed(f"chat-callback:{ip}", 5, 3600):
+        raise ApplicationError(
+            _("Too many call-back requests came from this connection. Please call us instead."),
+            code="rate_limited")
+    labels = dict(PREFERRED_TIME_CHOICES)
+    if preferred_time not in labels:
+        raise ApplicationError(_("Choose a time for the call."), code="invalid")
+    conversation = services.callback_request_create(
+        phone=phone, language=language, preferred_time=preferred_time, reason=reason,
+        visitor_name=first_name,
+    )
+    if from_answer:
+        context = handoff_context(from_answer)
+        if context:
+            from .models import Conversation
+
+            Conversation.objects.filter(pk=conversation.pk).update(
+                handoff_token=str(from_answer), handoff_context=context)
+            conversation.handoff_context = context
+    return conversation
+
+
+# --- Console ---------------------------------------------------------------
+
+def is_console_user(user) -> bool:
+    from helpline.accounts.roles import SPECIALIST, SUPERVISOR, has_role
+
+    return has_role(user, SPECIALIST) or has_role(user, SUPERVISOR)
+
+
+def check_console_access(user) -> None:
+    from helpline.common.exceptions import NotAllowed
+
+    if not is_console_user(user):
+        raise NotAllowed("The console is for specialists and supervisors.")
+
+
+def _waited_label(seconds: int) -> str:
+    from django.utils.translation import gettext as _
+
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes >= 60:
+        return _("%(h)d h %(m)d min") % {"h": minutes // 60, "m": minutes % 60}
+    if minutes:
+        return _("%(m)d min") % {"m": minutes}
+    return _("%(s)d s") % {"s": secs}
+
+
+def console_snapshot(user) -> dict:
+    """The queue this user may see (urgent, then oldest) and their active chats."""
+    from . import selectors
+
+    check_console_access(user)
+    now = timezone.now()
+    queue = []
+    for conversation in selectors.queue_for(user):
+        item = selectors.queue_item(conversation, now)
+        item["transferred_to_me"] = conversation.transfer_to_id == user.pk
+        item["waited_label"] = _waited_label(item["waited_seconds"])
+        queue.append(item)
+    mine = [{"token": str(c.token), "channel": c.channel, "language": c.language,
+             "urgent": c.urgent, "visitor_name": c.visitor_name}
+            for c in selectors.active_for(user)]
+    return {"queue": queue, "mine": mine}
+
+
+def console_strings() -> dict:
+    from django.utils.translation import gettext as _
+
+    return {
+        "nobody": _("Nobody is waiting."), "open": _("Open"), "accept": _("Accept"),
+        "urgent": _("Urgent"), "chat": _("Chat"), "callback": _("Callback"),
+        "transferred": _("Transferred to you"), "note": _("Note:"),
+        "connected": _("Console connected."), "reconnecting": _("Console disconnected. Reconnecting…"),
+        "visitor": _("Visitor"), "you": _("You"), "error": _("Error: %(message)s"),
+        "no_suggestions": _("No suggestions yet."), "insert": _("Insert"),
+        "source": _("Source"), "new_chat": _("A new conversation is waiting."),
+    }
+
+
+def console_context(user, *, status_form=None) -> dict:
+    from . import selectors, services
+    from .forms import AvailabilityForm
+
+    snapshot = console_snapshot(user)
+    status = services.specialist_status_get(user)
+    if status_form is None:
+        status_form = AvailabilityForm(initial={
+            "available": "available" if status.available else "away",
+            "languages": status.languages, "max_concurrent": status.max_concurrent,
+        })
+    return {
+        "queue": snapshot["queue"],
+        "mine": selectors.active_for(user),
+        "status": status,
+        "routable": selectors.is_routable(status),
+        "status_form": status_form,
+        "ws_path": websocket_path("console"),
+        "strings": console_strings(),
+    }
+
+
+def specialist_status_set(user, *, available: bool, languages: list[str], max_concurrent: int):
+    from . import services
+    from helpline.common.audit import record
+
+    status = services.specialist_set_status(
+        user, available=available, languages=list(languages), max_concurrent=max_concurrent)
+    record(user, "chat.status", status, data={"available": status.available,
+                                              "languages": status.languages})
+    return status
+
+
+def console_conversation_for(user, token):
+    """The conversation if this user may see it (assigned, or queued in their languages)."""
+    from . import selectors
+    from helpline.common.exceptions import ApplicationError, NotAllowed
+
+    check_console_access(user)
+    conversation = selectors.conversation_by_token(token)
+    if conversation is None:
+        raise ApplicationError("This conversation does not exist.", code="not_found")
+    if not selectors.can_view(user, conversation):
+        raise NotAllowed("You cannot see this conversation.")
+    return conversation
+
+
+def _can_act(user, conversation) -> bool:
+    from helpline.accounts.roles import SUPERVISOR, has_role
+
+    return conversation.assigned_to_id == user.pk or has_role(user, SUPERVISOR)
+
+
+def transfer_targets(user, conversation):
+    """Other staff who could take this conversation (specialists and supervisors)."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from helpline.accounts.roles import SPECIALIST, SUPERVISOR
+
+    return list(
+        get_user_model().objects.filter(is_active=True)
+        .filter(Q(groups__name__in=[SPECIALIST, SUPERVISOR]) | Q(is_superuser=True))
+        .exclude(pk=user.pk).distinct().order_by("first_name", "username")[:200]
+    )
+
+
+def canned_groups(language: str) -> list[dict]:
+    """Canned responses, the conversation's language first, then the other one."""
+    from django.utils.translation import gettext as _
+
+    from .console.models import CannedResponse
+
+    other = "es" if language == "en" else "en"
+    names = {"en": _("English"), "es": _("Spanish")}
+    return [
+        {"language": code, "label": names[code],
+         "items": list(CannedResponse.objects.filter(active=True, language=code))}
+        for code in (language, other)
+    ]
+
+
+def topics_for_form():
+    from .console.models import WrapUpTopic
+
+    return list(WrapUpTopic.objects.filter(active=True))
+
+
+def resources_for_form(conversation) -> list:
+    try:
+        from helpline.resources.selectors import search_resources
+    except ImportError:
+        return []
+    try:
+        return [m.resource for m in search_resources(language=conversation.language)][:200]
+    except Exception:  # noqa: BLE001 - the directory must not break the console
+        logger.exception("chat: could not list resources")
+        return []
+
+
+def wrapup_form(conversation, data=None):
+    from django.utils import translation
+
+    from .forms import WrapUpForm
+
+    initial = {"topics": conversation.topics, "referrals": conversation.referrals_text,
+               "notes": conversation.notes}
+    return WrapUpForm(data, initial=initial, topics=topics_for_form(),
+                      resources=resources_for_form(conversation),
+                      language=(translation.get_language() or "en")[:2])
+
+
+def wrapup_save(user, token, *, topics=(), resources=(), referrals: str = "", notes: str = ""):
+    """Save topics, referrals (directory entries and free text) and notes of a conversation."""
+    from . import services
+    from .console.models import WrapUpTopic
+    from helpline.common.audit import record
+    from helpline.common.exceptions import ApplicationError
+
+    conversation = console_conversation_for(user, token)
+    known = set(WrapUpTopic.objects.filter(code__in=list(topics)).values_list("code", flat=True))
+    unknown = [t for t in topics if t not in known]
+    if unknown:
+        raise ApplicationError("Unknown topic: %s" % ", ".join(unknown), code="invalid")
+    conversation = services.conversation_wrap_up(
+        user, conversation.token, topics=list(topics), notes=_scrub(notes),
+        referrals_text=_scrub(referrals))
+    if resources:
+        try:
+            from helpline.resources.services import referral_create
+        except ImportError:
+            referral_create = None
+        if referral_create is not None:
+            kwargs = {"conversation": conversation}
+            if conversation.channel == conversation.Channel.CALLBACK:
+                kwargs = {"conversation": conversation, "callback": conversation}
+            referral_create(user, [int(r) for r in resources], **kwargs)
+    record(user, "chat.wrapup", conversation,
+           data={"topics": list(topics), "resources": [int(r) for r in resources]})
+    return conversation
+
+
+def referrals_recorded(conversation) -> list[str]:
+    try:
+        from helpline.resources.models import ReferralItem
+    except ImportError:
+        return []
+    return list(ReferralItem.objects.filter(referral__conversation_token=conversation.token)
+                .values_list("resource_name", flat=True))
+
+
+def console_accept(user, token):
+    from . import services
+    from helpline.common.audit import record
+
+    check_console_access(user)
+    conversation = services.conversation_accept(user, token)
+    record(user, "chat.accept", conversation)
+    return conversation
+
+
+def console_transfer(user, token, *, target: str, note: str = ""):
+    from . import services
+    from helpline.common.exceptions import ApplicationError
+
+    check_console_access(user)
+    kind, _sep, value = target.partition(":")
+    if kind == "lang":
+        return services.conversation_transfer(user, token, to_language=value, note=_scrub(note))
+    if kind == "user" and value.isdigit():
+        return services.conversation_transfer(user, token, to_user=int(value), note=_scrub(note))
+    raise ApplicationError("Choose a person or a language queue.", code="invalid")
+
+
+def console_close(user, token):
+    from . import services
+    from helpline.common.audit import record
+
+    check_console_access(user)
+    conversation = services.conversation_close(user, token)
+    record(user, "chat.close", conversation)
+    return conversation
+
+
+def callback_outcome_set(user, token, *, outcome: str, note: str = ""):
+    from . import services
+    from helpline.common.audit import record
+
+    conversation = console_conversation_for(user, token)
+    conversation = services.callback_outcome_set(user, conversation.token, outcome)
+    record(user, "chat.callback_outcome", conversation,
+           data={"outcome": outcome, "note": _scrub(note)[:300]})
+    return conversation
+
+
+def _quote(passage: dict) -> str:
+    text = " ".join(str(passage.get("text", "")).split())
+    if len(text) > 600:
+        text = text[:597].rsplit(" ", 1)[0] + "…"
+    source = passage.get("article", "")
+    if passage.get("section"):
+        source = f"{source} — {passage['section']}"
+    url = passage.get("url", "")
+    return f"“{text}”\n— {source}: {url}".strip()
+
+
+def suggestions_for(user, token, text: str | None = None, k: int = 3) -> list[dict]:
+    """Knowledge-base passages for the visitor's last message (or ``text``)."""
+    from .models import Message
+
+    conversation = console_conversation_for(user, token)
+    if text is None:
+        last = (Message.objects.filter(conversation=conversation, sender=Message.Sender.VISITOR)
+                .order_by("-seq").first())
+        text = last.text if last else (conversation.handoff_context or {}).get("question", "")
+    text = (text or "").strip()[:2000]
+    if not text:
+        return []
+    try:
+        from helpline.answers.services import suggest_passages
+    except ImportError:
+        return []
+    try:
+        passages = suggest_passages(text, conversation.language, k=k)
+    except Exception:  # noqa: BLE001 - suggestions are a help, never a blocker
+        logger.exception("chat: suggestions failed")
+        return []
+    result = []
+    for p in passages:
+        item = {key: p.get(key) for key in ("text", "article", "section", "url", "lang", "score")}
+        if p.get("last_reviewed"):
+            item["last_reviewed"] = str(p["last_reviewed"])
+        item["quote"] = _quote(p)
+        result.append(item)
+    return result
+
+
+def console_conversation_context(user, token, *, transfer_form=None, wrapup_form_=None,
+                                 outcome_form=None, **kwargs) -> dict:
+    from . import selectors
+    from .forms import PREFERRED_TIME_CHOICES, CallbackOutcomeForm, TransferForm
+
+    wrapup_form_ = kwargs.get("wrapup_form", wrapup_form_)
+    conversation = console_conversation_for(user, token)
+    can_act = _can_act(user, conversation)
+    assigned_name = ""
+    if conversation.assigned_to:
+        assigned_name = conversation.assigned_to.get_full_name() or conversation.assigned_to.get_username()
+    return {
+        "conversation": conversation,
+        "history": selectors.messages_after(conversation, 0, limit=5000),
+        "handoff": conversation.handoff_context or None,
+        "is_mine": conversation.assigned_to_id == user.pk,
+        "can_act": can_act,
+        "assigned_name": assigned_name,
+        "transfer_form": transfer_form or TransferForm(
+            specialists=transfer_targets(user, conversation)),
+        "wrapup_form": wrapup_form_ or wrapup_form(conversation),
+        "outcome_form": outcome_form or CallbackOutcomeForm(),
+        "preferred_time_label": dict(PREFERRED_TIME_CHOICES).get(
+            conversation.callback_preferred_time, conversation.callback_preferred_time),
+        "suggestions": suggestions_for(user, token) if conversation.channel == "chat" else [],
+        "canned": canned_groups(conversation.language),
+        "referrals": referrals_recorded(conversation),
+        "ws_path": websocket_path("console"),
+        "max_chars": selectors.chat_setting("MAX_MESSAGE_CHARS"),
+        "strings": console_strings(),
+    }

@@ -1,6 +1,313 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Chat pages: the visitor's start, room, end and callback pages, and the console.
+
+Views parse input, call a service in ``ui_services`` (or the chat core through
+it) and render. Permissions are checked in the services too.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from helpline.common.exceptions import ApplicationError, NotAllowed
+
+from . import forms, ui_services
+
+SESSION_KEY = "chat_token"
 
 
+def _language() -> str:
+    return (translation.get_language() or "en")[:2]
+
+
+def _session_conversation(request: HttpRequest):
+    token = request.session.get(SESSION_KEY)
+    return ui_services.visitor_conversation(token) if token else None
+
+
+def _handoff(request: HttpRequest, raw: str | None):
+    if not raw:
+        return None, None
+    try:
+        token = UUID(str(raw))
+    except ValueError:
+        return None, None
+    return token, ui_services.handoff_context(token)
+
+
+# --- Visitor ---------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
-    return render(request, "chat/start.html")
+    availability = ui_services.chat_availability()
+    lang = _language()
+    if request.method == "POST":
+        form = forms.StartChatForm(request.POST)
+        if not availability["open"]:
+            messages.error(request, _("Live chat is closed now. You can ask us to call you back."))
+            return redirect("chat:callback")
+        if form.is_valid():
+            try:
+                conversation = ui_services.visitor_chat_start(
+                    language=lang,
+                    first_name=form.cleaned_data["first_name"],
+                    first_message=form.cleaned_data["message"],
+                    from_answer=form.cleaned_data["from_answer"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                request.session[SESSION_KEY] = str(conversation.token)
+                return redirect("chat:room")
+        handoff_token, handoff = _handoff(request, request.POST.get("from_answer"))
+    else:
+        handoff_token, handoff = _handoff(request, request.GET.get("from_answer"))
+        existing = _session_conversation(request)
+        if existing is not None and existing.is_open:
+            return redirect("chat:room")
+        form = forms.StartChatForm(initial={"from_answer": handoff_token if handoff else None})
+    return render(request, "chat/start.html", {
+        "form": form, "availability": availability, "handoff": handoff,
+        "ask_url": reverse("answers:ask"), "callback_url": _callback_url(handoff_token, handoff),
+    })
+
+
+def _callback_url(handoff_token, handoff) -> str:
+    url = reverse("chat:callback")
+    return f"{url}?from_answer={handoff_token}" if handoff else url
+
+
+@require_GET
+def room(request: HttpRequest) -> HttpResponse:
+    conversation = _session_conversation(request)
+    if conversation is None:
+        return redirect("chat:start")
+    return render(request, "chat/room.html", ui_services.visitor_room_context(conversation))
+
+
+@require_POST
+def end(request: HttpRequest) -> HttpResponse:
+    conversation = _session_conversation(request)
+    if conversation is None:
+        return redirect("chat:start")
+    ui_services.visitor_chat_end(conversation)
+    return redirect("chat:feedback")
+
+
+@require_http_methods(["GET", "POST"])
+def feedback(request: HttpRequest) -> HttpResponse:
+    conversation = _session_conversation(request)
+    if conversation is None:
+        return redirect("chat:start")
+    form = forms.FeedbackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ui_services.visitor_feedback_record(
+                conversation, rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Thank you for your feedback."))
+            return redirect("chat:feedback")
+    return render(request, "chat/feedback.html", {
+        "conversation": conversation, "form": form, "transcript_form": forms.TranscriptForm(),
+        "rated": conversation.rating is not None or bool(conversation.rating_comment),
+    })
+
+
+@require_POST
+def transcript(request: HttpRequest) -> HttpResponse:
+    conversation = _session_conversation(request)
+    if conversation is None:
+        return redirect("chat:start")
+    form = forms.TranscriptForm(request.POST)
+    if form.is_valid():
+        try:
+            ui_services.visitor_transcript_send(
+                conversation, email=form.cleaned_data["email"], language=_language()
+            )
+        except ApplicationError as exc:
+            form.add_error("email", exc.message)
+        else:
+            messages.success(request, _("We sent the transcript. We did not keep your address."))
+            return redirect("chat:feedback")
+    return render(request, "chat/feedback.html", {
+        "conversation": conversation, "form": forms.FeedbackForm(), "transcript_form": form,
+        "rated": conversation.rating is not None or bool(conversation.rating_comment),
+    }, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def callback(request: HttpRequest) -> HttpResponse:
+    lang = _language()
+    if request.method == "POST":
+        form = forms.CallbackForm(request.POST)
+        if form.is_valid():
+            try:
+                conversation = ui_services.callback_request_create(
+                    first_name=form.cleaned_data["first_name"],
+                    phone=form.cleaned_data["phone"],
+                    preferred_time=form.cleaned_data["preferred_time"],
+                    language=form.cleaned_data["language"],
+                    reason=form.cleaned_data["reason"],
+                    from_answer=form.cleaned_data["from_answer"],
+                    ip=request.META.get("REMOTE_ADDR", ""),
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                request.session["chat_callback_phone"] = conversation.callback_phone
+                return redirect("chat:callback-done")
+        status = 400
+    else:
+        handoff_token, handoff = _handoff(request, request.GET.get("from_answer"))
+        initial = {"language": lang}
+        if handoff:
+            initial.update(from_answer=handoff_token, reason=handoff.get("question", "")[:300])
+        form = forms.CallbackForm(initial=initial)
+        status = 200
+    return render(request, "chat/callback.html", {"form": form}, status=status)
+
+
+@require_GET
+def callback_done(request: HttpRequest) -> HttpResponse:
+    phone = request.session.get("chat_callback_phone")
+    if not phone:
+        return redirect("chat:callback")
+    return render(request, "chat/callback_done.html", {"phone": phone})
+
+
+# --- Console ---------------------------------------------------------------
+
+def console_view(view):
+    """Only staff with the specialist or supervisor role; services check again."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        try:
+            ui_services.check_console_access(request.user)
+            return view(request, *args, **kwargs)
+        except NotAllowed as exc:
+            if request.path.endswith(".json"):
+                return JsonResponse({"error": exc.message}, status=403)
+            return render(request, "chat/console/forbidden.html", {"message": exc.message},
+                          status=403)
+        except ApplicationError as exc:
+            if request.path.endswith(".json"):
+                return JsonResponse({"error": exc.message}, status=400)
+            messages.error(request, exc.message)
+            token = kwargs.get("token")
+            if token is not None and request.method == "POST":
+                return redirect("chat:console-conversation", token=token)
+            return redirect("chat:console")
+
+    return wrapper
+
+
+@console_view
+@require_GET
+def console(request: HttpRequest) -> HttpResponse:
+    context = ui_services.console_context(request.user)
+    return render(request, "chat/console/index.html", context)
+
+
+@console_view
+@require_GET
+def console_queue_json(request: HttpRequest) -> HttpResponse:
+    return JsonResponse(ui_services.console_snapshot(request.user))
+
+
+@console_view
+@require_POST
+def console_status(request: HttpRequest) -> HttpResponse:
+    form = forms.AvailabilityForm(request.POST)
+    if not form.is_valid():
+        context = ui_services.console_context(request.user, status_form=form)
+        return render(request, "chat/console/index.html", context, status=400)
+    ui_services.specialist_status_set(request.user, **form.cleaned_data)
+    messages.success(request, _("Your status is saved."))
+    return redirect("chat:console")
+
+
+@console_view
+@require_GET
+def console_conversation(request: HttpRequest, token: UUID) -> HttpResponse:
+    context = ui_services.console_conversation_context(request.user, token)
+    return render(request, "chat/console/conversation.html", context)
+
+
+@console_view
+@require_POST
+def console_accept(request: HttpRequest, token: UUID) -> HttpResponse:
+    ui_services.console_accept(request.user, token)
+    return redirect("chat:console-conversation", token=token)
+
+
+@console_view
+@require_POST
+def console_transfer(request: HttpRequest, token: UUID) -> HttpResponse:
+    conversation = ui_services.console_conversation_for(request.user, token)
+    form = forms.TransferForm(request.POST, specialists=ui_services.transfer_targets(
+        request.user, conversation))
+    if not form.is_valid():
+        context = ui_services.console_conversation_context(request.user, token, transfer_form=form)
+        return render(request, "chat/console/conversation.html", context, status=400)
+    ui_services.console_transfer(request.user, token, target=form.cleaned_data["target"],
+                                 note=form.cleaned_data["note"])
+    messages.success(request, _("The conversation was transferred."))
+    return redirect("chat:console")
+
+
+@console_view
+@require_POST
+def console_close(request: HttpRequest, token: UUID) -> HttpResponse:
+    ui_services.console_close(request.user, token)
+    messages.success(request, _("The conversation is closed. Please complete the wrap-up."))
+    return redirect("chat:console-conversation", token=token)
+
+
+@console_view
+@require_POST
+def console_wrapup(request: HttpRequest, token: UUID) -> HttpResponse:
+    conversation = ui_services.console_conversation_for(request.user, token)
+    form = ui_services.wrapup_form(conversation, data=request.POST)
+    if not form.is_valid():
+        context = ui_services.console_conversation_context(request.user, token, wrapup_form=form)
+        return render(request, "chat/console/conversation.html", context, status=400)
+    ui_services.wrapup_save(request.user, token, **form.cleaned_data)
+    messages.success(request, _("The wrap-up is saved."))
+    return redirect("chat:console-conversation", token=token)
+
+
+@console_view
+@require_POST
+def console_outcome(request: HttpRequest, token: UUID) -> HttpResponse:
+    form = forms.CallbackOutcomeForm(request.POST)
+    if not form.is_valid():
+        context = ui_services.console_conversation_context(request.user, token, outcome_form=form)
+        return render(request, "chat/console/conversation.html", context, status=400)
+    ui_services.callback_outcome_set(request.user, token, **form.cleaned_data)
+    messages.success(request, _("The call outcome is saved."))
+    return redirect("chat:console-conversation", token=token)
+
+
+@console_view
+@require_GET
+def console_suggestions(request: HttpRequest, token: UUID) -> HttpResponse:
+    text = request.GET.get("text")
+    if text is not None and len(text) > 2000:
+        return JsonResponse({"error": _("The text is too long.")}, status=400)
+    return JsonResponse({"passages": ui_services.suggestions_for(request.user, token, text=text)})

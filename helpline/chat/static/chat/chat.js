@@ -1,0 +1,247 @@
+// Visitor live chat: websocket with resume by sequence number, reconnect with backoff,
+// messages stored before acknowledged (client ids), text only (textContent, never innerHTML).
+(function () {
+  "use strict";
+  var app = document.getElementById("chat-app");
+  if (!app) return;
+  var strings = JSON.parse(document.getElementById("chat-strings").textContent);
+  var token = app.getAttribute("data-token");
+  var wsPath = app.getAttribute("data-ws-url");
+  var log = document.getElementById("chat-log");
+  var statusEl = document.getElementById("chat-status");
+  var connEl = document.getElementById("chat-connection");
+  var form = document.getElementById("chat-compose");
+  var input = document.getElementById("chat-input");
+  var nojs = document.getElementById("chat-nojs");
+  var endForm = document.getElementById("chat-end-form");
+  var STORE = "helpline.chat";
+
+  function fmt(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key] == null ? "" : String(values[key]); });
+  }
+  function load() {
+    try { return JSON.parse(window.localStorage.getItem(STORE) || "null") || {}; } catch (e) { return {}; }
+  }
+  function save(state) {
+    try { window.localStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* private mode */ }
+  }
+
+  // Saved state: token, last seq and unsent messages (outbox) survive reloads.
+  var saved = load();
+  if (saved.token !== token) saved = { token: token, lastSeq: 0, outbox: [] };
+  saved.outbox = saved.outbox || [];
+  var lastSeq = 0;
+  var seen = {};
+  Array.prototype.forEach.call(log.querySelectorAll("li[data-seq]"), function (li) {
+    var s = parseInt(li.getAttribute("data-seq"), 10);
+    seen[s] = true;
+    if (s > lastSeq) lastSeq = s;
+  });
+  saved.lastSeq = lastSeq;
+  save(saved);
+
+  if (nojs) nojs.hidden = true;
+  var status = app.getAttribute("data-status");
+  function isOpen() { return status === "waiting" || status === "active"; }
+  if (isOpen()) form.hidden = false;
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  function senderName(m) {
+    if (m.sender === "visitor") return strings.you;
+    if (m.sender_label) return m.sender_label;
+    return m.sender === "specialist" ? strings.specialist : strings.system;
+  }
+
+  function render(m) {
+    if (seen[m.seq]) return;
+    seen[m.seq] = true;
+    var pending = m.id ? log.querySelector('li[data-client-id="' + CSS.escape(m.id) + '"]') : null;
+    var li = pending || document.createElement("li");
+    li.className = m.sender === "visitor" ? "mine" : (m.sender === "system" ? "system" : "");
+    li.setAttribute("data-seq", String(m.seq));
+    li.removeAttribute("data-client-id");
+    li.textContent = "";
+    var who = document.createElement("span");
+    who.className = "who";
+    who.textContent = senderName(m);
+    li.appendChild(who);
+    li.appendChild(document.createTextNode(m.text));
+    if (!pending) {
+      // Keep the log in sequence order even if frames arrive out of order.
+      var after = null;
+      var items = log.querySelectorAll("li[data-seq]");
+      for (var i = items.length - 1; i >= 0; i--) {
+        if (parseInt(items[i].getAttribute("data-seq"), 10) < m.seq) { after = items[i]; break; }
+      }
+      if (after) after.insertAdjacentElement("afterend", li);
+      else log.insertBefore(li, log.firstChild);
+    }
+    if (m.seq > lastSeq) { lastSeq = m.seq; saved.lastSeq = lastSeq; save(saved); }
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showPending(item) {
+    var li = document.createElement("li");
+    li.className = "mine pending";
+    li.setAttribute("data-client-id", item.id);
+    var who = document.createElement("span");
+    who.className = "who";
+    who.textContent = strings.you;
+    li.appendChild(who);
+    li.appendChild(document.createTextNode(item.text));
+    li.title = strings.not_sent;
+    log.appendChild(li);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function setStatus(text) { if (statusEl.textContent !== text) statusEl.textContent = text; }
+
+  function applyState(state) {
+    status = state.status;
+    app.setAttribute("data-status", status);
+    if (status === "waiting") {
+      setStatus(strings.waiting);
+    } else if (status === "active" && state.assigned) {
+      setStatus(fmt(strings.with_you, state.assigned));
+    } else if (!isOpen()) {
+      setStatus(strings.ended);
+      form.hidden = true;
+      saved.ended = true;
+      save(saved);
+      var button = endForm && endForm.querySelector("button");
+      if (button) button.textContent = strings.rate;
+    }
+  }
+
+  function applyQueue(frame) {
+    if (status !== "waiting") return;
+    var parts = [fmt(strings.position, { position: frame.position })];
+    if (frame.estimated_wait_seconds == null) parts.push(strings.wait_unknown);
+    else parts.push(fmt(strings.wait, { minutes: Math.max(1, Math.round(frame.estimated_wait_seconds / 60)) }));
+    setStatus(parts.join(" "));
+  }
+
+  // --- Connection with resume and backoff ---------------------------------
+  var socket = null;
+  var attempt = 0;
+  var timer = null;
+  var closedByUs = false;
+
+  function wsUrl() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    return scheme + window.location.host + wsPath;
+  }
+  function setConn(text, offline) {
+    connEl.hidden = !text;
+    connEl.textContent = text || "";
+    connEl.classList.toggle("offline", !!offline);
+  }
+  function send(frame) {
+    if (socket && socket.readyState === 1) { socket.send(JSON.stringify(frame)); return true; }
+    return false;
+  }
+  function flushOutbox() {
+    saved.outbox.forEach(function (item) { send({ type: "message", id: item.id, text: item.text }); });
+  }
+
+  function connect() {
+    clearTimeout(timer);
+    if (!isOpen() && attempt > 0) return;
+    setConn(attempt ? strings.reconnecting : strings.connecting, attempt > 0);
+    try { socket = new WebSocket(wsUrl()); } catch (e) { schedule(); return; }
+    socket.onopen = function () {
+      attempt = 0;
+      setConn("");
+      send({ type: "resume", last_seq: lastSeq });
+      flushOutbox();
+    };
+    socket.onmessage = function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      handle(frame);
+    };
+    socket.onclose = function () {
+      socket = null;
+      if (closedByUs) return;
+      if (isOpen()) schedule();
+      else setConn("");
+    };
+    socket.onerror = function () { /* onclose follows */ };
+  }
+  function schedule() {
+    attempt += 1;
+    var delay = Math.min(30000, 500 * Math.pow(2, Math.min(attempt, 6))) * (0.75 + Math.random() * 0.5);
+    setConn(strings.reconnecting, true);
+    timer = setTimeout(connect, delay);
+  }
+
+  function handle(frame) {
+    switch (frame.type) {
+      case "message":
+        render(frame);
+        break;
+      case "history":
+        (frame.messages || []).forEach(render);
+        break;
+      case "ack":
+        saved.outbox = saved.outbox.filter(function (item) { return item.id !== frame.id; });
+        save(saved);
+        var li = log.querySelector('li[data-client-id="' + CSS.escape(frame.id || "") + '"]');
+        if (li && frame.seq && seen[frame.seq]) li.remove();
+        else if (li) { li.classList.remove("pending"); li.removeAttribute("title"); }
+        break;
+      case "state":
+        applyState(frame);
+        break;
+      case "queue":
+        applyQueue(frame);
+        break;
+      case "error":
+        setConn(fmt(strings.error, { message: frame.message || frame.code || "" }), true);
+        if (frame.id) {
+          var failed = log.querySelector('li[data-client-id="' + CSS.escape(frame.id) + '"]');
+          if (failed) failed.classList.add("failed");
+          saved.outbox = saved.outbox.filter(function (item) { return item.id !== frame.id; });
+          save(saved);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) return;
+    if (text.length > parseInt(input.getAttribute("maxlength") || "4000", 10)) {
+      setConn(strings.too_long, true);
+      return;
+    }
+    var item = { id: newId(), text: text };
+    saved.outbox.push(item);
+    save(saved);
+    showPending(item);
+    input.value = "";
+    send({ type: "message", id: item.id, text: item.text });
+    input.focus();
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+    }
+  });
+  if (endForm) endForm.addEventListener("submit", function () {
+    closedByUs = true;
+    saved.ended = true;
+    save(saved);
+  });
+  // Unsent messages from before a reload are shown again and re-sent on connect.
+  saved.outbox.forEach(showPending);
+  connect();
+})();
