@@ -110,7 +110,9 @@ def visitor_room_context(conversation) -> dict:
 def websocket_path(kind: str, conversation=None) -> str:
     """The websocket path of the chat core's consumers (see docs/chat-protocol.md)."""
     if kind == "visitor":
-        return f"/ws/chat/{conversation.token}/"
+        return f"/ws/chat/visitor/{conversation.token}/"
+    if kind == "staff":
+        return f"/ws/chat/staff/{conversation.token}/"
     return "/ws/chat/console/"
 
 
@@ -288,6 +290,7 @@ def console_strings() -> dict:
         "visitor": _("Visitor"), "you": _("You"), "error": _("Error: %(message)s"),
         "no_suggestions": _("No suggestions yet."), "insert": _("Insert"),
         "source": _("Source"), "new_chat": _("A new conversation is waiting."),
+        "no_active": _("No active chats."), "anonymous": _("Anonymous visitor"),
     }
 
 
@@ -555,7 +558,7 @@ def console_conversation_context(user, token, *, transfer_form=None, wrapup_form
         "suggestions": suggestions_for(user, token) if conversation.channel == "chat" else [],
         "canned": canned_groups(conversation.language),
         "referrals": referrals_recorded(conversation),
-        "ws_path": websocket_path("console"),
+        "ws_path": websocket_path("staff", conversation),
         "max_chars": selectors.chat_setting("MAX_MESSAGE_CHARS"),
         "strings": console_strings(),
     }

@@ -133,7 +133,7 @@
 
   function wsUrl() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    return scheme + window.location.host + wsPath;
+    return scheme + window.location.host + wsPath + "?last_seq=" + lastSeq;
   }
   function setConn(text, offline) {
     connEl.hidden = !text;
@@ -156,7 +156,7 @@
     socket.onopen = function () {
       attempt = 0;
       setConn("");
-      send({ type: "resume", last_seq: lastSeq });
+      // The server sends the state and every message after last_seq, then live frames.
       flushOutbox();
     };
     socket.onmessage = function (event) {
@@ -197,7 +197,7 @@
       case "state":
         applyState(frame);
         break;
-      case "queue":
+      case "queue_position":
         applyQueue(frame);
         break;
       case "error":

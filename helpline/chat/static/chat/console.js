@@ -1,0 +1,234 @@
+// Specialist console: keeps the console socket open (presence), shows the live queue,
+// and in a conversation view sends and receives messages, inserts passages and canned text.
+(function () {
+  "use strict";
+  var stringsEl = document.getElementById("console-strings");
+  if (!stringsEl) return;
+  var strings = JSON.parse(stringsEl.textContent);
+  var app = document.getElementById("console-app");
+  var chat = document.getElementById("console-chat");
+  var root = app || chat;
+  if (!root) return;
+  var wsPath = root.getAttribute("data-ws-url");
+  var connEl = document.getElementById("console-connection") || document.getElementById("chat-connection");
+  var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
+
+  function fmt(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key] == null ? "" : String(values[key]); });
+  }
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
+    if (text != null) node.textContent = text;
+    return node;
+  }
+  function setConn(text, offline) {
+    if (!connEl) return;
+    connEl.hidden = !text;
+    connEl.textContent = text || "";
+    connEl.classList.toggle("offline", !!offline);
+  }
+  function waited(seconds) {
+    var m = Math.floor(seconds / 60);
+    if (m >= 60) return Math.floor(m / 60) + " h " + (m % 60) + " min";
+    return m ? m + " min" : seconds + " s";
+  }
+
+  // --- Queue (console home) --------------------------------------------------
+  var queueBody = document.getElementById("queue-body");
+  var queueCount = document.getElementById("queue-count");
+  var base = app ? app.getAttribute("data-conversation-url") : "";
+  var knownTokens = null;
+  function renderQueue(items) {
+    if (!queueBody) return;
+    queueBody.textContent = "";
+    queueCount.textContent = String(items.length);
+    if (!items.length) {
+      var tr = el("tr", { "class": "empty" });
+      tr.appendChild(el("td", { colspan: "5" }, strings.nobody));
+      queueBody.appendChild(tr);
+    }
+    var fresh = false;
+    var tokens = {};
+    items.forEach(function (item) {
+      tokens[item.token] = true;
+      if (knownTokens && !knownTokens[item.token]) fresh = true;
+      var row = el("tr", { "data-token": item.token });
+      var c1 = el("td", null, waited(item.waited_seconds));
+      if (item.urgent) { c1.appendChild(document.createTextNode(" ")); c1.appendChild(el("span", { "class": "badge bad" }, strings.urgent)); }
+      var c2 = el("td", null, item.channel === "callback" ? strings.callback : strings.chat);
+      if (item.transferred_to_me) { c2.appendChild(document.createTextNode(" ")); c2.appendChild(el("span", { "class": "badge warn" }, strings.transferred)); }
+      var c3 = el("td", null, (item.language || "").toUpperCase());
+      var c4 = el("td", null, item.visitor_name || "");
+      if (item.question) c4.appendChild(el("span", { "class": "small" }, " “" + item.question.slice(0, 120) + "”"));
+      if (item.transfer_note) { c4.appendChild(el("br")); c4.appendChild(el("span", { "class": "small" }, strings.note + " " + item.transfer_note)); }
+      var c5 = el("td");
+      c5.appendChild(el("a", { href: base + item.token + "/" }, strings.open));
+      var f = el("form", { method: "post", action: base + item.token + "/accept/", "class": "inline-form" });
+      f.appendChild(el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrf }));
+      f.appendChild(el("button", { type: "submit" }, strings.accept));
+      c5.appendChild(document.createTextNode(" "));
+      c5.appendChild(f);
+      [c1, c2, c3, c4, c5].forEach(function (c) { row.appendChild(c); });
+      queueBody.appendChild(row);
+    });
+    if (fresh) setConn(strings.new_chat);
+    knownTokens = tokens;
+  }
+  var mineList = document.getElementById("mine-list");
+  function renderMine(items) {
+    if (!mineList) return;
+    mineList.textContent = "";
+    if (!items.length) { mineList.appendChild(el("li", null, strings.no_active)); return; }
+    items.forEach(function (item) {
+      var li = el("li");
+      li.appendChild(el("a", { href: base + item.token + "/" }, item.visitor_name || strings.anonymous));
+      li.appendChild(document.createTextNode(" · " + (item.channel === "callback" ? strings.callback : strings.chat) + " · " + (item.language || "").toUpperCase()));
+      if (item.urgent) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("span", { "class": "badge bad" }, strings.urgent)); }
+      mineList.appendChild(li);
+    });
+  }
+  function pollQueue() {
+    if (!app) return;
+    fetch(app.getAttribute("data-queue-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) renderQueue(data.queue); })
+      .catch(function () { /* the socket or the next poll will catch up */ });
+  }
+
+  // --- Conversation view ----------------------------------------------------
+  var token = chat ? chat.getAttribute("data-token") : null;
+  var log = document.getElementById("chat-log");
+  var form = document.getElementById("chat-compose");
+  var input = document.getElementById("chat-input");
+  var nojs = document.getElementById("chat-nojs");
+  var lastSeq = 0;
+  var seen = {};
+  var outbox = [];
+  if (log) Array.prototype.forEach.call(log.querySelectorAll("li[data-seq]"), function (li) {
+    var s = parseInt(li.getAttribute("data-seq"), 10);
+    seen[s] = true;
+    if (s > lastSeq) lastSeq = s;
+  });
+  if (form) form.hidden = false;
+  if (nojs) nojs.hidden = true;
+  Array.prototype.forEach.call(document.querySelectorAll("button.insert"), function (b) { b.hidden = false; });
+
+  function renderMessage(m) {
+    if (!log || seen[m.seq]) return;
+    seen[m.seq] = true;
+    var li = el("li", { "data-seq": String(m.seq), "class": m.sender === "specialist" ? "mine" : (m.sender === "system" ? "system" : "") });
+    li.appendChild(el("span", { "class": "who" }, m.sender === "visitor" ? (m.sender_label || strings.visitor) : (m.sender_label || m.sender)));
+    li.appendChild(document.createTextNode(m.text));
+    var after = null;
+    var items = log.querySelectorAll("li[data-seq]");
+    for (var i = items.length - 1; i >= 0; i--) {
+      if (parseInt(items[i].getAttribute("data-seq"), 10) < m.seq) { after = items[i]; break; }
+    }
+    if (after) after.insertAdjacentElement("afterend", li); else log.insertBefore(li, log.firstChild);
+    if (m.seq > lastSeq) lastSeq = m.seq;
+    log.scrollTop = log.scrollHeight;
+    if (m.sender === "visitor") refreshSuggestions(m.text);
+  }
+
+  var suggestions = document.getElementById("suggestions");
+  function refreshSuggestions(text) {
+    if (!suggestions || !chat) return;
+    var url = chat.getAttribute("data-suggest-url") + "?text=" + encodeURIComponent(text.slice(0, 2000));
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        suggestions.textContent = "";
+        if (!data.passages.length) { suggestions.appendChild(el("li", null, strings.no_suggestions)); return; }
+        data.passages.forEach(function (p) {
+          var li = el("li");
+          li.appendChild(el("blockquote", null, p.text.length > 500 ? p.text.slice(0, 499) + "…" : p.text));
+          li.appendChild(el("a", { href: p.url }, p.article + (p.section ? " — " + p.section : "")));
+          if (form) {
+            var b = el("button", { type: "button", "class": "secondary insert", "data-insert": p.quote }, strings.insert);
+            li.appendChild(document.createTextNode(" "));
+            li.appendChild(b);
+          }
+          suggestions.appendChild(li);
+        });
+      })
+      .catch(function () { /* keep the old suggestions */ });
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!(target instanceof HTMLElement) || !target.classList.contains("insert") || !input) return;
+    var text = target.getAttribute("data-insert") || "";
+    var start = input.selectionStart || input.value.length;
+    var before = input.value.slice(0, start);
+    var sep = before && !/\s$/.test(before) ? "\n" : "";
+    input.value = before + sep + text + input.value.slice(input.selectionEnd || start);
+    input.focus();
+  });
+
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    return "s" + Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  // --- Socket -------------------------------------------------------------------
+  var socket = null;
+  var attempt = 0;
+  function send(frame) {
+    if (socket && socket.readyState === 1) { socket.send(JSON.stringify(frame)); return true; }
+    return false;
+  }
+  function connect() {
+    var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
+    var url = scheme + window.location.host + wsPath + (token ? "?last_seq=" + lastSeq : "");
+    try { socket = new WebSocket(url); } catch (e) { schedule(); return; }
+    socket.onopen = function () {
+      attempt = 0;
+      setConn(strings.connected);
+      outbox.forEach(function (item) { send({ type: "message", id: item.id, text: item.text }); });
+    };
+    socket.onmessage = function (event) {
+      var frame;
+      try { frame = JSON.parse(event.data); } catch (e) { return; }
+      if (frame.type === "queue") { renderQueue(frame.items || []); renderMine(frame.mine || []); }
+      else if (frame.type === "message") renderMessage(frame);
+      else if (frame.type === "transfer_offer") setConn(strings.new_chat);
+      else if (frame.type === "ack") outbox = outbox.filter(function (item) { return item.id !== frame.id; });
+      else if (frame.type === "state" && token && frame.token === token) {
+        var badge = document.getElementById("conv-status");
+        if (badge) badge.textContent = frame.status;
+        if (frame.status !== "active" && form) form.hidden = true;
+      } else if (frame.type === "error") setConn(fmt(strings.error, { message: frame.message || frame.code || "" }), true);
+    };
+    socket.onclose = function () { socket = null; schedule(); };
+  }
+  function schedule() {
+    attempt += 1;
+    setConn(strings.reconnecting, true);
+    setTimeout(connect, Math.min(15000, 500 * Math.pow(2, Math.min(attempt, 5))));
+  }
+
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = input.value.trim();
+      if (!text) return;
+      var item = { id: newId(), text: text };
+      outbox.push(item);
+      input.value = "";
+      send({ type: "message", id: item.id, text: text });
+      input.focus();
+    });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    });
+  }
+  connect();
+  // Presence: the server counts an open socket; a ping now and then keeps it fresh,
+  // and the queue is also polled in case the socket is down.
+  setInterval(function () { if (!send({ type: "ping" }) && app) pollQueue(); }, 15000);
+})();
