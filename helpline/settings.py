@@ -261,3 +261,10 @@ LOGGING = {
 # --- Chat (console UI) ------------------------------------------------------
 # Canned responses and the wrap-up topic list live in a small app of their own.
 INSTALLED_APPS += ["helpline.chat.console"]
+
+# --- Resources and outreach (issue 5) -------------------------------------
+# Site address used in links of e-mails sent outside a request (sendnewsletter).
+OUTREACH_SITE_URL = os.environ.get("HELPLINE_SITE_URL", "http://127.0.0.1:8000")
+# How long a newsletter confirmation link works (seconds).
+OUTREACH_CONFIRM_MAX_AGE = int(os.environ.get("HELPLINE_NEWSLETTER_CONFIRM_SECONDS", str(3 * 24 * 3600)))
+OUTREACH_DONATION_CURRENCY = os.environ.get("HELPLINE_DONATION_CURRENCY", "usd")

@@ -70,3 +70,23 @@ def has_role(user, role: str) -> bool:
     if user.is_superuser:
         return True
     return user.groups.filter(name=role).exists()
+
+# --- Resources and outreach (issue 5) ---------------------------------------
+ROLE_PERMISSIONS[SPECIALIST] |= {
+    "resources.view_resource",
+    "resources.add_referral",
+}
+ROLE_PERMISSIONS[SUPERVISOR] |= {
+    "resources.view_resource", "resources.add_resource", "resources.change_resource",
+    "resources.add_referral", "resources.view_referral",
+    "outreach.view_volunteerinterest",
+    "outreach.view_newsletterissue", "outreach.add_newsletterissue",
+    "outreach.change_newsletterissue", "outreach.send_newsletterissue",
+    "outreach.view_subscriber", "outreach.view_delivery",
+    "outreach.view_donation",
+}
+ROLE_PERMISSIONS[ADMINISTRATOR] |= ROLE_PERMISSIONS[SUPERVISOR] | {
+    "resources.delete_resource",
+    "outreach.delete_volunteerinterest",
+    "outreach.change_subscriber",
+}

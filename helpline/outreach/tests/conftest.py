@@ -1,0 +1,20 @@
+import pytest
+
+from .mailserver import smtp_server, smtp_settings
+
+
+@pytest.fixture
+def mailserver(settings):
+    """(inbox, port): a real SMTP server on 127.0.0.1, with Django pointed at it."""
+    with smtp_server() as (inbox, port):
+        smtp_settings(settings, port)
+        yield inbox
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,54 @@
+"""ZIP code centroids (from the offline ``zipcodes`` data) and great-circle distances."""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+EARTH_RADIUS_MILES = 3958.7613
+_ZIP_RE = re.compile(r"^\d{5}$")
+
+
+def normalize_zip(value: str | None) -> str:
+    """'02139-4307' -> '02139'; anything else is returned stripped (and then fails lookup)."""
+    value = (value or "").strip()
+    if re.fullmatch(r"\d{5}-\d{4}", value):
+        value = value[:5]
+    return value
+
+
+@lru_cache(maxsize=4096)
+def zip_info(zip_code: str) -> tuple[float, float, str] | None:
+    """(latitude, longitude, state) of a US ZIP code, or None when unknown."""
+    zip_code = normalize_zip(zip_code)
+    if not _ZIP_RE.match(zip_code):
+        return None
+    import zipcodes
+
+    try:
+        matches = zipcodes.matching(zip_code)
+    except (TypeError, ValueError):
+        return None
+    for match in matches:
+        try:
+            lat, lon = float(match["lat"]), float(match["long"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if lat == 0 and lon == 0:
+            continue
+        return lat, lon, match.get("state", "")
+    return None
+
+
+def zip_centroid(zip_code: str) -> tuple[float, float] | None:
+    info = zip_info(zip_code)
+    return (info[0], info[1]) if info else None
+
+
+def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi = math.radians(lat2 - lat1)
+    dlmb = math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
