@@ -77,7 +77,12 @@ def build_ics(timeline: Timeline, *, base_url: str = "", links: dict | None = No
         event.add("transp", "TRANSPARENT" if entry.estimated or entry.start_at is None else "OPAQUE")
         event.add("categories", ["CAR T"])
         cal.add_component(event)
-    cal.add_missing_timezones()
+    timed = [e.start_at for e in timeline.entries if e.start_at is not None]
+    if timed:
+        # A VTIMEZONE covering the timed events (a year either side), not 1970-2038.
+        first = min(timed).date().replace(month=1, day=1)
+        cal.add_missing_timezones(first_date=first.replace(year=first.year - 1),
+                                  last_date=first.replace(year=first.year + 2))
     return cal.to_ical()
 
 

@@ -142,7 +142,7 @@ STEPS: tuple[Step, ...] = (
             _("Ask your insurance about coverage, and about help with travel and lodging."),
         ),
         start=None,
-        end=Offset("L", -1, -1),
+        end=Offset("L", 0, 0),
         article=TREATMENT_STEPS,
         anchor="evaluation",
         refs=("§2 [R16][R17b]",),

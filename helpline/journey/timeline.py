@@ -33,6 +33,8 @@ TIME_ZONES: tuple[tuple[str, str], ...] = (
     ("Pacific/Honolulu", gettext_lazy("Hawaii time")),
     ("America/Puerto_Rico", gettext_lazy("Atlantic time (Puerto Rico)")),
 )
+# Periods that start at the infusion and are timed when the infusion time is known.
+TIMED_PERIODS = {"monitoring", "stay_near", "no_driving"}
 MAX_YEARS_BACK = 5
 MAX_DAYS_AHEAD = 366
 MAX_COLLECTION_TO_INFUSION_DAYS = 365
@@ -193,7 +195,7 @@ def build_timeline(data: TimelineInput) -> Timeline:
             entry.dated = False
             entry.start = entry.end = None
         if infusion_at is not None and entry.dated and step.start and step.start.ref == "I":
-            if step.start.lo == step.start.hi == 0 and not step.start.years:
+            if step.key == "infusion" or step.key in TIMED_PERIODS:
                 entry.start_at = normalize(infusion_at)
                 if step.key == "infusion":
                     entry.end_at = entry.start_at + dt.timedelta(hours=1)
@@ -291,9 +293,11 @@ def describe_entry(entry: Entry) -> str:
         )
     start, end, kind = entry.start, entry.end, entry.step.kind
     if kind == "before":
-        return _("Before %(date)s") % {"date": format_day(end.first)} if end and end.exact else (
-            _("Before your collection day") if end is None else
-            _("Before %(when)s") % {"when": describe_span(end)})
+        if end is None:
+            return ""
+        if end.exact:
+            return _("Before %(date)s") % {"date": format_day(end.first)}
+        return _("Before your collection day, %(when)s") % {"when": describe_span(end)}
     if start is None:
         return ""
     if entry.start_at is not None and entry.end_at is not None and kind == "period":
@@ -301,13 +305,21 @@ def describe_entry(entry: Entry) -> str:
             "start": format_moment(entry.start_at), "end": format_moment(entry.end_at)}
     if entry.start_at is not None and kind == "point":
         return format_moment(entry.start_at)
+    if entry.key == "follow_up":
+        return _("From about %(when)s") % {"when": describe_span(start)}
     if kind in {"point", "milestone"} or end is None:
         text = describe_span(start)
         return text[:1].upper() + text[1:]
-    if entry.key in {"monitoring", "stay_near", "no_driving"}:
-        return _("From %(start)s until at least %(end)s") % {
+    if start.exact and end.exact:
+        if entry.key in TIMED_PERIODS:
+            return _("From %(start)s until at least %(end)s") % {
+                "start": format_day(start.first), "end": format_day(end.first)}
+        return _("From %(start)s to %(end)s") % {
+            "start": format_day(start.first), "end": format_day(end.first)}
+    if entry.key in TIMED_PERIODS:
+        return _("Starts: %(start)s. Ends at the earliest: %(end)s.") % {
             "start": describe_span(start), "end": describe_span(end)}
-    return _("From %(start)s to %(end)s") % {
+    return _("Starts: %(start)s. Ends: %(end)s.") % {
         "start": describe_span(start), "end": describe_span(end)}
 
 
