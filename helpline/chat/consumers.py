@@ -1,0 +1,603 @@
+"""Websocket interfaces of live chat. Thin: parse a frame, call a service, send frames.
+
+Three endpoints (see docs/chat-protocol.md for every frame):
+
+* ``/ws/chat/visitor/<token>/``  — the visitor's side of one conversation;
+* ``/ws/chat/staff/<token>/``    — a specialist's (or supervisor's) side of one conversation;
+* ``/ws/chat/console/``          — a specialist's console: presence, status, the queue.
+
+Delivery guarantee per socket: ``message`` frames arrive in ``seq`` order with no
+gap and no repeat. A socket remembers the highest seq it has sent; a live event
+that would leave a gap makes it read the missing range from the database first
+(events from different processes may overtake each other), and anything at or
+below the remembered seq is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+
+from helpline.common.exceptions import ApplicationError
+
+from . import events, selectors, services
+from .models import Conversation
+
+log = logging.getLogger(__name__)
+
+db = database_sync_to_async
+
+CLOSE_NOT_FOUND = 4404
+CLOSE_FORBIDDEN = 4403
+
+
+# --------------------------------------------------------------------------- per-process watcher
+
+
+class QueueWatcher:
+    """One per server process (per event loop): keeps local sockets' queue views fresh.
+
+    It listens on the ``chat.queue`` group with its own channel, so a change made
+    in any process reaches every process once; it then computes positions with
+    one query and pushes them to its local waiting visitors, and tells its local
+    consoles to refresh. Every ``TICK_SECONDS`` it also records heartbeats for its
+    local sockets (visitor ``visitor_last_seen``, staff ``last_seen``) and marks
+    visitors gone past the grace period as abandoned — crash-safe, because a dead
+    process simply stops vouching for its sockets.
+    """
+
+    _by_loop: dict = {}
+
+    def __init__(self) -> None:
+        self.layer = get_channel_layer()
+        self.visitors: dict[str, set[str]] = {}  # token hex -> channel names
+        self.consoles: dict[str, int] = {}  # channel name -> user id
+        self.staff_sockets: dict[str, int] = {}  # channel name -> user id
+        self.last_positions: dict[str, tuple] = {}
+        self._pending = False
+        self._tasks: list[asyncio.Task] = []
+        self.channel: str | None = None
+
+    @classmethod
+    async def get(cls) -> QueueWatcher:
+        loop = asyncio.get_running_loop()
+        watcher = cls._by_loop.get(loop)
+        if watcher is None:
+            for old_loop in [lp for lp in cls._by_loop if lp.is_closed()]:
+                cls._by_loop.pop(old_loop, None)
+            watcher = cls._by_loop[loop] = cls()
+            await watcher.start()
+        return watcher
+
+    async def start(self) -> None:
+        self.channel = await self.layer.new_channel("chat.queuewatch!")
+        await self.layer.group_add(events.QUEUE_GROUP, self.channel)
+        self._tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._tick())]
+
+    async def _listen(self) -> None:
+        while True:
+            try:
+                await self.layer.receive(self.channel)
+                self.mark_dirty()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - keep listening (e.g. Redis restarted)
+                log.exception("chat: queue listener error")
+                await asyncio.sleep(1)
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(selectors.chat_setting("TICK_SECONDS"))
+            try:
+                await self.heartbeat()
+                await db(services.conversations_abandon_stale)()
+                # Re-join the group now and then: Redis group membership expires.
+                await self.layer.group_add(events.QUEUE_GROUP, self.channel)
+                self.last_positions.clear()
+                await self.refresh()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - a failed tick is retried on the next one
+                log.exception("chat: queue tick failed")
+
+    async def heartbeat(self) -> None:
+        tokens = list(self.visitors)
+        staff = set(self.consoles.values()) | set(self.staff_sockets.values())
+        if tokens:
+            await db(services.visitor_seen)(tokens)
+        if staff:
+            await db(services.specialist_heartbeat)(staff)
+
+    def mark_dirty(self) -> None:
+        if self._pending:
+            return
+        self._pending = True
+        loop = asyncio.get_running_loop()
+        loop.call_later(
+            selectors.chat_setting("QUEUE_PUSH_DEBOUNCE_SECONDS"),
+            lambda: asyncio.ensure_future(self.refresh()),
+        )
+
+    async def refresh(self) -> None:
+        self._pending = False
+        if self.visitors:
+            positions = await db(selectors.queue_positions)()
+            for token_hex, channels in list(self.visitors.items()):
+                info = positions.get(token_hex)
+                if info is None:
+                    continue
+                key = (info["position"], info["estimated_wait_seconds"])
+                if self.last_positions.get(token_hex) == key:
+                    continue
+                self.last_positions[token_hex] = key
+                for channel in list(channels):
+                    await self.layer.send(channel, {"type": "chat.position", **info})
+        for channel in list(self.consoles):
+            await self.layer.send(channel, {"type": "chat.queue_refresh"})
+
+    def add_visitor(self, token_hex: str, channel: str) -> None:
+        self.visitors.setdefault(token_hex, set()).add(channel)
+        self.last_positions.pop(token_hex, None)
+        self.mark_dirty()
+
+    def remove_visitor(self, token_hex: str, channel: str) -> None:
+        channels = self.visitors.get(token_hex)
+        if channels is not None:
+            channels.discard(channel)
+            if not channels:
+                self.visitors.pop(token_hex, None)
+                self.last_positions.pop(token_hex, None)
+
+
+# --------------------------------------------------------------------------- base
+
+
+class TokenBucket:
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens = float(burst)
+        self.updated = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class _ChatSocket(AsyncWebsocketConsumer):
+    """Shared frame handling: limits, JSON parsing, ordered delivery, error frames."""
+
+    handlers: dict[str, str] = {}
+    conversation: Conversation | None = None
+
+    def _setup_limits(self) -> None:
+        self.bucket = TokenBucket(
+            selectors.chat_setting("RATE_PER_SECOND"), selectors.chat_setting("RATE_BURST")
+        )
+        self.max_frame = selectors.chat_setting("MAX_FRAME_BYTES")
+        self.last_sent = 0
+        self.watcher: QueueWatcher | None = None
+
+    def _query_int(self, name: str, default: int = 0) -> int:
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
+        try:
+            return max(0, int(query.get(name, [default])[0]))
+        except (TypeError, ValueError):
+            return default
+
+    async def send_json(self, payload: dict) -> None:
+        await self.send(text_data=json.dumps(payload, separators=(",", ":"), default=str))
+
+    async def send_error(self, code: str, message: str, frame_id=None) -> None:
+        payload = {"type": "error", "code": code, "message": message}
+        if frame_id is not None:
+            payload["id"] = frame_id
+        await self.send_json(payload)
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        if text_data is None:
+            await self.send_error("bad_frame", "Send JSON text frames.")
+            return
+        if len(text_data) > self.max_frame:
+            await self.send_error("too_large", f"Frames are limited to {self.max_frame} bytes.")
+            return
+        try:
+            frame = json.loads(text_data)
+        except (ValueError, RecursionError):
+            await self.send_error("bad_json", "The frame is not valid JSON.")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self.send_error("bad_json", 'A frame is a JSON object with a "type".')
+            return
+        frame_id = frame.get("id") if isinstance(frame.get("id"), str | int) else None
+        if not self.bucket.take():
+            await self.send_error("rate_limited", "Too many messages at once; slow down.", frame_id)
+            return
+        handler_name = self.handlers.get(frame["type"])
+        if handler_name is None:
+            await self.send_error("unknown_type", f"Unknown frame type {frame['type'][:40]!r}.",
+                                  frame_id)
+            return
+        try:
+            await getattr(self, handler_name)(frame)
+        except ApplicationError as exc:
+            await self.send_error(exc.code, exc.message, frame_id)
+        except Exception:  # noqa: BLE001 - one bad frame must never take the socket down
+            log.exception("chat: frame handler failed")
+            await self.send_error("server_error", "Something went wrong; please try again.",
+                                  frame_id)
+
+    # ordered delivery ------------------------------------------------------
+
+    async def send_history(self, after: int) -> None:
+        """Send every stored message with seq > after, in order."""
+        while True:
+            batch = await db(selectors.messages_after)(self.conversation.pk, after)
+            for message in batch:
+                await self.send_json(selectors.message_payload(message))
+                after = message.seq
+            self.last_sent = max(self.last_sent, after)
+            if len(batch) < 500:
+                return
+
+    async def chat_message(self, event: dict) -> None:
+        payload = event["message"]
+        seq = payload["seq"]
+        if seq <= self.last_sent:
+            return  # already delivered (history or gap fill)
+        if seq > self.last_sent + 1:
+            # Something was committed before this one but its event has not come yet.
+            missing = await db(selectors.messages_after)(self.conversation.pk, self.last_sent, seq - 1)
+            for message in missing:
+                if message.seq > self.last_sent:
+                    await self.send_json(selectors.message_payload(message))
+                    self.last_sent = message.seq
+        await self.send_json(payload)
+        self.last_sent = seq
+
+    async def chat_state(self, event: dict) -> None:
+        state = event["state"]
+        self.conversation.status = state["status"]
+        await self.send_json(await self.decorate_state(state))
+
+    async def decorate_state(self, state: dict) -> dict:
+        return state
+
+    async def on_resume(self, frame: dict) -> None:
+        last = frame.get("last_seq", 0)
+        if not isinstance(last, int) or last < 0:
+            raise ApplicationError("last_seq must be a whole number.", code="invalid")
+        # Resend from the client's point; later live events at or below it are dropped.
+        self.last_sent = last
+        await self.send_history(last)
+        await self.send_json({"type": "resumed", "last_seq": self.last_sent})
+
+    async def on_ping(self, frame: dict) -> None:
+        await self.send_json({"type": "pong"})
+
+    async def on_typing(self, frame: dict) -> None:
+        await self.channel_layer.group_send(
+            self.conversation.group_name,
+            {"type": "chat.typing", "sender": self.sender_kind, "origin": self.channel_name},
+        )
+
+    async def chat_typing(self, event: dict) -> None:
+        if event.get("origin") != self.channel_name:
+            await self.send_json({"type": "typing", "sender": event["sender"]})
+
+
+# --------------------------------------------------------------------------- visitor
+
+
+class VisitorConsumer(_ChatSocket):
+    """The visitor's socket. Authenticated only by the unguessable conversation token."""
+
+    sender_kind = "visitor"
+    handlers = {
+        "message": "on_message",
+        "resume": "on_resume",
+        "ping": "on_ping",
+        "typing": "on_typing",
+        "close": "on_close",
+        "rate": "on_rate",
+    }
+
+    async def connect(self) -> None:
+        self._setup_limits()
+        token = self.scope["url_route"]["kwargs"].get("token", "")
+        self.conversation = await db(selectors.conversation_by_token)(token)
+        if self.conversation is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        self.group = self.conversation.group_name
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        self.watcher = await QueueWatcher.get()
+        state = await db(selectors.conversation_state)(self.conversation)
+        await self.send_json(state)
+        await self.send_history(self._query_int("last_seq"))
+        if self.conversation.status == Conversation.Status.WAITING:
+            self.watcher.add_visitor(self.conversation.token.hex, self.channel_name)
+        await db(services.visitor_seen)([self.conversation.token])
+
+    async def disconnect(self, code) -> None:
+        if self.conversation is None:
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.watcher is not None:
+            self.watcher.remove_visitor(self.conversation.token.hex, self.channel_name)
+        await db(services.visitor_left)(self.conversation.token)
+
+    async def on_message(self, frame: dict) -> None:
+        result = await db(services.visitor_message_post)(
+            self.conversation.token, frame.get("text"), frame.get("id"), origin=self.channel_name
+        )
+        await self.send_json(
+            {"type": "ack", "id": frame.get("id"), "seq": result.seq, "duplicate": not result.created}
+        )
+
+    async def on_close(self, frame: dict) -> None:
+        await db(services.conversation_close_by_visitor)(self.conversation.token)
+
+    async def on_rate(self, frame: dict) -> None:
+        await db(services.conversation_rate)(
+            self.conversation.token, frame.get("rating"), frame.get("comment", "")
+        )
+        await self.send_json({"type": "rated", "rating": frame.get("rating")})
+
+    async def chat_state(self, event: dict) -> None:
+        await super().chat_state(event)
+        if self.watcher is None:
+            return
+        if event["state"]["status"] == Conversation.Status.WAITING:
+            self.watcher.add_visitor(self.conversation.token.hex, self.channel_name)
+        else:
+            self.watcher.remove_visitor(self.conversation.token.hex, self.channel_name)
+
+    async def chat_position(self, event: dict) -> None:
+        if self.conversation.status == Conversation.Status.WAITING:
+            await self.send_json(
+                {
+                    "type": "queue_position",
+                    "position": event["position"],
+                    "estimated_wait_seconds": event["estimated_wait_seconds"],
+                }
+            )
+
+
+# --------------------------------------------------------------------------- staff
+
+
+def _staff_user(scope):
+    user = scope.get("user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user if services._is_staff(user) else None
+
+
+def _staff_view(user, token):
+    conversation = selectors.conversation_by_token(token)
+    if conversation is None:
+        return None, "not_found"
+    if not selectors.can_view(user, conversation):
+        return None, "forbidden"
+    return conversation, None
+
+
+def _staff_state_extra(conversation: Conversation) -> dict:
+    conversation.refresh_from_db()
+    return {
+        "handoff": conversation.handoff_context or None,
+        "urgent_codes": conversation.urgent_codes,
+        "visitor_name": conversation.visitor_name,
+        "transfer_note": conversation.transfer_note,
+        "callback": (
+            {
+                "phone": conversation.callback_phone,
+                "preferred_time": conversation.callback_preferred_time,
+                "reason": conversation.callback_reason,
+                "outcome": conversation.callback_outcome,
+            }
+            if conversation.channel == Conversation.Channel.CALLBACK
+            else None
+        ),
+        "assigned_to_me": None,
+        "assigned_to_id": conversation.assigned_to_id,
+    }
+
+
+class StaffConversationConsumer(_ChatSocket):
+    """A specialist's socket for one conversation (assigned to them, or queued for
+    their languages; supervisors: any)."""
+
+    sender_kind = "specialist"
+    handlers = {
+        "message": "on_message",
+        "resume": "on_resume",
+        "ping": "on_ping",
+        "typing": "on_typing",
+        "accept": "on_accept",
+        "transfer": "on_transfer",
+        "close": "on_close",
+        "suggest": "on_suggest",
+    }
+
+    async def connect(self) -> None:
+        self._setup_limits()
+        self.user = await db(_staff_user)(self.scope)
+        if self.user is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        token = self.scope["url_route"]["kwargs"].get("token", "")
+        conversation, problem = await db(_staff_view)(self.user, token)
+        if conversation is None:
+            await self.close(code=CLOSE_NOT_FOUND if problem == "not_found" else CLOSE_FORBIDDEN)
+            return
+        self.conversation = conversation
+        self.group = conversation.group_name
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        self.watcher = await QueueWatcher.get()
+        self.watcher.staff_sockets[self.channel_name] = self.user.pk
+        state = await db(selectors.conversation_state)(conversation)
+        await self.send_json(await self.decorate_state(state))
+        await self.send_history(self._query_int("last_seq"))
+
+    async def disconnect(self, code) -> None:
+        if self.conversation is None:
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.watcher is not None:
+            self.watcher.staff_sockets.pop(self.channel_name, None)
+
+    async def decorate_state(self, state: dict) -> dict:
+        extra = await db(_staff_state_extra)(self.conversation)
+        extra["assigned_to_me"] = extra.pop("assigned_to_id") == self.user.pk
+        return {**state, **extra}
+
+    async def on_message(self, frame: dict) -> None:
+        result = await db(services.specialist_message_post)(
+            self.user, self.conversation.token, frame.get("text"), frame.get("id"),
+            origin=self.channel_name,
+        )
+        await self.send_json(
+            {"type": "ack", "id": frame.get("id"), "seq": result.seq, "duplicate": not result.created}
+        )
+
+    async def on_accept(self, frame: dict) -> None:
+        await db(services.conversation_accept)(self.user, self.conversation.token)
+        await self.send_json({"type": "accepted", "token": str(self.conversation.token)})
+
+    async def on_transfer(self, frame: dict) -> None:
+        await db(services.conversation_transfer)(
+            self.user, self.conversation.token,
+            to_user=frame.get("to_user") or None,
+            to_language=frame.get("language") or None,
+            note=str(frame.get("note", ""))[:1000],
+        )
+        await self.send_json({"type": "transferred", "token": str(self.conversation.token)})
+
+    async def on_close(self, frame: dict) -> None:
+        await db(services.conversation_close)(self.user, self.conversation.token)
+
+    async def on_suggest(self, frame: dict) -> None:
+        passages = await db(_suggest)(self.conversation.pk, self.conversation.language,
+                                      frame.get("text"))
+        await self.send_json({"type": "suggestions", "passages": passages})
+
+
+def _suggest(conversation_id: int, language: str, text) -> list[dict]:
+    """Knowledge-base passages for ``text`` or else the visitor's last message."""
+    from .models import Message
+
+    if not isinstance(text, str) or not text.strip():
+        last = (
+            Message.objects.filter(conversation_id=conversation_id, sender=Message.Sender.VISITOR)
+            .order_by("-seq").values_list("text", flat=True).first()
+        )
+        text = last or ""
+    if not text.strip():
+        return []
+    try:
+        from helpline.answers.services import suggest_passages
+    except ImportError:
+        return []
+    return suggest_passages(text[:2000], language, k=3)
+
+
+# --------------------------------------------------------------------------- console
+
+
+def _console_snapshot(user) -> dict:
+    now = services.timezone.now()
+    status = services.specialist_status_get(user)
+    return {
+        "type": "queue",
+        "items": [selectors.queue_item(c, now) for c in selectors.queue_for(user)],
+        "mine": [
+            {**selectors.queue_item(c, now), "status": c.status}
+            for c in selectors.active_for(user)
+        ],
+        "status": {
+            "available": status.available,
+            "online": selectors.is_online(status, now),
+            "languages": status.languages,
+            "max_concurrent": status.max_concurrent,
+        },
+    }
+
+
+class ConsoleConsumer(_ChatSocket):
+    """A specialist's console socket: presence heartbeat, availability, live queue."""
+
+    handlers = {
+        "ping": "on_ping",
+        "status": "on_status",
+        "accept": "on_accept",
+        "accept_next": "on_accept_next",
+        "refresh": "on_refresh",
+    }
+
+    async def connect(self) -> None:
+        self._setup_limits()
+        self.user = await db(_staff_user)(self.scope)
+        if self.user is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.channel_layer.group_add(events.user_group(self.user.pk), self.channel_name)
+        await self.accept()
+        self.watcher = await QueueWatcher.get()
+        self.watcher.consoles[self.channel_name] = self.user.pk
+        await db(services.specialist_heartbeat)([self.user.pk])
+        await self.on_refresh({})
+
+    async def disconnect(self, code) -> None:
+        if getattr(self, "user", None) is None:
+            return
+        await self.channel_layer.group_discard(events.user_group(self.user.pk), self.channel_name)
+        if self.watcher is not None:
+            self.watcher.consoles.pop(self.channel_name, None)
+
+    async def on_refresh(self, frame: dict) -> None:
+        await self.send_json(await db(_console_snapshot)(self.user))
+
+    async def on_ping(self, frame: dict) -> None:
+        await db(services.specialist_heartbeat)([self.user.pk])
+        await self.send_json({"type": "pong"})
+
+    async def on_status(self, frame: dict) -> None:
+        await db(services.specialist_set_status)(
+            self.user,
+            available=frame.get("available"),
+            languages=frame.get("languages"),
+            max_concurrent=frame.get("max_concurrent"),
+        )
+        await self.on_refresh({})
+
+    async def on_accept(self, frame: dict) -> None:
+        conversation = await db(services.conversation_accept)(self.user, frame.get("token"))
+        await self.send_json({"type": "accepted", "token": str(conversation.token)})
+
+    async def on_accept_next(self, frame: dict) -> None:
+        conversation = await db(services.conversation_accept_next)(self.user)
+        await self.send_json(
+            {"type": "accepted", "token": str(conversation.token) if conversation else None}
+        )
+
+    async def chat_queue_refresh(self, event: dict) -> None:
+        await self.on_refresh({})
+
+    async def chat_transfer(self, event: dict) -> None:
+        await self.send_json({"type": "transfer_offer", "token": event["token"],
+                              "note": event.get("note", "")})
