@@ -69,7 +69,9 @@ def start(request: HttpRequest) -> HttpResponse:
                 request.session[SESSION_KEY] = str(conversation.token)
                 return redirect("chat:room")
         handoff_token, handoff = _handoff(request, request.POST.get("from_answer"))
+        status = 400
     else:
+        status = 200
         handoff_token, handoff = _handoff(request, request.GET.get("from_answer"))
         existing = _session_conversation(request)
         if existing is not None and existing.is_open:
@@ -78,7 +80,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "chat/start.html", {
         "form": form, "availability": availability, "handoff": handoff,
         "ask_url": reverse("answers:ask"), "callback_url": _callback_url(handoff_token, handoff),
-    })
+    }, status=status)
 
 
 def _callback_url(handoff_token, handoff) -> str:
@@ -109,6 +111,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
     if conversation is None:
         return redirect("chat:start")
     form = forms.FeedbackForm(request.POST or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             ui_services.visitor_feedback_record(
@@ -123,7 +126,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
     return render(request, "chat/feedback.html", {
         "conversation": conversation, "form": form, "transcript_form": forms.TranscriptForm(),
         "rated": conversation.rating is not None or bool(conversation.rating_comment),
-    })
+    }, status=status)
 
 
 @require_POST
