@@ -45,3 +45,16 @@ def _using_postgres() -> bool:
     from django.conf import settings
 
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.fixture(autouse=True)
+def _clean_slate():
+    """Each test starts in English with an empty cache (no leaked language or rate limits)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    translation.deactivate()

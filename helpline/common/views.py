@@ -7,7 +7,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import render
 from django.template import loader
 from django.utils import translation
-from django.views.decorators.cache import cache_page
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
@@ -83,7 +82,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cache_page(60)
 def sitemap(request: HttpRequest) -> HttpResponse:
     from helpline.articles.selectors import sitemap_entries
 
