@@ -262,6 +262,15 @@ LOGGING = {
 # Canned responses and the wrap-up topic list live in a small app of their own.
 INSTALLED_APPS += ["helpline.chat.console"]
 
+# --- Trust (accounts, common): two-factor for staff, proxy address ------------
+# Staff must confirm sign-in with a TOTP code. Off by default only in the test
+# suite so other apps' tests can sign staff in directly; trust tests turn it on.
+HELPLINE_REQUIRE_2FA = env_bool("HELPLINE_REQUIRE_2FA", not TESTING)
+MIDDLEWARE += ["helpline.accounts.middleware.StaffTwoFactorMiddleware"]
+# Behind a reverse proxy, the request header that carries the client address
+# (e.g. "HTTP_X_FORWARDED_FOR"); empty = use the socket address.
+HELPLINE_TRUSTED_PROXY_HEADER = os.environ.get("HELPLINE_TRUSTED_PROXY_HEADER", "")
+
 # --- Resources and outreach (issue 5) -------------------------------------
 # Site address used in links of e-mails sent outside a request (sendnewsletter).
 OUTREACH_SITE_URL = os.environ.get("HELPLINE_SITE_URL", "http://127.0.0.1:8000")

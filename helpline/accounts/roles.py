@@ -38,6 +38,10 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
     SUPERVISOR: set(),
     ADMINISTRATOR: {
         "articles.view_articleversion",
+        # trust: staff management and the audit log
+        "accounts.manage_staff",
+        "accounts.view_auditlog",
+        "common.view_auditentry",
     },
 }
 

@@ -7,6 +7,11 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.staff_home, name="staff-home"),
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/setup/", views.otp_setup, name="otp-setup"),
+    path("two-factor/", views.otp_verify, name="otp-verify"),
+    path("people/", views.staff_list, name="staff-list"),
+    path("people/<int:user_id>/", views.staff_edit, name="staff-edit"),
+    path("audit/", views.audit_log, name="audit-log"),
 ]

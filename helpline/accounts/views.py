@@ -1,11 +1,239 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Staff pages: sign-in (throttled), two-factor, staff roles, audit log.
 
+Views parse input, call a service or selector, and render; permission checks
+live in the services and selectors.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from helpline.common.exceptions import ApplicationError, NotAllowed
+from helpline.common.ratelimit import client_ip, ratelimit
+
+from . import selectors, services
+from .forms import AuditFilterForm, RolesForm, TokenForm
 from .roles import ALL_ROLES, has_role
 
 
 @login_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     roles = [role for role in ALL_ROLES if has_role(request.user, role)]
-    return render(request, "accounts/staff_home.html", {"roles": roles})
+    return render(request, "accounts/staff_home.html", {
+        "roles": roles,
+        "can_manage_staff": request.user.has_perm("accounts.manage_staff"),
+        "can_view_audit": request.user.has_perm("accounts.view_auditlog"),
+    })
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+class LoginView(auth_views.LoginView):
+    """Password sign-in, throttled per username and per address, then two-factor."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = False
+
+    def get(self, request, *args, **kwargs):
+        if getattr(request, "unverified_user", None) is not None:
+            return HttpResponseRedirect(self._second_step(request.unverified_user))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        if services.login_blocked(username, client_ip(request)):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, _("Too many failed sign-in attempts. Wait 15 minutes and "
+                                   "try again, or ask an administrator to help."))
+            response = self.render_to_response(self.get_context_data(form=form))
+            response.status_code = 429
+            response["Retry-After"] = str(services.LOGIN_WINDOW_SECONDS)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        services.login_failure_record(
+            self.request.POST.get("username", ""), client_ip(self.request), self.request
+        )
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.get_user()
+        services.login_success_record(user, client_ip(self.request), self.request)
+        if services.needs_two_factor(user):
+            return HttpResponseRedirect(self._second_step(user))
+        return response
+
+    def _second_step(self, user) -> str:
+        name = "accounts:otp-verify" if services.totp_device_for(user) else "accounts:otp-setup"
+        nxt = _safe_next(self.request, "")
+        return reverse(name) + (f"?{urlencode({'next': nxt})}" if nxt else "")
+
+
+def _pending_user(request: HttpRequest):
+    user = getattr(request, "unverified_user", None) or request.user
+    return user if user.is_authenticated else None
+
+
+def _qr_data_uri(url: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit("otp-setup", 30, 300, methods=("POST",))
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    from django_otp import login as otp_login
+
+    user = _pending_user(request)
+    if user is None:
+        return HttpResponseRedirect(reverse("accounts:login"))
+    if services.totp_device_for(user) is not None and not getattr(
+        request.user, "is_verified", lambda: False
+    )():
+        # Replacing a device needs the current one first.
+        return HttpResponseRedirect(reverse("accounts:otp-verify"))
+    device = services.totp_device_start(user)
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.totp_device_confirm(user, form.cleaned_data["token"], request=request)
+        except ApplicationError as error:
+            form.add_error("token", _(error.message))
+            status = 429 if error.code == "throttled" else 400
+        else:
+            otp_login(request, device)
+            messages.success(request, _("Two-factor sign-in is set up."))
+            return HttpResponseRedirect(_safe_next(request, reverse("accounts:staff-home")))
+    elif request.method == "POST":
+        status = 400
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(request, "accounts/otp_setup.html", {
+        "form": form, "qr": _qr_data_uri(device.config_url), "secret": secret,
+        "next": _safe_next(request, ""),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit("otp-verify", 30, 300, methods=("POST",))
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    from django_otp import login as otp_login
+
+    user = _pending_user(request)
+    if user is None:
+        return HttpResponseRedirect(reverse("accounts:login"))
+    if services.totp_device_for(user) is None:
+        return HttpResponseRedirect(reverse("accounts:otp-setup"))
+    form = TokenForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            device = services.totp_verify(user, form.cleaned_data["token"], request=request)
+        except ApplicationError as error:
+            form.add_error("token", _(error.message))
+            status = 429 if error.code == "throttled" else 400
+        else:
+            otp_login(request, device)
+            return HttpResponseRedirect(_safe_next(request, reverse("accounts:staff-home")))
+    elif request.method == "POST":
+        status = 400
+    return render(request, "accounts/otp_verify.html",
+                  {"form": form, "next": _safe_next(request, "")}, status=status)
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    try:
+        services.check_can_manage_staff(request.user)
+    except NotAllowed as error:
+        return render(request, "errors/403.html", {"message": _(error.message)}, status=403)
+    users = [(u, selectors.user_roles(u)) for u in selectors.staff_users()]
+    return render(request, "accounts/staff_list.html", {"users": users})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
+    try:
+        services.check_can_manage_staff(request.user)
+        member = services.staff_user_get(user_id)
+    except NotAllowed as error:
+        return render(request, "errors/403.html", {"message": _(error.message)}, status=403)
+    except ApplicationError:
+        return render(request, "errors/404.html", status=404)
+    status = 200
+    if request.method == "POST":
+        form = RolesForm(request.POST)
+        if form.is_valid():
+            try:
+                services.staff_roles_set(request.user, member, form.cleaned_data["roles"],
+                                         request=request)
+                services.staff_active_set(request.user, member, form.cleaned_data["active"],
+                                          request=request)
+                if request.POST.get("reset_2fa"):
+                    services.staff_two_factor_reset(request.user, member, request=request)
+            except ApplicationError as error:
+                form.add_error(None, _(error.message))
+                status = 400
+            else:
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(reverse("accounts:staff-list"))
+        else:
+            status = 400
+    else:
+        form = RolesForm(initial={"roles": selectors.user_roles(member), "active": member.is_active})
+    return render(request, "accounts/staff_edit.html",
+                  {"form": form, "member": member}, status=status)
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    filters = {}
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            filters = {"action": data["action"], "actor_name": data["actor"],
+                       "since": data["since"], "until": data["until"]}
+        else:
+            status = 400
+    try:
+        entries = selectors.audit_entries(request.user, **filters)
+    except NotAllowed as error:
+        return render(request, "errors/403.html", {"message": _(error.message)}, status=403)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "accounts/audit_log.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "actions": selectors.audit_actions(),
+    }, status=status)

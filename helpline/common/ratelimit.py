@@ -27,7 +27,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["hit", "ratelimit", "client_ip", "retry_after", "reset"]
+__all__ = ["hit", "peek", "ratelimit", "client_ip", "retry_after", "reset"]
 
 PREFIX = "rl:"
 
@@ -65,6 +65,14 @@ def hit(key: str, limit: int, window_seconds: int) -> bool:
         logger.warning("rate limit cache unavailable; allowing %s", key.split(":", 1)[0])
         return True
     return count <= limit
+
+
+def peek(key: str, window_seconds: int) -> int:
+    """The current window's count for ``key`` without counting (0 if unknown)."""
+    try:
+        return int(cache.get(_cache_key(key, window_seconds)) or 0)
+    except Exception:  # noqa: BLE001
+        return 0
 
 
 def reset(key: str, window_seconds: int) -> None:

@@ -1,0 +1,204 @@
+"""Staff accounts: sign-in throttling, two-factor devices, role changes.
+
+Every write that matters is audited through ``helpline.common.audit.record``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext_noop
+
+from helpline.common import ratelimit
+from helpline.common.audit import record
+from helpline.common.exceptions import ApplicationError, NotAllowed
+
+from .roles import ALL_ROLES
+
+# Sign-in throttling: failures counted per username and per address.
+LOGIN_WINDOW_SECONDS = 15 * 60
+LOGIN_MAX_FAILURES_PER_USER = 5
+LOGIN_MAX_FAILURES_PER_IP = 20
+OTP_MAX_FAILURES = 5
+
+
+def _user_key(username: str) -> str:
+    return f"login-fail:user:{(username or '').strip().lower()[:150]}"
+
+
+def _ip_key(ip: str) -> str:
+    return f"login-fail:ip:{ip}"
+
+
+def _failures(key: str) -> int:
+    return ratelimit.peek(key, LOGIN_WINDOW_SECONDS)
+
+
+def login_blocked(username: str, ip: str) -> bool:
+    """True when this username or address has failed too often recently."""
+    return (
+        _failures(_user_key(username)) >= LOGIN_MAX_FAILURES_PER_USER
+        or _failures(_ip_key(ip)) >= LOGIN_MAX_FAILURES_PER_IP
+    )
+
+
+def login_failure_record(username: str, ip: str, request: HttpRequest | None = None) -> None:
+    ratelimit.hit(_user_key(username), LOGIN_MAX_FAILURES_PER_USER, LOGIN_WINDOW_SECONDS)
+    ratelimit.hit(_ip_key(ip), LOGIN_MAX_FAILURES_PER_IP, LOGIN_WINDOW_SECONDS)
+    record(None, "accounts.login_failed", data={"username": (username or "")[:150]},
+           request=request, ip=ip)
+
+
+def login_success_record(user, ip: str, request: HttpRequest | None = None) -> None:
+    ratelimit.reset(_user_key(user.get_username()), LOGIN_WINDOW_SECONDS)
+    record(user, "accounts.login", user, request=request, ip=ip)
+
+
+# --- two-factor ---------------------------------------------------------------
+
+def needs_two_factor(user) -> bool:
+    """Staff (any role, staff flag or superuser) must use a second factor."""
+    if not getattr(settings, "HELPLINE_REQUIRE_2FA", True):
+        return False
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return user.groups.filter(name__in=ALL_ROLES).exists()
+
+
+def totp_device_for(user, *, confirmed: bool | None = True):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    devices = TOTPDevice.objects.filter(user=user)
+    if confirmed is not None:
+        devices = devices.filter(confirmed=confirmed)
+    return devices.order_by("-id").first()
+
+
+def totp_device_start(user):
+    """Create (or reuse) the user's unconfirmed authenticator device."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = totp_device_for(user, confirmed=False)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def _otp_allowed(user) -> None:
+    if not ratelimit.hit(f"otp-fail:{user.pk}", OTP_MAX_FAILURES, LOGIN_WINDOW_SECONDS):
+        raise ApplicationError(
+            gettext_noop("Too many wrong codes. Wait 15 minutes and try again."), code="throttled"
+        )
+
+
+def _clean_token(token: str) -> str:
+    token = "".join((token or "").split())
+    if not token.isdigit() or not 6 <= len(token) <= 8:
+        raise ApplicationError(gettext_noop("Enter the 6-digit code from your authenticator app."))
+    return token
+
+
+def totp_device_confirm(user, token: str, *, request: HttpRequest | None = None):
+    """Check a first code from a new device; on success the device is confirmed."""
+    token = _clean_token(token)
+    device = totp_device_for(user, confirmed=False)
+    if device is None:
+        raise ApplicationError(gettext_noop("Start the set-up again: no authenticator is waiting."))
+    if ratelimit.peek(f"otp-fail:{user.pk}", LOGIN_WINDOW_SECONDS) >= OTP_MAX_FAILURES:
+        raise ApplicationError(gettext_noop("Too many wrong codes. Wait 15 minutes and try again."),
+                               code="throttled")
+    if not device.verify_token(token):
+        _otp_allowed(user)
+        raise ApplicationError(gettext_noop("That code did not match. Check your device's clock and try again."))
+    with transaction.atomic():
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    record(user, "accounts.2fa_enabled", user, request=request)
+    return device
+
+
+def totp_verify(user, token: str, *, request: HttpRequest | None = None):
+    """Check a code against the user's confirmed device; returns the device."""
+    token = _clean_token(token)
+    device = totp_device_for(user)
+    if device is None:
+        raise ApplicationError(gettext_noop("Set up your authenticator first."))
+    if ratelimit.peek(f"otp-fail:{user.pk}", LOGIN_WINDOW_SECONDS) >= OTP_MAX_FAILURES:
+        raise ApplicationError(gettext_noop("Too many wrong codes. Wait 15 minutes and try again."),
+                               code="throttled")
+    if not device.verify_token(token):
+        _otp_allowed(user)
+        record(user, "accounts.2fa_failed", user, request=request)
+        raise ApplicationError(gettext_noop("That code did not match. Try the newest code."))
+    ratelimit.reset(f"otp-fail:{user.pk}", LOGIN_WINDOW_SECONDS)
+    return device
+
+
+# --- staff roles --------------------------------------------------------------
+
+def check_can_manage_staff(actor) -> None:
+    if not (getattr(actor, "is_authenticated", False) and actor.has_perm("accounts.manage_staff")):
+        raise NotAllowed(gettext_noop("Only administrators can manage staff accounts."))
+
+
+def staff_roles_set(actor, user, roles: list[str], *, request: HttpRequest | None = None) -> list[str]:
+    """Give ``user`` exactly ``roles``; audited. Administrators only."""
+    check_can_manage_staff(actor)
+    wanted = sorted(set(roles))
+    unknown = [role for role in wanted if role not in ALL_ROLES]
+    if unknown:
+        raise ApplicationError(f"Unknown role: {', '.join(unknown)}")
+    if user.pk == actor.pk and "administrator" not in wanted and not actor.is_superuser:
+        raise ApplicationError(gettext_noop("You cannot remove your own administrator role."))
+    with transaction.atomic():
+        before = sorted(user.groups.filter(name__in=ALL_ROLES).values_list("name", flat=True))
+        from .roles import ensure_roles
+
+        if Group.objects.filter(name__in=wanted).count() != len(wanted):
+            ensure_roles()
+        keep = list(user.groups.exclude(name__in=ALL_ROLES))
+        user.groups.set(keep + list(Group.objects.filter(name__in=wanted)))
+        if wanted and not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+        if before != wanted:
+            record(actor, "accounts.roles_change", user,
+                   data={"before": before, "after": wanted}, request=request)
+    return wanted
+
+
+def staff_active_set(actor, user, active: bool, *, request: HttpRequest | None = None) -> None:
+    check_can_manage_staff(actor)
+    if user.pk == actor.pk and not active:
+        raise ApplicationError(gettext_noop("You cannot deactivate your own account."))
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        record(actor, "accounts.activate" if active else "accounts.deactivate", user,
+               request=request)
+
+
+def staff_two_factor_reset(actor, user, *, request: HttpRequest | None = None) -> int:
+    """Remove a staff member's authenticator (lost phone); they set up a new one."""
+    check_can_manage_staff(actor)
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    count, _ = TOTPDevice.objects.filter(user=user).delete()
+    record(actor, "accounts.2fa_reset", user, request=request)
+    return count
+
+
+def staff_user_get(user_id) -> object:
+    User = get_user_model()
+    try:
+        return User.objects.get(pk=int(user_id))
+    except (User.DoesNotExist, TypeError, ValueError):
+        raise ApplicationError(gettext_noop("No such staff member."), code="not_found") from None
