@@ -277,3 +277,12 @@ OUTREACH_SITE_URL = os.environ.get("HELPLINE_SITE_URL", "http://127.0.0.1:8000")
 # How long a newsletter confirmation link works (seconds).
 OUTREACH_CONFIRM_MAX_AGE = int(os.environ.get("HELPLINE_NEWSLETTER_CONFIRM_SECONDS", str(3 * 24 * 3600)))
 OUTREACH_DONATION_CURRENCY = os.environ.get("HELPLINE_DONATION_CURRENCY", "usd")
+
+# --- Chat (core) -----------------------------------------------------------
+# Overrides of helpline.chat.selectors.DEFAULTS, e.g. HELPLINE_CHAT_PRESENCE_GRACE_SECONDS=30.
+# Opening hours: HELPLINE_HOURS (defaults in helpline.chat.hours.DEFAULT_HOURS).
+HELPLINE_CHAT = {
+    _key[len("HELPLINE_CHAT_"):]: (float(_value) if "." in _value else int(_value))
+    for _key, _value in os.environ.items()
+    if _key.startswith("HELPLINE_CHAT_") and _value.replace(".", "", 1).isdigit()
+}
