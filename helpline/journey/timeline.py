@@ -306,7 +306,9 @@ def describe_entry(entry: Entry) -> str:
     if entry.start_at is not None and kind == "point":
         return format_moment(entry.start_at)
     if entry.key == "follow_up":
-        return _("From about %(when)s") % {"when": describe_span(start)}
+        if start.exact:
+            return _("From about %(when)s") % {"when": format_day(start.first)}
+        return _("Starts %(when)s") % {"when": describe_span(start)}
     if kind in {"point", "milestone"} or end is None:
         text = describe_span(start)
         return text[:1].upper() + text[1:]
