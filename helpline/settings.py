@@ -261,6 +261,12 @@ LOGGING = {
 # --- Chat (console UI) ------------------------------------------------------
 # Canned responses and the wrap-up topic list live in a small app of their own.
 INSTALLED_APPS += ["helpline.chat.console"]
+# Opening hours from the environment as JSON, e.g. '{"chat": {"always_open": true}}'
+# (same shape as helpline.chat.hours.DEFAULT_HOURS); used by server processes in tests.
+if os.environ.get("HELPLINE_HOURS_JSON"):
+    import json as _json
+
+    HELPLINE_HOURS = _json.loads(os.environ["HELPLINE_HOURS_JSON"])
 
 # --- Trust (accounts, common): two-factor for staff, proxy address ------------
 # Staff must confirm sign-in with a TOTP code. Off by default only in the test
