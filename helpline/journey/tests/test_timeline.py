@@ -223,8 +223,16 @@ def test_steps_stay_in_order_for_any_dates(leuka, gap, know, product):
         if entry.start and entry.end:
             assert entry.start.first <= entry.end.last
     ld, inf = tl.entry("lymphodepletion"), tl.entry("infusion")
-    assert ld.end.last < inf.start.first
-    assert tl.entry("bridging").end.last < ld.start.last
-    assert tl.entry("leukapheresis").start.last < inf.start.first
+    collection, bridging = tl.entry("leukapheresis"), tl.entry("bridging")
+
+    def before(a, b):  # window a lies before window b, end by end
+        return a.first < b.first and a.last < b.last
+
+    assert before(collection.start, bridging.start)
+    assert before(bridging.end, ld.start)
+    assert ld.start.first < ld.end.first and ld.start.last < ld.end.last
+    assert before(ld.end, inf.start)
+    assert before(collection.start, inf.start)
+    assert ld.end.last < inf.start.last
     if know == "both":
         assert not inf.estimated and not tl.entry("leukapheresis").estimated
