@@ -292,3 +292,8 @@ HELPLINE_CHAT = {
     for _key, _value in os.environ.items()
     if _key.startswith("HELPLINE_CHAT_") and _value.replace(".", "", 1).isdigit()
 }
+
+# --- answers (issue 3) ------------------------------------------------------
+# Requests per minute per client IP on POST /api/answers and the "Ask" page.
+ANSWERS_API_RATE_LIMIT = int(os.environ.get("HELPLINE_ANSWERS_API_RATE_LIMIT", "30"))
+ANSWERS_PAGE_RATE_LIMIT = int(os.environ.get("HELPLINE_ANSWERS_PAGE_RATE_LIMIT", "20"))

@@ -5,3 +5,14 @@ class AnswersConfig(AppConfig):
     name = "helpline.answers"
     label = "answers"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helpline.accounts import roles
+        from helpline.articles.signals import version_published, version_unpublished
+
+        from . import signals
+
+        version_published.connect(signals.on_version_published, dispatch_uid="answers-index-published")
+        version_unpublished.connect(signals.on_version_unpublished, dispatch_uid="answers-index-unpublished")
+        roles.register(roles.EDITOR, "answers.view_questionlog", "answers.view_unanswered")
+        roles.register(roles.SUPERVISOR, "answers.view_questionlog", "answers.view_unanswered")

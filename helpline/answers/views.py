@@ -1,6 +1,71 @@
-from django.http import HttpRequest, HttpResponse
+"""Thin interfaces: the "Ask a question" page and the JSON API. Logic lives in services."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from helpline.common.exceptions import ApplicationError
+from helpline.common.ratelimit import ratelimit
+
+from . import services
+from .forms import AskForm
+
+API_LIMIT = getattr(settings, "ANSWERS_API_RATE_LIMIT", 30)
+PAGE_LIMIT = getattr(settings, "ANSWERS_PAGE_RATE_LIMIT", 20)
 
 
+@require_http_methods(["GET", "POST"])
+@ratelimit("answers-page", PAGE_LIMIT, 60, methods=("POST",))
 def ask(request: HttpRequest) -> HttpResponse:
-    return render(request, "answers/ask.html")
+    lang = translation.get_language() or "en"
+    result = None
+    form = AskForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                result = services.answer_question(form.cleaned_data["question"], lang, channel="web")
+            except ApplicationError as exc:
+                form.add_error("question", exc.message)
+                status = 400
+        else:
+            status = 400
+    return render(request, "answers/ask.html", {"form": form, "result": result}, status=status)
+
+
+def _bad_request(message: str, code: str) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message}}, status=400)
+
+
+@csrf_exempt
+@ratelimit("answers-api", API_LIMIT, 60)
+def api_answers(request: HttpRequest) -> JsonResponse:
+    """POST /api/answers {"question": "...", "lang": "en"|"es"} -> status, passages, message, handoff."""
+    if request.method != "POST":
+        response = JsonResponse(
+            {"error": {"code": "method_not_allowed", "message": "Use POST with a JSON body."}}, status=405
+        )
+        response["Allow"] = "POST"
+        return response
+    try:
+        payload = json.loads(request.body.decode("utf-8") or "null")
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _bad_request("The body must be JSON, e.g. {\"question\": \"...\", \"lang\": \"en\"}.",
+                            "malformed_json")
+    if not isinstance(payload, dict):
+        return _bad_request("The body must be a JSON object with a \"question\".", "malformed_json")
+    lang = payload.get("lang")
+    with translation.override(lang if lang in ("en", "es") else "en"):
+        try:
+            result = services.answer_question(payload.get("question"), lang,
+                                              channel=str(payload.get("channel") or "api")[:20])
+        except ApplicationError as exc:
+            return _bad_request(exc.message, exc.code)
+    return JsonResponse(result.as_dict(), json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,38 @@
+"""What people ask and what the answer service did, without personal data."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+
+class QuestionLog(models.Model):
+    class Status(models.TextChoices):
+        ANSWERED = "answered", "answered"
+        NO_ANSWER = "no_answer", "no answer"
+        URGENT = "urgent", "urgent"
+
+    log_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Scrubbed with helpline.common.privacy.scrub before it is stored.
+    question = models.TextField()
+    lang = models.CharField(max_length=5)
+    channel = models.CharField(max_length=20, default="web")
+    status = models.CharField(max_length=12, choices=Status.choices, db_index=True)
+    urgent_category = models.CharField(max_length=30, blank=True)
+    urgent_signs = models.JSONField(default=list, blank=True)
+    # [{"passage_id", "article_key", "version_id", "anchor", "lang", "score"}]
+    top_passages = models.JSONField(default=list, blank=True)
+    confidence = models.FloatField(default=0.0)
+    fallback_language = models.BooleanField(default=False)
+    handed_off = models.BooleanField(default=False)
+    latency_ms = models.FloatField(default=0.0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("view_unanswered", "Can see what people ask that the content does not answer")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.lang} {self.status}: {self.question[:60]}"

