@@ -299,7 +299,12 @@ def newsletter_send(actor, issue: NewsletterIssue, *, batch_size: int = 50, paus
         if not work:
             break
         connection = get_connection(fail_silently=False)
-        connection.open()  # fails before anything is claimed if the server is down
+        try:
+            connection.open()  # fails before anything is claimed if the server is down
+        except (smtplib.SMTPException, OSError) as exc:
+            raise ApplicationError(
+                f"cannot connect to the mail server ({exc.__class__.__name__}); nothing was "
+                "claimed, run the command again later", code="mail_failed") from exc
         report.batches += 1
         try:
             for subscriber, delivery in work:
