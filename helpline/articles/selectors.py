@@ -36,9 +36,21 @@ def get_public_version(language: str, slug: str) -> ArticleVersion:
         raise Http404("No such article") from exc
 
 
-def public_translations(version: ArticleVersion) -> dict[str, ArticleVersion]:
-    """The public versions of the same article, by language (including this one)."""
-    return {v.language: v for v in public_versions().filter(article_id=version.article_id)}
+def public_translations(version: ArticleVersion) -> dict[str, str]:
+    """URLs of the public versions of the same article, by language (including this one)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    rows = (
+        ArticleVersion.objects.filter(article_id=version.article_id, live_revision__isnull=False)
+        .exclude(status=ArticleVersion.Status.ARCHIVED)
+        .values_list("language", "slug")
+    )
+    urls = {}
+    for language, slug in rows:
+        with translation.override(language):
+            urls[language] = reverse("articles:detail", kwargs={"slug": slug})
+    return urls
 
 
 def public_topic_index(language: str) -> list[dict]:

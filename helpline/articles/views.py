@@ -32,9 +32,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     version = selectors.get_public_version(_current_language(), slug)
     revision = version.live_revision
-    translations = selectors.public_translations(version)
+    alternates = selectors.public_translations(version)
     sections = [{**s, "html": markup.render_body(s["body"])} for s in revision.sections]
-    alternates = {lang: v.get_absolute_url() for lang, v in translations.items()}
     # A language without this article falls back to that language's article index.
     for code in ("en", "es"):
         if code not in alternates:
@@ -46,7 +45,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "articles/detail.html",
         {"version": version, "revision": revision, "sections": sections,
-         "alternates": alternates, "translations": translations},
+         "alternates": alternates},
     )
 
 
