@@ -77,7 +77,7 @@ class QueueWatcher:
         return watcher
 
     async def start(self) -> None:
-        self.channel = await self.layer.new_channel("chat.queuewatch!")
+        self.channel = await self.layer.new_channel()
         await self.layer.group_add(events.QUEUE_GROUP, self.channel)
         self._tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._tick())]
 
