@@ -94,3 +94,7 @@ ROLE_PERMISSIONS[ADMINISTRATOR] |= ROLE_PERMISSIONS[SUPERVISOR] | {
     "outreach.delete_volunteerinterest",
     "outreach.change_subscriber",
 }
+
+# --- Supervisor dashboard (issue 8) -------------------------------------------
+ROLE_PERMISSIONS[SUPERVISOR] |= {"dashboard.view_dashboard"}
+ROLE_PERMISSIONS[ADMINISTRATOR] |= {"dashboard.view_dashboard"}

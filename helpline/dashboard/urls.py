@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "dashboard"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.dashboard, name="index"),
+    path("csv/<slug:section>/", views.dashboard_csv, name="csv"),
+]

@@ -1,0 +1,269 @@
+"""Supervisor dashboard figures: aggregate SQL only, never a Python loop over rows.
+
+Every figure is for a period (local dates, both ends included) and an optional
+language. ``check_can_view_dashboard`` guards every entry point.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Avg, Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpline.common.exceptions import NotAllowed
+
+PERMISSION = "dashboard.view_dashboard"
+UNANSWERED_LIMIT = 25
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date  # inclusive
+    language: str | None = None  # "en", "es" or None for all
+
+    @property
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        tz = timezone.get_default_timezone()
+        first = dt.datetime.combine(self.start, dt.time(), tzinfo=tz)
+        after = dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+        return first, after
+
+
+def check_can_view_dashboard(user) -> None:
+    if not getattr(user, "is_authenticated", False) or not user.has_perm(PERMISSION):
+        raise NotAllowed(_("Only supervisors can see the dashboard."))
+
+
+def _conversations(period: Period):
+    from helpline.chat.models import Conversation
+
+    first, after = period.bounds
+    qs = Conversation.objects.filter(created_at__gte=first, created_at__lt=after)
+    if period.language:
+        qs = qs.filter(language=period.language)
+    return qs.order_by()
+
+
+def contacts_by_channel(period: Period) -> list[tuple[str, int]]:
+    from helpline.chat.models import Conversation
+
+    counts = dict(
+        _conversations(period).values_list("channel").annotate(n=Count("id")).values_list("channel", "n")
+    )
+    return [(str(label), counts.get(value, 0)) for value, label in Conversation.Channel.choices]
+
+
+def contacts_by_topic(period: Period) -> list[tuple[str, int]]:
+    """Wrap-up topics (a JSON list per conversation) counted by the database."""
+    ids_sql, params = _conversations(period).values("id").query.sql_with_params()
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT t.topic, COUNT(*) FROM chat_conversation c "
+            "CROSS JOIN LATERAL jsonb_array_elements_text(c.topics) AS t(topic) "
+            f"WHERE c.id IN ({ids_sql}) GROUP BY t.topic ORDER BY 2 DESC, 1"
+        )
+    else:
+        sql = (
+            "SELECT j.value, COUNT(*) FROM chat_conversation c, json_each(c.topics) j "
+            f"WHERE c.id IN ({ids_sql}) GROUP BY j.value ORDER BY 2 DESC, 1"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    labels = _topic_labels()
+    return [(labels.get(code, code), n) for code, n in rows]
+
+
+def _topic_labels() -> dict[str, str]:
+    try:
+        from helpline.chat.console.models import WrapUpTopic
+    except ImportError:  # pragma: no cover - the console app is optional
+        return {}
+    field = "label_es" if _lang() == "es" else "label_en"
+    return dict(WrapUpTopic.objects.values_list("code", field))
+
+
+def _lang() -> str:
+    from django.utils import translation
+
+    return (translation.get_language() or "en")[:2]
+
+
+def wait_times(period: Period) -> dict:
+    """Seconds from joining the chat queue to a specialist accepting (nearest-rank p50/p90)."""
+    ids_sql, params = (
+        _conversations(period).filter(channel="chat", accepted_at__isnull=False)
+        .values("id").query.sql_with_params()
+    )
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY s), "
+            "percentile_disc(0.9) WITHIN GROUP (ORDER BY s), COUNT(*) FROM ("
+            "SELECT EXTRACT(EPOCH FROM (accepted_at - queued_at)) AS s FROM chat_conversation "
+            f"WHERE id IN ({ids_sql})) w"
+        )
+    else:
+        sql = (
+            "WITH w AS (SELECT (julianday(accepted_at) - julianday(queued_at)) * 86400.0 AS s "
+            f"FROM chat_conversation WHERE id IN ({ids_sql})), "
+            "r AS (SELECT s, ROW_NUMBER() OVER (ORDER BY s) AS rn, COUNT(*) OVER () AS n FROM w) "
+            "SELECT MIN(CASE WHEN rn >= 0.5 * n THEN s END), "
+            "MIN(CASE WHEN rn >= 0.9 * n THEN s END), COUNT(*) FROM r"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        p50, p90, count = cursor.fetchone()
+    return {
+        "p50": None if p50 is None else round(float(p50), 1),
+        "p90": None if p90 is None else round(float(p90), 1),
+        "count": count or 0,
+    }
+
+
+def abandonment(period: Period) -> dict:
+    """Chats that ended before a specialist joined, out of all chats that left the queue."""
+    totals = _conversations(period).filter(channel="chat").aggregate(
+        ended=Count("id", filter=~Q(status="waiting")),
+        abandoned=Count("id", filter=Q(status="abandoned")),
+    )
+    ended = totals["ended"] or 0
+    rate = (totals["abandoned"] / ended) if ended else None
+    return {"ended": ended, "abandoned": totals["abandoned"] or 0,
+            "rate": None if rate is None else round(100 * rate, 1)}
+
+
+def handled_per_specialist(period: Period) -> list[dict]:
+    rows = (
+        _conversations(period).filter(status="closed", assigned_to__isnull=False)
+        .values("assigned_to__username", "assigned_to__first_name", "assigned_to__last_name")
+        .annotate(n=Count("id"), chats=Count("id", filter=Q(channel="chat")),
+                  callbacks=Count("id", filter=Q(channel="callback")), avg_rating=Avg("rating"))
+        .order_by("-n", "assigned_to__username")
+    )
+    return [
+        {
+            "name": (f"{r['assigned_to__first_name']} {r['assigned_to__last_name']}".strip()
+                     or r["assigned_to__username"]),
+            "username": r["assigned_to__username"], "handled": r["n"], "chats": r["chats"],
+            "callbacks": r["callbacks"],
+            "avg_rating": None if r["avg_rating"] is None else round(r["avg_rating"], 2),
+        }
+        for r in rows
+    ]
+
+
+def ratings(period: Period) -> dict:
+    qs = _conversations(period).filter(rating__isnull=False)
+    counts = dict(qs.values_list("rating").annotate(n=Count("id")).values_list("rating", "n"))
+    summary = qs.aggregate(avg=Avg("rating"), n=Count("id"))
+    return {
+        "distribution": [(str(score), counts.get(score, 0)) for score in range(5, 0, -1)],
+        "count": summary["n"] or 0,
+        "average": None if summary["avg"] is None else round(summary["avg"], 2),
+    }
+
+
+def _questions(period: Period):
+    from helpline.answers.models import QuestionLog
+
+    first, after = period.bounds
+    qs = QuestionLog.objects.filter(created_at__gte=first, created_at__lt=after)
+    if period.language:
+        qs = qs.filter(lang=period.language)
+    return qs.order_by()
+
+
+def answer_use(period: Period) -> dict:
+    totals = _questions(period).aggregate(
+        total=Count("id"),
+        answered=Count("id", filter=Q(status="answered")),
+        no_answer=Count("id", filter=Q(status="no_answer")),
+        urgent=Count("id", filter=Q(status="urgent")),
+        handed_off=Count("id", filter=Q(handed_off=True)),
+    )
+    return {key: value or 0 for key, value in totals.items()}
+
+
+def unanswered_questions(period: Period, limit: int = UNANSWERED_LIMIT) -> list[dict]:
+    """The most-asked questions the content did not answer, scrubbed again for display."""
+    from helpline.common.privacy import scrub
+
+    rows = (
+        _questions(period).filter(status="no_answer").values("question", "lang")
+        .annotate(n=Count("id"), last=Max("created_at")).order_by("-n", "-last")[:limit]
+    )
+    return [{"question": scrub(r["question"]), "lang": r["lang"], "count": r["n"],
+             "last_asked": r["last"]} for r in rows]
+
+
+def referrals_by_need(period: Period) -> list[tuple[str, int]]:
+    from helpline.resources.models import Need, ReferralItem
+
+    first, after = period.bounds
+    qs = ReferralItem.objects.filter(referral__created_at__gte=first, referral__created_at__lt=after)
+    if period.language:
+        qs = qs.filter(referral__language=period.language)
+    rows = qs.order_by().values_list("need").annotate(n=Count("id")).order_by("-n", "need")
+    labels = dict(Need.choices)
+    return [(str(labels.get(need, need)), n) for need, n in rows.values_list("need", "n")]
+
+
+def dashboard_summary(user, period: Period) -> dict:
+    """Every figure of the dashboard (supervisors only)."""
+    check_can_view_dashboard(user)
+    return {
+        "period": period,
+        "channels": contacts_by_channel(period),
+        "topics": contacts_by_topic(period),
+        "waits": wait_times(period),
+        "abandonment": abandonment(period),
+        "specialists": handled_per_specialist(period),
+        "ratings": ratings(period),
+        "answers": answer_use(period),
+        "unanswered": unanswered_questions(period),
+        "referrals": referrals_by_need(period),
+    }
+
+
+SECTIONS = ("channels", "topics", "waits", "specialists", "ratings", "answers", "unanswered",
+            "referrals")
+
+
+def section_rows(user, period: Period, section: str) -> tuple[list[str], list[list]]:
+    """One section as a header and rows, for its CSV download."""
+    check_can_view_dashboard(user)
+    if section == "channels":
+        return ["channel", "contacts"], [list(r) for r in contacts_by_channel(period)]
+    if section == "topics":
+        return ["topic", "contacts"], [list(r) for r in contacts_by_topic(period)]
+    if section == "waits":
+        w, a = wait_times(period), abandonment(period)
+        return ["measure", "value"], [
+            ["accepted chats", w["count"]], ["wait p50 seconds", w["p50"]],
+            ["wait p90 seconds", w["p90"]], ["chats ended", a["ended"]],
+            ["chats abandoned", a["abandoned"]], ["abandonment rate percent", a["rate"]],
+        ]
+    if section == "specialists":
+        return ["specialist", "username", "handled", "chats", "callbacks", "average rating"], [
+            [r["name"], r["username"], r["handled"], r["chats"], r["callbacks"], r["avg_rating"]]
+            for r in handled_per_specialist(period)
+        ]
+    if section == "ratings":
+        return ["rating", "conversations"], [list(r) for r in ratings(period)["distribution"]]
+    if section == "answers":
+        use = answer_use(period)
+        return ["outcome", "questions"], [[key, use[key]] for key in
+                                          ("total", "answered", "no_answer", "urgent", "handed_off")]
+    if section == "unanswered":
+        return ["question", "language", "times asked", "last asked"], [
+            [r["question"], r["lang"], r["count"], timezone.localtime(r["last_asked"]).isoformat()]
+            for r in unanswered_questions(period, limit=1000)
+        ]
+    if section == "referrals":
+        return ["need", "resources referred"], [list(r) for r in referrals_by_need(period)]
+    raise ValueError(section)

@@ -1,0 +1,91 @@
+"""Supervisor dashboard pages: parse the period, call the selectors, render."""
+
+from __future__ import annotations
+
+import csv
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from helpline.common.exceptions import NotAllowed
+
+from . import selectors
+from .charts import bar_chart
+from .forms import PeriodForm
+
+CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _forbidden(request: HttpRequest, error: NotAllowed) -> HttpResponse:
+    return render(request, "errors/403.html", {"message": error.message}, status=403)
+
+
+def _period(form: PeriodForm) -> selectors.Period:
+    data = form.cleaned_data
+    return selectors.Period(data["start"], data["end"], data["language"] or None)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    try:
+        selectors.check_can_view_dashboard(request.user)
+    except NotAllowed as error:
+        return _forbidden(request, error)
+    form = PeriodForm.from_query(request.GET)
+    if not form.is_valid():
+        return render(request, "dashboard/index.html", {"form": form}, status=400)
+    period = _period(form)
+    data = selectors.dashboard_summary(request.user, period)
+    query = {"start": period.start.isoformat(), "end": period.end.isoformat(),
+             "language": period.language or ""}
+
+    charts = {
+        "channels": bar_chart(data["channels"]),
+        "topics": bar_chart(data["topics"]),
+        "ratings": bar_chart(data["ratings"]["distribution"]),
+        "specialists": bar_chart([(r["name"], r["handled"]) for r in data["specialists"]]),
+        "answers": bar_chart([
+            (_("Answered"), data["answers"]["answered"]),
+            (_("No answer"), data["answers"]["no_answer"]),
+            (_("Urgent"), data["answers"]["urgent"]),
+            (_("Handed off to a specialist"), data["answers"]["handed_off"]),
+        ]),
+        "referrals": bar_chart(data["referrals"]),
+    }
+    return render(request, "dashboard/index.html", {
+        "form": form, "data": data, "charts": charts, "query": urlencode(query),
+    })
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    if text.startswith(CSV_DANGEROUS):
+        text = "'" + text  # keep spreadsheets from running visitor text as a formula
+    return text
+
+
+@login_required
+def dashboard_csv(request: HttpRequest, section: str) -> HttpResponse:
+    if section not in selectors.SECTIONS:
+        raise Http404
+    try:
+        selectors.check_can_view_dashboard(request.user)
+    except NotAllowed as error:
+        return _forbidden(request, error)
+    form = PeriodForm.from_query(request.GET)
+    if not form.is_valid():
+        errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
+        return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
+    period = _period(form)
+    header, rows = selectors.section_rows(request.user, period, section)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"helpline-{section}-{period.start}-{period.end}-{period.language or 'all'}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_csv_cell(cell) for cell in row])
+    return response
