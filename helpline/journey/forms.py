@@ -55,8 +55,8 @@ class TimelineForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
+        if any(name in self.errors for name in TimelineForm.base_fields):
+            return cleaned  # the dates themselves are malformed: say that first
         data = self.timeline_input(cleaned)
         for field, messages in check_dates(data, today_in(data.time_zone)).items():
             for message in messages:

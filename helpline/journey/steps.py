@@ -322,7 +322,7 @@ STEPS: tuple[Step, ...] = (
         start=Offset("I", 0, 0),
         end=Offset("I", ACUTE_PHASE_DAYS, ACUTE_PHASE_DAYS),
         article=AT_HOME,
-        anchor="warning-signs",
+        anchor="recovery",
         refs=("§2 [R27a][R12]",),
     ),
     Step(
