@@ -68,7 +68,9 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     stale_only = request.GET.get("stale") == "1"
     try:
         if request.method == "POST":
-            resource = selectors.Resource.objects.filter(pk=request.POST.get("verify") or 0).first()
+            raw = request.POST.get("verify", "")
+            resource = (selectors.Resource.objects.filter(pk=int(raw)).first()
+                        if raw.isdigit() and len(raw) < 12 else None)
             if resource is None:
                 return render(request, "errors/400.html", {"status": 400}, status=400)
             services.resource_mark_verified(request.user, resource)

@@ -18,3 +18,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def staff_user(username: str, *role_names: str):
+    """A staff user in roles, with the role groups' permissions brought up to date
+    (groups made at migrate time may predate this app's permissions)."""
+    from helpline.accounts.roles import ensure_roles
+    from helpline.common.testing import make_staff
+
+    ensure_roles()
+    return make_staff(username, *role_names)
