@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _t
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def visitor_chat_start(*, language: str, first_name: str = "", first_message: st
     from helpline.common.exceptions import ApplicationError
 
     if not chat_availability()["open"]:
-        raise ApplicationError("Live chat is closed now.", code="closed")
+        raise ApplicationError(_t("Live chat is closed now."), code="closed")
     return services.conversation_start(
         language=language, visitor_name=first_name,
         handoff_token=str(from_answer) if from_answer else None,
@@ -133,9 +134,9 @@ def visitor_feedback_record(conversation, *, rating: int | None, comment: str = 
 
     comment = _scrub((comment or "").strip())
     if rating is None and not comment:
-        raise ApplicationError("Choose a rating or write a comment.", code="empty")
+        raise ApplicationError(_t("Choose a rating or write a comment."), code="empty")
     if conversation.is_open:
-        raise ApplicationError("You can rate the chat after it ends.", code="invalid")
+        raise ApplicationError(_t("You can rate the chat after it ends."), code="invalid")
     if rating is not None:
         return services.conversation_rate(conversation.token, rating, comment)
     Conversation.objects.filter(pk=conversation.pk).update(rating_comment=comment[:2000])
@@ -247,7 +248,7 @@ def check_console_access(user) -> None:
     from helpline.common.exceptions import NotAllowed
 
     if not is_console_user(user):
-        raise NotAllowed("The console is for specialists and supervisors.")
+        raise NotAllowed(_t("The console is for specialists and supervisors."))
 
 
 def _waited_label(seconds: int) -> str:
@@ -335,9 +336,9 @@ def console_conversation_for(user, token):
     check_console_access(user)
     conversation = selectors.conversation_by_token(token)
     if conversation is None:
-        raise ApplicationError("This conversation does not exist.", code="not_found")
+        raise ApplicationError(_t("This conversation does not exist."), code="not_found")
     if not selectors.can_view(user, conversation):
-        raise NotAllowed("You cannot see this conversation.")
+        raise NotAllowed(_t("You cannot see this conversation."))
     return conversation
 
 
@@ -417,7 +418,8 @@ def wrapup_save(user, token, *, topics=(), resources=(), referrals: str = "", no
     known = set(WrapUpTopic.objects.filter(code__in=list(topics)).values_list("code", flat=True))
     unknown = [t for t in topics if t not in known]
     if unknown:
-        raise ApplicationError("Unknown topic: %s" % ", ".join(unknown), code="invalid")
+        raise ApplicationError(_t("Unknown topic: %(topics)s") % {"topics": ", ".join(unknown)},
+                               code="invalid")
     conversation = services.conversation_wrap_up(
         user, conversation.token, topics=list(topics), notes=_scrub(notes),
         referrals_text=_scrub(referrals))
@@ -465,7 +467,7 @@ def console_transfer(user, token, *, target: str, note: str = ""):
         return services.conversation_transfer(user, token, to_language=value, note=_scrub(note))
     if kind == "user" and value.isdigit():
         return services.conversation_transfer(user, token, to_user=int(value), note=_scrub(note))
-    raise ApplicationError("Choose a person or a language queue.", code="invalid")
+    raise ApplicationError(_t("Choose a person or a language queue."), code="invalid")
 
 
 def console_close(user, token):
