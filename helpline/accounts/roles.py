@@ -98,3 +98,22 @@ ROLE_PERMISSIONS[ADMINISTRATOR] |= ROLE_PERMISSIONS[SUPERVISOR] | {
 # --- Supervisor dashboard (issue 8) -------------------------------------------
 ROLE_PERMISSIONS[SUPERVISOR] |= {"dashboard.view_dashboard"}
 ROLE_PERMISSIONS[ADMINISTRATOR] |= {"dashboard.view_dashboard"}
+
+# --- Chat console (issue 4, UI) ---------------------------------------------
+# Specialists read canned responses and topics; supervisors edit both lists.
+ROLE_PERMISSIONS[SPECIALIST] |= {
+    "chat_console.view_cannedresponse",
+    "chat_console.view_wrapuptopic",
+}
+ROLE_PERMISSIONS[SUPERVISOR] |= {
+    "chat_console.view_cannedresponse",
+    "chat_console.add_cannedresponse",
+    "chat_console.change_cannedresponse",
+    "chat_console.delete_cannedresponse",
+    "chat_console.view_wrapuptopic",
+    "chat_console.add_wrapuptopic",
+    "chat_console.change_wrapuptopic",
+    "chat_console.delete_wrapuptopic",
+    "chat.view_conversation",
+    "chat.view_specialiststatus",
+}

@@ -217,3 +217,26 @@ def test_suggestions_json_rejects_oversize_text(staff_factory):
     r = login(alice).get(f"/en/chat/console/c/{conversation.token}/suggestions.json",
                          {"text": "x" * 2001})
     assert r.status_code == 400 and "too long" in r.json()["error"]
+
+
+def test_supervisors_edit_the_topic_list_and_specialists_only_read_it(staff_factory):
+    from helpline.accounts.roles import ensure_roles
+
+    ensure_roles()
+    specialist = get_user_model().objects.get(pk=staff_factory("specialist").pk)
+    supervisor = get_user_model().objects.get(pk=staff_factory("supervisor").pk)
+    assert supervisor.has_perm("chat_console.change_wrapuptopic")
+    assert supervisor.has_perm("chat_console.add_cannedresponse")
+    assert specialist.has_perm("chat_console.view_wrapuptopic")
+    assert not specialist.has_perm("chat_console.change_wrapuptopic")
+    # In the admin (staff flag set), the supervisor can change a topic and the
+    # specialist cannot.
+    get_user_model().objects.filter(pk__in=[specialist.pk, supervisor.pk]).update(is_staff=True)
+    topic = WrapUpTopic.objects.get(code="other")
+    url = f"/admin/chat_console/wrapuptopic/{topic.pk}/change/"
+    data = {"code": "other", "label_en": "Something else", "label_es": "Otra cosa",
+            "active": "on", "sort_order": "100"}
+    assert login(specialist).post(url, data).status_code == 403
+    assert login(supervisor).post(url, data).status_code == 302
+    topic.refresh_from_db()
+    assert topic.label_en == "Something else"
