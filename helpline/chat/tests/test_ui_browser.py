@@ -1,0 +1,109 @@
+"""The chat pages in Debian's chromium: a visitor and a specialist, each in a real browser
+page at phone width, talking through a real server. Checks the scripts, not just the HTML:
+keyboard use, text-only rendering, who joined, live messages, reload without loss or repeats."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpline.common.testing import CHROMIUM, running_server
+
+OPEN_JSON = json.dumps({"chat": {"always_open": True}})
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _no_overflow(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360 + 1, page.url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_visitor_and_specialist_in_real_browsers(staff_factory):
+    from playwright.sync_api import expect, sync_playwright
+
+    alice = staff_factory(first_name="Alice", languages=["en"])
+    with running_server(HELPLINE_HOURS_JSON=OPEN_JSON) as server, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            problems: list[str] = []
+            visitor = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+            visitor.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            visitor.on("pageerror", lambda e: problems.append(str(e)))
+
+            # The launcher is on the home page and opens with the keyboard.
+            visitor.goto(server.url + "/en/")
+            visitor.locator("#chat-launcher summary").focus()
+            visitor.keyboard.press("Enter")
+            expect(visitor.locator("#chat-launcher [data-chat-start]")).to_be_visible()
+            _no_overflow(visitor)
+
+            # Start by keyboard only.
+            visitor.goto(server.url + "/en/chat/")
+            visitor.get_by_label("First name (optional)").focus()
+            visitor.keyboard.type("Ann")
+            visitor.keyboard.press("Tab")
+            visitor.keyboard.type("Hello")
+            visitor.keyboard.press("Tab")
+            visitor.keyboard.press("Enter")
+            visitor.wait_for_url("**/en/chat/room/")
+            expect(visitor.locator("#chat-nojs")).to_be_hidden()
+            expect(visitor.locator("#chat-compose")).to_be_visible()
+            expect(visitor.locator("#chat-status")).to_contain_text("in line")
+            _no_overflow(visitor)
+
+            # HTML typed by the visitor stays text; Enter sends.
+            visitor.get_by_label("Your message").fill('<img src=x id="pwned"> is this normal?')
+            visitor.get_by_label("Your message").press("Enter")
+            mine = visitor.locator("#chat-log li.mine").last
+            expect(mine).to_contain_text('<img src=x id="pwned"> is this normal?')
+            expect(mine).not_to_have_class("pending")
+            assert visitor.locator("#pwned").count() == 0
+
+            # The specialist signs in, sees the chat in the live queue and accepts it.
+            staff = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+            staff.on("pageerror", lambda e: problems.append(str(e)))
+            staff.goto(server.url + "/en/staff/login/")
+            staff.get_by_label("Username").fill(alice.username)
+            staff.get_by_label("Password").fill("correct-horse-battery")
+            staff.get_by_role("button", name="Sign in").click()
+            staff.goto(server.url + "/en/chat/console/")
+            row = staff.locator("#queue-body tr", has_text="Ann")
+            expect(row).to_be_visible()
+            row.get_by_role("button", name="Accept").click()
+            staff.wait_for_url("**/en/chat/console/c/*/")
+            expect(visitor.locator("#chat-status")).to_contain_text("Alice")
+
+            # Live messages both ways; the specialist inserts a canned response.
+            staff.locator(".canned-list button.insert").first.click()
+            reply = staff.get_by_label("Reply")
+            expect(reply).to_have_value("Hello, thank you for reaching out. I'm a cancer "
+                                        "information specialist. How can I help you today?")
+            reply.press("Enter")
+            expect(visitor.locator("#chat-log li").last).to_contain_text("How can I help you today?")
+            visitor.get_by_label("Your message").fill("Thank you")
+            visitor.get_by_label("Your message").press("Enter")
+            expect(staff.locator("#chat-log li").last).to_contain_text("Thank you")
+
+            # A reload shows every message once, in order.
+            visitor.reload()
+            expect(visitor.locator("#chat-compose")).to_be_visible()
+            visitor.wait_for_timeout(500)
+            seqs = visitor.locator("#chat-log li[data-seq]").evaluate_all(
+                "items => items.map(li => Number(li.dataset.seq))")
+            assert seqs == sorted(set(seqs)) and seqs == list(range(1, len(seqs) + 1))
+
+            # The specialist closes; the visitor's page says so and offers the rating page.
+            staff.get_by_role("button", name="Close conversation").click()
+            expect(visitor.locator("#chat-status")).to_contain_text("ended")
+            expect(visitor.locator("#chat-compose")).to_be_hidden()
+            visitor.get_by_role("button", name="Rate this chat or get the transcript").click()
+            visitor.wait_for_url("**/en/chat/feedback/")
+            visitor.get_by_label("5 – Very helpful").check()
+            visitor.get_by_role("button", name="Send feedback").click()
+            expect(visitor.locator("body")).to_contain_text("we have your rating")
+            _no_overflow(visitor)
+            assert not [p for p in problems if "Content Security Policy" in p or "Error" in p], problems
+        finally:
+            browser.close()
