@@ -237,3 +237,58 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "query": query.urlencode(),
         "actions": selectors.audit_actions(),
     }, status=status)
+
+
+# --- transcripts (supervisors; scrubbed unless the original is asked for) -----
+
+def _transcript_error(request: HttpRequest, error: ApplicationError) -> HttpResponse:
+    if isinstance(error, NotAllowed):
+        return render(request, "errors/403.html", {"message": _(error.message)}, status=403)
+    return render(request, "errors/404.html", {"message": _(error.message)}, status=404)
+
+
+@login_required
+def transcript(request: HttpRequest, token) -> HttpResponse:
+    from helpline.common import transcripts
+
+    original = request.GET.get("original") == "1"
+    try:
+        conversation, lines = transcripts.transcript_read(
+            request.user, token, original=original, request=request)
+    except ApplicationError as error:
+        return _transcript_error(request, error)
+    can_export = True
+    try:
+        transcripts.check_can_export(request.user)
+    except NotAllowed:
+        can_export = False
+    return render(request, "accounts/transcript.html", {
+        "conversation": conversation, "lines": lines, "original": original,
+        "can_export": can_export,
+    })
+
+
+@login_required
+def transcript_csv(request: HttpRequest, token) -> HttpResponse:
+    from helpline.common import transcripts
+
+    try:
+        body = transcripts.transcript_export_csv(request.user, [token], request=request)
+    except ApplicationError as error:
+        return _transcript_error(request, error)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="transcript-{str(token)[:8]}.csv"'
+    return response
+
+
+@login_required
+def transcript_pdf(request: HttpRequest, token) -> HttpResponse:
+    from helpline.common import transcripts
+
+    try:
+        body = transcripts.transcript_export_pdf(request.user, token, request=request)
+    except ApplicationError as error:
+        return _transcript_error(request, error)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="transcript-{str(token)[:8]}.pdf"'
+    return response

@@ -1,0 +1,147 @@
+"""Conversation transcripts for staff: scrubbed views and exports (CSV, PDF),
+and the visitor's right to delete their own conversation.
+
+Rules (enforced here, whatever the interface):
+
+* A scrubbed transcript may be read and exported by supervisors (and
+  administrators), and read by the assigned specialist.
+* The stored original (unscrubbed) may be opened only by the assigned
+  specialist and supervisors; every opening by someone other than the assigned
+  specialist is written to the audit log, as is every export.
+* A visitor who holds a conversation's token may delete it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_noop
+
+from helpline.common.audit import record
+from helpline.common.exceptions import ApplicationError, NotAllowed
+from helpline.common.privacy import scrub
+
+EXPORT_FIELDS = ["conversation", "channel", "language", "seq", "sent_at", "sender", "text"]
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    seq: int
+    sent_at: object
+    sender: str
+    sender_label: str
+    text: str
+
+
+def _roles(user) -> tuple[bool, bool, bool]:
+    from helpline.accounts.roles import ADMINISTRATOR, SPECIALIST, SUPERVISOR, has_role
+
+    return has_role(user, SUPERVISOR), has_role(user, ADMINISTRATOR), has_role(user, SPECIALIST)
+
+
+def _conversation(token):
+    from helpline.chat.selectors import conversation_by_token
+
+    conversation = conversation_by_token(token)
+    if conversation is None:
+        raise ApplicationError(gettext_noop("No such conversation."), code="not_found")
+    return conversation
+
+
+def check_can_read(user, conversation, *, original: bool) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise NotAllowed(gettext_noop("Sign in to read transcripts."))
+    supervisor, administrator, specialist = _roles(user)
+    assigned = specialist and conversation.assigned_to_id == user.pk
+    if original:
+        if not (supervisor or assigned):
+            raise NotAllowed(gettext_noop(
+                "Only the assigned specialist and supervisors may open the original."))
+    elif not (supervisor or administrator or assigned):
+        raise NotAllowed(gettext_noop("You may not read this conversation."))
+
+
+def check_can_export(user) -> None:
+    supervisor, administrator, _ = _roles(user) if getattr(user, "is_authenticated", False) else (
+        False, False, False)
+    if not (supervisor or administrator):
+        raise NotAllowed(gettext_noop("Only supervisors can export transcripts."))
+
+
+def _lines(conversation, *, original: bool) -> list[TranscriptLine]:
+    lines = []
+    for message in conversation.messages.order_by("seq"):
+        label = message.sender_label if message.sender != "visitor" else ""
+        text = message.text if original else scrub(message.text)
+        lines.append(TranscriptLine(message.seq, message.created_at, message.sender,
+                                    label if original else scrub(label), text))
+    return lines
+
+
+def transcript_read(user, token, *, original: bool = False, request=None):
+    """The conversation and its lines, scrubbed unless ``original``; audited."""
+    conversation = _conversation(token)
+    check_can_read(user, conversation, original=original)
+    if conversation.assigned_to_id != user.pk:  # viewing a conversation not one's own
+        record(user, "chat.view_original" if original else "chat.view_transcript",
+               conversation, data={"original": original}, request=request)
+    return conversation, _lines(conversation, original=original)
+
+
+def transcript_export_csv(user, tokens, *, request=None) -> bytes:
+    """A scrubbed CSV of one or more conversations (supervisors)."""
+    check_can_export(user)
+    conversations = [_conversation(token) for token in tokens]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_FIELDS)
+    for conversation in conversations:
+        for line in _lines(conversation, original=False):
+            writer.writerow([
+                str(conversation.token), conversation.channel, conversation.language, line.seq,
+                line.sent_at.isoformat(), line.sender, _csv_safe(line.text),
+            ])
+        record(user, "chat.export", conversation, data={"format": "csv"}, request=request)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _csv_safe(text: str) -> str:
+    """Defuse spreadsheet formulas (=, +, -, @ at the start of a cell)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def transcript_export_pdf(user, token, *, request=None) -> bytes:
+    """A scrubbed PDF of one conversation (supervisors)."""
+    check_can_export(user)
+    conversation = _conversation(token)
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    html = render_to_string("common/transcript_pdf.html", {
+        "conversation": conversation, "lines": _lines(conversation, original=False),
+        "HELPLINE": settings.HELPLINE,
+    })
+    pdf = HTML(string=html, base_url=None).write_pdf()
+    record(user, "chat.export", conversation, data={"format": "pdf"}, request=request)
+    return pdf
+
+
+def conversation_delete_by_visitor(token, *, request=None) -> bool:
+    """Delete a conversation (and its messages) for the visitor holding its token.
+
+    Returns False when no conversation has that token (the answer is the same
+    for a wrong token and an already deleted one).
+    """
+    from helpline.chat.selectors import conversation_by_token
+
+    conversation = conversation_by_token(token)
+    if conversation is None:
+        return False
+    conversation_id = conversation.pk
+    conversation.delete()
+    record(None, "chat.visitor_delete", data={"conversation_id": conversation_id},
+           request=request)
+    return True
