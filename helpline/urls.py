@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("helpline.outreach.urls")),
     path("timeline/", include("helpline.journey.urls")),
     path("staff/", include("helpline.accounts.urls")),
+    path("", include("helpline.common.trust_urls")),
     path("staff/dashboard/", include("helpline.dashboard.urls")),
     prefix_default_language=True,
 )
