@@ -64,11 +64,23 @@ def visitor_chat_start(*, language: str, first_name: str = "", first_message: st
 
     if not chat_availability()["open"]:
         raise ApplicationError(_t("Live chat is closed now."), code="closed")
-    return services.conversation_start(
+    conversation = services.conversation_start(
         language=language, visitor_name=first_name,
         handoff_token=str(from_answer) if from_answer else None,
         first_message=first_message or None,
     )
+    if conversation.urgent and first_message:
+        # The first message described urgent signs: the reviewed urgent message is
+        # shown at once (no human has joined yet, so the automatic line is allowed).
+        try:
+            from helpline.answers.triage import assess
+        except ImportError:
+            return conversation
+        result = assess(first_message, language)
+        if result.urgent and result.message:
+            services.bot_message_post(conversation, result.message,
+                                      data={"kind": "urgent", "codes": result.matched})
+    return conversation
 
 
 def visitor_room_context(conversation) -> dict:

@@ -183,3 +183,19 @@ def test_end_chat_then_rate_and_comment(client):
     assert conversation.status == "abandoned"
     # A new chat can be started after the old one ended.
     assert client.get("/en/chat/").status_code == 200
+
+
+@override_settings(HELPLINE_HOURS=OPEN)
+def test_urgent_first_message_is_flagged_and_answered_with_the_reviewed_urgent_message(client):
+    from helpline.answers.triage import assess
+
+    text = "My dad has a fever of 39 after CAR T"
+    expected = assess(text, "en")
+    assert expected.urgent
+    client.post("/en/chat/", {"message": text})
+    conversation = Conversation.objects.get()
+    assert conversation.urgent
+    bot = Message.objects.filter(conversation=conversation, sender="bot")
+    assert [m.text for m in bot] == [expected.message]
+    room = client.get("/en/chat/room/").content.decode()
+    assert expected.message.split(".")[0] in room
