@@ -35,7 +35,7 @@ content: migrate
 
 serve: content
 	@echo "Helpline on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	HELPLINE_HTTPS=0 $(VENV)/bin/uvicorn helpline.asgi:application --host 127.0.0.1 --port $(PORT)
+	HELPLINE_HTTPS=0 $(VENV)/bin/uvicorn helpline.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
 
 test: install
 	bash tools/run-tests
