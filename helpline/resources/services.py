@@ -174,9 +174,22 @@ def referral_chat_text(referral: Referral, language: str | None = None) -> str:
         ).strip()
 
 
-def referral_mark_sent_in_chat(actor, referral: Referral) -> None:
+def referral_send_in_chat(actor, referral: Referral):
+    """Post the referral into its (active) chat as a message from ``actor``.
+
+    Uses a fixed client id per referral, so sending it again does not repeat
+    the message. Raises ApplicationError when there is no active chat.
+    """
     _require(actor, "resources.add_referral")
+    if referral.conversation_token is None:
+        raise ApplicationError(_("This referral is not linked to a chat."), code="no_chat")
+    from helpline.chat.services import specialist_message_post
+
+    result = specialist_message_post(actor, referral.conversation_token,
+                                     referral_chat_text(referral),
+                                     client_id=f"referral-{referral.pk}")
     Referral.objects.filter(pk=referral.pk).update(sent_in_chat_at=timezone.now())
+    return result
 
 
 def referral_email(actor, referral: Referral, to: str) -> None:

@@ -211,3 +211,29 @@ def test_admin_lists_and_filters_entries_not_verified_in_12_months(client: Clien
     assert response.status_code == 200
     html = response.content.decode()
     assert "Lone Star Wig Bank" in html and "Road to Care" not in html
+
+
+def test_referral_is_sent_to_the_visitor_in_the_chat(sample):
+    from helpline.chat import services as chat_services
+    from helpline.chat.models import Conversation, Message
+
+    specialist = staff_user("spec", roles.SPECIALIST)
+    conversation = chat_services.conversation_start(language="es")
+    no_chat = services.referral_create(specialist, [Resource.objects.get(sample_key="sample-copay-fund")])
+    with pytest.raises(ApplicationError):
+        services.referral_send_in_chat(specialist, no_chat)
+
+    referral = services.referral_create(
+        specialist, [Resource.objects.get(sample_key="sample-copay-fund")], conversation)
+    # Not yet accepted by this specialist: the chat refuses the message.
+    with pytest.raises(ApplicationError):
+        services.referral_send_in_chat(specialist, referral)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=Conversation.Status.ACTIVE, assigned_to=specialist)
+    services.referral_send_in_chat(specialist, referral)
+    services.referral_send_in_chat(specialist, referral)  # a retry does not repeat it
+    [message] = Message.objects.filter(conversation=conversation, sender=Message.Sender.SPECIALIST)
+    assert message.text.startswith("Servicios que pueden ayudar:")
+    assert "Sample: Copay Bridge Fund, 1-800-555-0105" in message.text
+    referral.refresh_from_db()
+    assert referral.sent_in_chat_at is not None
