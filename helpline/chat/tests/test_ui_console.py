@@ -240,3 +240,27 @@ def test_supervisors_edit_the_topic_list_and_specialists_only_read_it(staff_fact
     assert login(supervisor).post(url, data).status_code == 302
     topic.refresh_from_db()
     assert topic.label_en == "Something else"
+
+
+def test_suggested_passages_for_the_visitors_last_message_with_quote_and_link(staff_factory):
+    from django.core.management import call_command
+
+    call_command("loadcontent", verbosity=0)
+    alice = staff_factory()
+    conversation = services.conversation_start(language="en")
+    services.visitor_message_post(conversation.token, "What are the signs of cytokine release "
+                                  "syndrome?", "v-1")
+    services.conversation_accept(alice, conversation.token)
+    client = login(alice)
+    data = client.get(f"/en/chat/console/c/{conversation.token}/suggestions.json").json()
+    passages = data["passages"]
+    assert passages, "expected passages from the bundled articles"
+    top = passages[0]
+    assert "cytokine-release-syndrome" in top["url"]
+    assert top["quote"].startswith("“") and top["url"] in top["quote"]
+    page = client.get(f"/en/chat/console/c/{conversation.token}/").content.decode()
+    assert 'class="secondary insert"' in page and top["article"] in page
+    # Explicit text (the message the specialist is looking at) is also accepted.
+    other = client.get(f"/en/chat/console/c/{conversation.token}/suggestions.json",
+                       {"text": "What should I bring to the hospital?"}).json()["passages"]
+    assert other and [p["text"] for p in other] != [p["text"] for p in passages]
