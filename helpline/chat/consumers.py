@@ -269,6 +269,7 @@ class _ChatSocket(AsyncWebsocketConsumer):
     async def chat_state(self, event: dict) -> None:
         state = event["state"]
         self.conversation.status = state["status"]
+        self.conversation.language = state["language"]
         await self.send_json(await self.decorate_state(state))
 
     async def decorate_state(self, state: dict) -> dict:
@@ -341,7 +342,7 @@ class VisitorConsumer(_ChatSocket):
 
     async def on_message(self, frame: dict) -> None:
         result = await db(services.visitor_message_post)(
-            self.conversation.token, frame.get("text"), frame.get("id"), origin=self.channel_name
+            self.conversation, frame.get("text"), frame.get("id"), origin=self.channel_name
         )
         await self.send_json(
             {"type": "ack", "id": frame.get("id"), "seq": result.seq, "duplicate": not result.created}
@@ -468,7 +469,7 @@ class StaffConversationConsumer(_ChatSocket):
 
     async def on_message(self, frame: dict) -> None:
         result = await db(services.specialist_message_post)(
-            self.user, self.conversation.token, frame.get("text"), frame.get("id"),
+            self.user, self.conversation, frame.get("text"), frame.get("id"),
             origin=self.channel_name,
         )
         await self.send_json(

@@ -27,7 +27,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -114,16 +114,55 @@ def _publish_state(conversation: Conversation) -> None:
     )
 
 
-def _specialist_label(user) -> tuple[str, str]:
+_LABELS: dict[int, tuple[float, tuple[str, str]]] = {}
+
+
+def _specialist_label(user, *, fresh: bool = False) -> tuple[str, str]:
+    """(first name, role) shown to visitors; cached for a minute per process."""
+    import time
+
+    cached = _LABELS.get(user.pk)
+    if cached and not fresh and time.monotonic() - cached[0] < 60:
+        return cached[1]
     status = SpecialistStatus.objects.filter(user=user).first()
     name = (status.display_name if status else "") or user.first_name or user.get_username()
     role = (status.role_label if status else "") or "Cancer information specialist"
+    _LABELS[user.pk] = (time.monotonic(), (name, role))
     return name, role
 
 
 class _Duplicate(Exception):
     def __init__(self, message: Message) -> None:
         self.message = message
+
+
+def _next_seq(conversation_id, allowed_status, assigned_to_id, automatic):
+    """``UPDATE ... SET last_seq = last_seq + 1 WHERE <may post> RETURNING last_seq, token``.
+
+    One statement authorises the post (status, assignee, no automatic lines
+    after a human joined), takes the row lock and yields the number. None when
+    the WHERE clause does not match.
+    """
+    table = connection.ops.quote_name(Conversation._meta.db_table)
+    sql = [f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s"]
+    params: list = [conversation_id]
+    sql.append("AND status IN (" + ", ".join(["%s"] * len(allowed_status)) + ")")
+    params.extend(str(s) for s in allowed_status)
+    if assigned_to_id is not None:
+        sql.append("AND assigned_to_id = %s")
+        params.append(assigned_to_id)
+    if automatic:
+        sql.append("AND human_joined_at IS NULL")
+    sql.append("RETURNING last_seq, token")
+    with connection.cursor() as cursor:
+        cursor.execute(" ".join(sql), params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    seq, token = row
+    if not isinstance(token, uuid.UUID):
+        token = uuid.UUID(str(token))
+    return seq, token
 
 
 def _append(
@@ -151,34 +190,32 @@ def _append(
     message without consuming a number. Returns None only for an automatic
     message that was refused because a human has joined.
     """
-    if client_id:
-        existing = Message.objects.filter(conversation_id=conversation_id, client_id=client_id).first()
-        if existing is not None:
-            return PostResult(existing, False)
     try:
         with transaction.atomic():
-            qs = Conversation.objects.filter(pk=conversation_id, status__in=allowed_status)
-            if assigned_to_id is not None:
-                qs = qs.filter(assigned_to_id=assigned_to_id)
-            if automatic:
-                qs = qs.filter(human_joined_at__isnull=True)
-            if not qs.update(last_seq=F("last_seq") + 1):
+            row = _next_seq(conversation_id, allowed_status, assigned_to_id, automatic)
+            if row is None:
                 if automatic:
                     return None
+                if client_id:
+                    existing = Message.objects.filter(
+                        conversation_id=conversation_id, client_id=client_id
+                    ).first()
+                    if existing is not None:
+                        raise _Duplicate(existing)  # a re-send after the chat ended
                 raise ApplicationError(
                     "This conversation is not open for your messages.", code="closed"
                 )
+            seq, token = row
             if client_id:
-                # Re-check under the lock: a concurrent post of the same id may have won.
+                # Checked under the lock, so a concurrent post of the same id cannot slip by.
                 existing = Message.objects.filter(
                     conversation_id=conversation_id, client_id=client_id
                 ).first()
                 if existing is not None:
-                    raise _Duplicate(existing)
-            row = Conversation.objects.filter(pk=conversation_id).values("last_seq", "token").get()
+                    raise _Duplicate(existing)  # rolls the increment back
             message = Message.objects.create(
                 conversation_id=conversation_id,
-                seq=row["last_seq"],
+                seq=seq,
                 client_id=client_id or None,
                 sender=sender,
                 sender_user=user,
@@ -187,7 +224,7 @@ def _append(
                 data=data or {},
             )
             events.publish(
-                events.conversation_group(row["token"]),
+                events.conversation_group(token),
                 {"type": "chat.message", "message": message_payload(message), "origin": origin},
             )
     except _Duplicate as dup:
@@ -586,7 +623,7 @@ def conversation_accept(user, token) -> Conversation:
             raise ApplicationError("Another specialist has already taken this conversation.",
                                    code="taken")
         conversation.refresh_from_db()
-        name, role = _specialist_label(user)
+        name, role = _specialist_label(user, fresh=True)
         _system(conversation, f"{name} joined the chat.",
                 {"event": "joined", "name": name, "role": role})
         conversation.refresh_from_db()
