@@ -16,10 +16,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from helpline.common.exceptions import ApplicationError
+from helpline.common.ratelimit import ratelimit
 
 from . import exports, selectors, services
 from .forms import SaveTimelineForm, TimelineForm
 from .timeline import Timeline, build_timeline, estimate_note, present
+
+# A PDF costs about half a second of CPU; saving writes a row. Both are limited
+# per address so one client cannot exhaust the server or fill the table.
+PDF_PER_MINUTE = 20
+SAVES_PER_HOUR = 20
 
 
 def _private(response: HttpResponse, *, saved: bool = False) -> HttpResponse:
@@ -102,12 +108,14 @@ def export_ics(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@ratelimit("journey-pdf", PDF_PER_MINUTE, 60)
 def export_pdf(request: HttpRequest) -> HttpResponse:
     form, timeline = _bound_form(request)
     return _pdf_response(request, timeline) if timeline else _invalid(request, form)
 
 
 @require_POST
+@ratelimit("journey-save", SAVES_PER_HOUR, 3600)
 def save(request: HttpRequest) -> HttpResponse:
     form, timeline = _bound_form(request, SaveTimelineForm)
     if timeline is None:
@@ -149,6 +157,7 @@ def saved_ics(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
+@ratelimit("journey-pdf", PDF_PER_MINUTE, 60)
 def saved_pdf(request: HttpRequest, token: str) -> HttpResponse:
     _row, timeline = _saved_or_404(token)
     return _private(_pdf_response(request, timeline), saved=True)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 import time_machine
-from django.apps import apps
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
@@ -29,6 +29,7 @@ GOOD = {"leukapheresis": "2026-12-01", "infusion": "2027-01-05", "infusion_time"
 
 @pytest.fixture(autouse=True)
 def frozen_now():
+    cache.clear()  # rate-limit counters live in the cache
     with time_machine.travel(NOW, tick=False):
         yield
 
@@ -242,3 +243,19 @@ def test_every_input_has_a_label(client):
     assert ids
     for input_id in ids:
         assert f'for="{input_id}"' in html, input_id
+
+
+def test_saving_and_pdfs_are_rate_limited_per_address(client):
+    from helpline.journey.views import PDF_PER_MINUTE, SAVES_PER_HOUR
+
+    for _ in range(SAVES_PER_HOUR):
+        assert client.post("/en/timeline/save/", {**GOOD, "expires_in_days": "7"}).status_code == 303
+    refused = client.post("/es/timeline/save/", {**GOOD, "expires_in_days": "7"})
+    assert refused.status_code == 429
+    assert SavedTimeline.objects.count() == SAVES_PER_HOUR
+    cache.clear()
+    for _ in range(PDF_PER_MINUTE):
+        assert client.post("/en/timeline/timeline.pdf", {"infusion": "2027-01-05"}).status_code == 200
+    assert client.post("/en/timeline/timeline.pdf", {"infusion": "2027-01-05"}).status_code == 429
+    # The page itself and the calendar are cheap and stay available.
+    assert client.post("/en/timeline/calendar.ics", {"infusion": "2027-01-05"}).status_code == 200
