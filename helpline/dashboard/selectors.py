@@ -49,28 +49,54 @@ def _conversations(period: Period):
     return qs.order_by()
 
 
-def contacts_by_channel(period: Period) -> list[tuple[str, int]]:
+def _conversation_where(period: Period) -> tuple[str, list]:
+    """The period/language filter as SQL on chat_conversation, for the raw queries."""
+    first, after = period.bounds
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = "created_at >= %s AND created_at < %s"
+    params: list = [adapt(first), adapt(after)]
+    if period.language:
+        sql += " AND language = %s"
+        params.append(period.language)
+    return sql, params
+
+
+def conversation_totals(period: Period) -> dict:
+    """Channel counts, abandonment and ratings in one scan of the period's conversations."""
+    chat = Q(channel="chat")
+    aggregates = {
+        "chat": Count("id", filter=chat),
+        "callback": Count("id", filter=Q(channel="callback")),
+        "ended": Count("id", filter=chat & ~Q(status="waiting")),
+        "abandoned": Count("id", filter=chat & Q(status="abandoned")),
+        "rated": Count("rating"),
+        "rating_avg": Avg("rating"),
+    }
+    for score in range(1, 6):
+        aggregates[f"r{score}"] = Count("id", filter=Q(rating=score))
+    return _conversations(period).aggregate(**aggregates)
+
+
+def contacts_by_channel(period: Period, totals: dict | None = None) -> list[tuple[str, int]]:
     from helpline.chat.models import Conversation
 
-    counts = dict(
-        _conversations(period).values_list("channel").annotate(n=Count("id")).values_list("channel", "n")
-    )
-    return [(str(label), counts.get(value, 0)) for value, label in Conversation.Channel.choices]
+    totals = totals or conversation_totals(period)
+    return [(str(label), totals[value] or 0) for value, label in Conversation.Channel.choices]
 
 
 def contacts_by_topic(period: Period) -> list[tuple[str, int]]:
     """Wrap-up topics (a JSON list per conversation) counted by the database."""
-    ids_sql, params = _conversations(period).values("id").query.sql_with_params()
+    where, params = _conversation_where(period)
     if connection.vendor == "postgresql":
         sql = (
             "SELECT t.topic, COUNT(*) FROM chat_conversation c "
             "CROSS JOIN LATERAL jsonb_array_elements_text(c.topics) AS t(topic) "
-            f"WHERE c.id IN ({ids_sql}) GROUP BY t.topic ORDER BY 2 DESC, 1"
+            f"WHERE {where} AND c.topics <> '[]'::jsonb GROUP BY t.topic ORDER BY 2 DESC, 1"
         )
     else:
         sql = (
             "SELECT j.value, COUNT(*) FROM chat_conversation c, json_each(c.topics) j "
-            f"WHERE c.id IN ({ids_sql}) GROUP BY j.value ORDER BY 2 DESC, 1"
+            f"WHERE {where} GROUP BY j.value ORDER BY 2 DESC, 1"
         )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -96,21 +122,19 @@ def _lang() -> str:
 
 def wait_times(period: Period) -> dict:
     """Seconds from joining the chat queue to a specialist accepting (nearest-rank p50/p90)."""
-    ids_sql, params = (
-        _conversations(period).filter(channel="chat", accepted_at__isnull=False)
-        .values("id").query.sql_with_params()
-    )
+    where, params = _conversation_where(period)
+    where += " AND channel = 'chat' AND accepted_at IS NOT NULL"
     if connection.vendor == "postgresql":
         sql = (
             "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY s), "
             "percentile_disc(0.9) WITHIN GROUP (ORDER BY s), COUNT(*) FROM ("
             "SELECT EXTRACT(EPOCH FROM (accepted_at - queued_at)) AS s FROM chat_conversation "
-            f"WHERE id IN ({ids_sql})) w"
+            f"WHERE {where}) w"
         )
     else:
         sql = (
             "WITH w AS (SELECT (julianday(accepted_at) - julianday(queued_at)) * 86400.0 AS s "
-            f"FROM chat_conversation WHERE id IN ({ids_sql})), "
+            f"FROM chat_conversation WHERE {where}), "
             "r AS (SELECT s, ROW_NUMBER() OVER (ORDER BY s) AS rn, COUNT(*) OVER () AS n FROM w) "
             "SELECT MIN(CASE WHEN rn >= 0.5 * n THEN s END), "
             "MIN(CASE WHEN rn >= 0.9 * n THEN s END), COUNT(*) FROM r"
@@ -125,12 +149,9 @@ def wait_times(period: Period) -> dict:
     }
 
 
-def abandonment(period: Period) -> dict:
+def abandonment(period: Period, totals: dict | None = None) -> dict:
     """Chats that ended before a specialist joined, out of all chats that left the queue."""
-    totals = _conversations(period).filter(channel="chat").aggregate(
-        ended=Count("id", filter=~Q(status="waiting")),
-        abandoned=Count("id", filter=Q(status="abandoned")),
-    )
+    totals = totals or conversation_totals(period)
     ended = totals["ended"] or 0
     rate = (totals["abandoned"] / ended) if ended else None
     return {"ended": ended, "abandoned": totals["abandoned"] or 0,
@@ -138,33 +159,40 @@ def abandonment(period: Period) -> dict:
 
 
 def handled_per_specialist(period: Period) -> list[dict]:
-    rows = (
+    """Closed conversations per specialist (grouped by id first, then the few names)."""
+    from django.contrib.auth import get_user_model
+
+    rows = list(
         _conversations(period).filter(status="closed", assigned_to__isnull=False)
-        .values("assigned_to__username", "assigned_to__first_name", "assigned_to__last_name")
+        .values("assigned_to")
         .annotate(n=Count("id"), chats=Count("id", filter=Q(channel="chat")),
                   callbacks=Count("id", filter=Q(channel="callback")), avg_rating=Avg("rating"))
-        .order_by("-n", "assigned_to__username")
     )
-    return [
-        {
-            "name": (f"{r['assigned_to__first_name']} {r['assigned_to__last_name']}".strip()
-                     or r["assigned_to__username"]),
-            "username": r["assigned_to__username"], "handled": r["n"], "chats": r["chats"],
+    users = {
+        u["id"]: u for u in get_user_model().objects.filter(
+            pk__in=[r["assigned_to"] for r in rows]
+        ).values("id", "username", "first_name", "last_name")
+    }
+    result = []
+    for r in rows:
+        user = users[r["assigned_to"]]
+        result.append({
+            "name": f"{user['first_name']} {user['last_name']}".strip() or user["username"],
+            "username": user["username"], "handled": r["n"], "chats": r["chats"],
             "callbacks": r["callbacks"],
             "avg_rating": None if r["avg_rating"] is None else round(r["avg_rating"], 2),
-        }
-        for r in rows
-    ]
+        })
+    result.sort(key=lambda row: (-row["handled"], row["username"]))
+    return result
 
 
-def ratings(period: Period) -> dict:
-    qs = _conversations(period).filter(rating__isnull=False)
-    counts = dict(qs.values_list("rating").annotate(n=Count("id")).values_list("rating", "n"))
-    summary = qs.aggregate(avg=Avg("rating"), n=Count("id"))
+def ratings(period: Period, totals: dict | None = None) -> dict:
+    totals = totals or conversation_totals(period)
+    average = totals["rating_avg"]
     return {
-        "distribution": [(str(score), counts.get(score, 0)) for score in range(5, 0, -1)],
-        "count": summary["n"] or 0,
-        "average": None if summary["avg"] is None else round(summary["avg"], 2),
+        "distribution": [(str(score), totals[f"r{score}"] or 0) for score in range(5, 0, -1)],
+        "count": totals["rated"] or 0,
+        "average": None if average is None else round(average, 2),
     }
 
 
@@ -216,14 +244,15 @@ def referrals_by_need(period: Period) -> list[tuple[str, int]]:
 def dashboard_summary(user, period: Period) -> dict:
     """Every figure of the dashboard (supervisors only)."""
     check_can_view_dashboard(user)
+    totals = conversation_totals(period)
     return {
         "period": period,
-        "channels": contacts_by_channel(period),
+        "channels": contacts_by_channel(period, totals),
         "topics": contacts_by_topic(period),
         "waits": wait_times(period),
-        "abandonment": abandonment(period),
+        "abandonment": abandonment(period, totals),
         "specialists": handled_per_specialist(period),
-        "ratings": ratings(period),
+        "ratings": ratings(period, totals),
         "answers": answer_use(period),
         "unanswered": unanswered_questions(period),
         "referrals": referrals_by_need(period),
