@@ -5,6 +5,7 @@ keyboard use, text-only rendering, who joined, live messages, reload without los
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -23,6 +24,9 @@ def _no_overflow(page) -> None:
 def test_visitor_and_specialist_in_real_browsers(staff_factory):
     from playwright.sync_api import expect, sync_playwright
 
+    from django.core.management import call_command
+
+    call_command("loadcontent", verbosity=0)  # articles for suggested passages
     alice = staff_factory(first_name="Alice", languages=["en"])
     with running_server(HELPLINE_HOURS_JSON=OPEN_JSON) as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -82,9 +86,17 @@ def test_visitor_and_specialist_in_real_browsers(staff_factory):
                                         "information specialist. How can I help you today?")
             reply.press("Enter")
             expect(visitor.locator("#chat-log li").last).to_contain_text("How can I help you today?")
-            visitor.get_by_label("Your message").fill("Thank you")
+            visitor.get_by_label("Your message").fill("What are the signs of cytokine release syndrome?")
             visitor.get_by_label("Your message").press("Enter")
-            expect(staff.locator("#chat-log li").last).to_contain_text("Thank you")
+            expect(staff.locator("#chat-log li").last).to_contain_text("cytokine release syndrome?")
+
+            # Suggested passages follow the visitor's last message; Insert quotes one with its link.
+            suggestion = staff.locator("#suggestions li", has=staff.locator(
+                "a[href*='cytokine-release-syndrome']")).first
+            expect(suggestion).to_be_visible()
+            suggestion.get_by_role("button", name="Insert").click()
+            expect(reply).to_have_value(re.compile(r"^“.+”\n— .+: .*cytokine-release-syndrome", re.S))
+            reply.fill("")
 
             # A reload shows every message once, in order.
             visitor.reload()
