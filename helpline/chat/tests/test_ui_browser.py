@@ -119,3 +119,52 @@ def test_visitor_and_specialist_in_real_browsers(staff_factory):
             assert not [p for p in problems if "Content Security Policy" in p or "Error" in p], problems
         finally:
             browser.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_visitor_page_survives_a_server_crash_without_losing_or_repeating_messages():
+    from playwright.sync_api import expect, sync_playwright
+
+    from helpline.chat.models import Message
+    from helpline.common.testing import ServerProcess, free_port, server_env
+
+    port = free_port()
+    env = server_env(HELPLINE_HOURS_JSON=OPEN_JSON)
+    server = ServerProcess(port=port, env=env).start()
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            try:
+                page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+                page.goto(server.url + "/en/chat/")
+                page.get_by_label("What would you like to talk about? (optional)").fill("First")
+                page.get_by_role("button", name="Start chat").click()
+                page.wait_for_url("**/en/chat/room/")
+                expect(page.locator("#chat-compose")).to_be_visible()
+                expect(page.locator("#chat-connection")).to_be_hidden()
+
+                server.kill()  # the connection drops
+                expect(page.locator("#chat-connection")).to_contain_text("Reconnecting")
+                box = page.get_by_label("Your message")
+                box.fill("Typed while offline")
+                box.press("Enter")
+                expect(page.locator("#chat-log li.pending")).to_have_count(1)
+
+                server = ServerProcess(port=port, env=env).start()
+                expect(page.locator("#chat-log li.pending")).to_have_count(0, timeout=30000)
+                expect(page.locator("#chat-connection")).to_be_hidden(timeout=30000)
+                texts = page.locator("#chat-log li").evaluate_all(
+                    "items => items.map(li => li.lastChild.textContent)")
+                assert texts == ["First", "Typed while offline"]
+                # A reload shows the same, once each.
+                page.reload()
+                page.wait_for_timeout(1000)
+                assert page.locator("#chat-log li").count() == 2
+                assert page.locator("#chat-log li.pending").count() == 0
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+    # Stored once on the server.
+    assert list(Message.objects.filter(sender="visitor").order_by("seq")
+                .values_list("text", flat=True)) == ["First", "Typed while offline"]
