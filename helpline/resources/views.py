@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -14,6 +15,9 @@ from helpline.common.exceptions import ApplicationError, NotAllowed
 from . import selectors, services
 from .forms import EmailListForm, SearchForm
 from .models import Need
+
+
+PAGE_SIZE = 25
 
 
 @require_safe
@@ -37,8 +41,13 @@ def directory(request: HttpRequest) -> HttpResponse:
             status = 400
     else:
         matches = selectors.search_resources()
+    paginator = Paginator(matches, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "resources/directory.html", {
-        "form": form, "matches": matches, "searched": searched, "language": language,
+        "form": form, "matches": page.object_list, "page": page, "total": len(matches),
+        "query": query.urlencode(), "searched": searched, "language": language,
         "zip": form.cleaned_data.get("zip") if form.is_bound and form.is_valid() else "",
         "show_results": status == 200,
     }, status=status)

@@ -237,3 +237,17 @@ def test_referral_is_sent_to_the_visitor_in_the_chat(sample):
     assert "Sample: Copay Bridge Fund, 1-800-555-0105" in message.text
     referral.refresh_from_db()
     assert referral.sent_in_chat_at is not None
+
+
+def test_results_are_paged(client: Client, db):
+    for i in range(30):
+        Resource.objects.create(name=f"National {i:02d}", provider="P", need="legal",
+                                description_en="d", description_es="d",
+                                last_verified=timezone.localdate())
+    first = client.get("/en/resources/", {"need": "legal"}).content.decode()
+    assert "30 services" in first and "National 24" in first and "National 25" not in first
+    assert 'href="?need=legal&amp;page=2"' in first
+    second = client.get("/en/resources/", {"need": "legal", "page": "2"}).content.decode()
+    assert "National 25" in second and "National 29" in second and "National 00" not in second
+    # A nonsense page number shows a valid page rather than an error.
+    assert client.get("/en/resources/", {"need": "legal", "page": "zz"}).status_code == 200
