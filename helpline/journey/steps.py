@@ -268,6 +268,7 @@ STEPS: tuple[Step, ...] = (
         article=TREATMENT_STEPS,
         anchor="monitoring",
         refs=("§2, 2025 FDA change [R22][R23]",),
+        needs_current_labeling=True,
     ),
     Step(
         key="stay_near",

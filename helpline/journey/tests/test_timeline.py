@@ -74,7 +74,7 @@ def test_obe_cel_split_dose_and_no_2025_dates():
     tl = build_timeline(TimelineInput(infusion=D(2027, 3, 1), product="aucatzyl"))
     # Day 1 and day 10 +/- 2: the second dose 7 to 11 days after the first.
     assert tl.entry("second_dose").start == Span(D(2027, 3, 8), D(2027, 3, 12))
-    for key in ("stay_near", "no_driving"):
+    for key in ("monitoring", "stay_near", "no_driving"):
         entry = tl.entry(key)
         assert entry.dated is False and entry.start is None
         with translation.override("en"):

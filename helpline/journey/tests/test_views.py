@@ -221,6 +221,8 @@ def test_at_home_card_renders_the_triage_signs(client, lang):
         label = sign.label_es if lang == "es" else sign.label_en
         assert f'data-sign="{sign.code}">{label}<' in html.replace("&#x27;", "'")
     body = text(response)
+    card = body.split("Caregiver checklist" if lang == "en" else "Lista para el cuidador")[0]
+    assert "1-800-555-0199" in card  # the helpline, for questions that are not urgent
     if lang == "es":
         assert "Lista para el cuidador o la cuidadora" in body
         assert "llame al 911" in body
