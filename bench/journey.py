@@ -141,7 +141,9 @@ async def hammer(url: str, path: str, concurrency: int, seconds: float) -> dict:
     latencies.sort()
 
     def pct(p: float) -> float:
-        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1) if latencies else 0.0
+        if not latencies:
+            return 0.0
+        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1)
 
     return {"path": path, "requests": len(latencies), "errors": errors, "rate_limited": limited,
             "requests_per_s": round(len(latencies) / elapsed, 1),
@@ -173,7 +175,8 @@ def main() -> None:
         tmp.cleanup()
     for r in results:
         print(f"POST {r['path']}: {r['requests_per_s']} req/s, p50 {r['p50_ms']} ms, "
-              f"p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms, {r['requests']} ok, {r['errors']} errors, "
+              f"p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms, {r['requests']} ok, "
+              f"{r['errors']} errors, "
               f"{r['rate_limited']} refused by the rate limit")
     print(f"saved timelines written during the run: {saved_rows}")
     print(json.dumps({"concurrency": args.concurrency, "seconds": args.seconds,

@@ -74,7 +74,8 @@ def build_ics(timeline: Timeline, *, base_url: str = "", links: dict | None = No
             event.add("url", url)
             lines.append(url)
         event.add("description", "\n".join(lines))
-        event.add("transp", "TRANSPARENT" if entry.estimated or entry.start_at is None else "OPAQUE")
+        busy = entry.start_at is not None and not entry.estimated
+        event.add("transp", "OPAQUE" if busy else "TRANSPARENT")
         event.add("categories", ["CAR T"])
         cal.add_component(event)
     timed = [e.start_at for e in timeline.entries if e.start_at is not None]

@@ -28,7 +28,9 @@ def input_from_data(data: dict) -> TimelineInput:
     return TimelineInput(
         leukapheresis=day(data.get("leukapheresis", "")),
         infusion=day(data.get("infusion", "")),
-        infusion_time=dt.time.fromisoformat(data["infusion_time"]) if data.get("infusion_time") else None,
+        infusion_time=(
+            dt.time.fromisoformat(data["infusion_time"]) if data.get("infusion_time") else None
+        ),
         time_zone=data.get("time_zone") or "America/New_York",
         product=data.get("product", ""),
     )

@@ -23,7 +23,9 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def saved_timeline_create(data: TimelineInput, *, expires_in_days: int) -> tuple[SavedTimeline, str]:
+def saved_timeline_create(
+    data: TimelineInput, *, expires_in_days: int
+) -> tuple[SavedTimeline, str]:
     """Store the dates behind a new unguessable token. Returns (row, token)."""
     if expires_in_days not in EXPIRY_CHOICES_DAYS:
         raise ApplicationError(_("Choose how long to keep the link."), code="expiry")

@@ -258,7 +258,9 @@ STEPS: tuple[Step, ...] = (
             "pressure, in the hospital or as an outpatient. Checks are daily for at least the "
             "first week."
         ),
-        typical=_("At least 2 weeks under current labeling, including daily checks for at least 1 week."),
+        typical=_(
+            "At least 2 weeks under current labeling, including daily checks for at least 1 week."
+        ),
         arrange=(
             _("A caregiver with you around the clock."),
             _("A thermometer, and your team's 24-hour number saved in your phone."),

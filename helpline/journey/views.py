@@ -127,8 +127,8 @@ def save(request: HttpRequest) -> HttpResponse:
     except ApplicationError as error:
         form.add_error(None, error.message)
         return _invalid(request, form)
-    response = redirect(reverse("journey:saved", kwargs={"token": token}) + "?new=1", permanent=False)
-    response.status_code = 303
+    response = redirect(reverse("journey:saved", kwargs={"token": token}) + "?new=1")
+    response.status_code = 303  # see other: the browser GETs the new page
     return _private(response, saved=True)
 
 

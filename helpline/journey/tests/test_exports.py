@@ -100,7 +100,8 @@ def test_estimated_ranges_when_the_infusion_date_is_unknown():
 
 def test_spanish_calendar():
     timeline = build_timeline(TimelineInput(leukapheresis=D(2026, 12, 1), infusion=D(2027, 1, 5),
-                                            infusion_time=dt.time(8, 0), time_zone="America/Puerto_Rico"))
+                                            infusion_time=dt.time(8, 0),
+                                            time_zone="America/Puerto_Rico"))
     with translation.override("es"):
         cal = parse(build_ics(timeline))
     evs = events(cal)

@@ -191,7 +191,8 @@ def test_time_without_date_and_skipped_time_are_errors():
                                             time_zone="America/Chicago"), TODAY)
     assert "does not exist" in skipped["infusion_time"][0]
     with translation.override("es"):
-        skipped_es = check_dates(TimelineInput(infusion=D(2027, 3, 14), infusion_time=dt.time(2, 15),
+        skipped_es = check_dates(TimelineInput(infusion=D(2027, 3, 14),
+                                               infusion_time=dt.time(2, 15),
                                                time_zone="America/Chicago"), TODAY)
     assert "no existe" in skipped_es["infusion_time"][0]
 
