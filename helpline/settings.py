@@ -297,3 +297,11 @@ HELPLINE_CHAT = {
 # Requests per minute per client IP on POST /api/answers and the "Ask" page.
 ANSWERS_API_RATE_LIMIT = int(os.environ.get("HELPLINE_ANSWERS_API_RATE_LIMIT", "30"))
 ANSWERS_PAGE_RATE_LIMIT = int(os.environ.get("HELPLINE_ANSWERS_PAGE_RATE_LIMIT", "20"))
+
+# --- Chat (core): channel layer ---------------------------------------------
+# Without REDIS_URL: channels' in-memory layer minus its per-message O(sockets) sweep.
+if not REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "helpline.chat.layers.InMemoryChannelLayer",
+                    "CONFIG": {"capacity": 1500}}
+    }

@@ -1,0 +1,367 @@
+"""Live chat load: N visitor + specialist pairs talking over the real websocket endpoints.
+
+    .venv/bin/python bench/chat_load.py --conversations 1000 --seconds 30
+    .venv/bin/python bench/chat_load.py --conversations 1000 --seconds 30 --workers 2 --redis
+    .venv/bin/python bench/chat_load.py --conversations 1000 --seconds 30 --postgres --workers 2 --redis
+    .venv/bin/python bench/chat_load.py --url http://127.0.0.1:8000 --conversations 200 --seconds 20
+
+Without ``--url`` it creates a throw-away database (SQLite file under var/, or
+with ``--postgres`` a PostgreSQL database on 127.0.0.1), migrates it, and starts
+its own uvicorn server (``--workers`` processes; ``--redis`` gives them the Redis
+channel layer on 127.0.0.1:6379 with a private prefix). With ``--url`` it drives
+that server, and prepares its data in the database named by ``DATABASE_URL``
+(the server must use the same database and the same ``SECRET_KEY``, because
+specialists log in with session cookies made here).
+
+Set-up (not timed): N specialists (available, English) with sessions, N
+waiting conversations; every visitor and specialist socket connects, and each
+specialist accepts its conversation over the socket. Then for ``--seconds``
+every pair alternates messages (visitor, specialist, ...) so that all pairs
+together offer ``--rate`` messages per second. Each message has a unique
+client id; its latency is from the moment it is sent to the moment the other
+party's socket receives it. After sending stops the bench waits (up to
+``--drain`` seconds) for the last deliveries.
+
+Counted: ``sent`` (frames sent), ``delivered`` (distinct messages received by
+the other party), ``lost`` (acknowledged by the server but never delivered),
+``duplicated`` (a message id received twice on one socket), plus ``unacked``
+and ``errors``. The last line of output is JSON. Only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import sys
+import time
+import uuid
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+SECRET_KEY = "bench-chat-load-secret-key-not-for-production-use-0123456789"
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="a running server (else one is started)")
+    parser.add_argument("--conversations", type=int, default=1000)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--rate", type=float, default=600,
+                        help="messages per second offered by all pairs together")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--redis", action="store_true", help="Redis channel layer (127.0.0.1:6379)")
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL on 127.0.0.1:5432")
+    parser.add_argument("--drain", type=float, default=10)
+    parser.add_argument("--connect-concurrency", type=int, default=50)
+    return parser.parse_args()
+
+
+# --------------------------------------------------------------------------- set-up
+
+
+def make_database(args, run: str) -> tuple[str, callable]:
+    """A fresh database URL and a function that removes it."""
+    if args.postgres:
+        import psycopg
+
+        name = f"helpline_bench_chat_{run}"
+        server = "postgres://postgres@127.0.0.1:5432"
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+        def drop() -> None:
+            with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        return f"{server}/{name}", drop
+    path = REPO / "var" / f"bench_chat_{run}.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def remove() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    return f"sqlite:///{path}", remove
+
+
+def django_setup(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("SECRET_KEY", SECRET_KEY)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpline.settings")
+    os.environ.setdefault("HELPLINE_HTTPS", "0")
+    import django
+
+    django.setup()
+
+
+def prepare(n: int, run: str, migrate: bool) -> list[tuple[str, str]]:
+    """N specialists with sessions and N waiting conversations: [(token, cookie)]."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from helpline.chat.models import Conversation, SpecialistStatus
+
+    if migrate:
+        call_command("migrate", verbosity=0, interactive=False)
+    User = get_user_model()
+    group, _ = Group.objects.get_or_create(name="specialist")
+    users = User.objects.bulk_create(
+        [User(username=f"bench-{run}-{i}", first_name=f"S{i}", password="!") for i in range(n)]
+    )
+    users = list(User.objects.filter(username__startswith=f"bench-{run}-").order_by("id"))
+    group.user_set.add(*users)
+    now = timezone.now()
+    SpecialistStatus.objects.bulk_create(
+        [SpecialistStatus(user=u, available=True, languages=["en"], max_concurrent=2,
+                          last_seen=now, display_name=u.first_name) for u in users]
+    )
+    conversations = Conversation.objects.bulk_create(
+        [Conversation(language="en", visitor_name=f"V{i}", created_at=now, queued_at=now,
+                      visitor_last_seen=now) for i in range(n)]
+    )
+    tokens = [str(c.token) for c in conversations]
+    cookies = []
+    backend = settings.AUTHENTICATION_BACKENDS[0] if hasattr(settings, "AUTHENTICATION_BACKENDS") \
+        else "django.contrib.auth.backends.ModelBackend"
+    for user in users:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = backend
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
+    return list(zip(tokens, cookies, strict=True))
+
+
+def start_server(args, database_url: str, run: str):
+    from helpline.common.testing import ServerProcess, free_port
+
+    env = dict(os.environ)
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "helpline.settings",
+            "DATABASE_URL": database_url,
+            # Channels closes "old" connections around every database call; keep them.
+            "DATABASE_CONN_MAX_AGE": "600",
+            "SECRET_KEY": os.environ["SECRET_KEY"],
+            "HELPLINE_HTTPS": "0",
+            "DEBUG": "0",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    env.pop("HELPLINE_TESTING", None)
+    if args.redis:
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
+        env["HELPLINE_CHANNEL_PREFIX"] = f"bench{run}"
+    else:
+        env.pop("REDIS_URL", None)
+    server = ServerProcess(port=free_port(), env=env, workers=args.workers,
+                           extra_args=["--ws-max-size", "65536"])
+    return server.start(timeout=60)
+
+
+# --------------------------------------------------------------------------- load
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.sent = 0
+        self.sent_at: dict[str, float] = {}
+        self.acked: set[str] = set()
+        self.delivered: set[str] = set()
+        self.duplicated = 0
+        self.errors = 0
+        self.latencies: list[float] = []
+        self.measuring = False
+        self.first_error: dict | None = None
+
+
+async def reader(ws, side: str, stats: Stats, accepted: asyncio.Event | None) -> None:
+    seen: set[str] = set()
+    async for raw in ws:
+        frame = json.loads(raw)
+        kind = frame.get("type")
+        if kind == "message":
+            mid = frame.get("id")
+            if not mid or not mid.startswith("b"):
+                continue
+            if mid in seen:
+                stats.duplicated += 1
+                continue
+            seen.add(mid)
+            if frame["sender"] != side:  # the other party's message
+                sent = stats.sent_at.get(mid)
+                if sent is not None:
+                    stats.latencies.append(time.perf_counter() - sent)
+                stats.delivered.add(mid)
+        elif kind == "ack":
+            stats.acked.add(frame["id"])
+        elif kind == "accepted" and accepted is not None:
+            accepted.set()
+        elif kind == "error":
+            stats.errors += 1
+            if stats.first_error is None:
+                stats.first_error = frame
+
+
+async def connect(ws_url: str, origin: str, cookie: str | None = None):
+    from websockets.asyncio.client import connect as ws_connect
+
+    headers = {"Cookie": cookie} if cookie else None
+    for attempt in range(5):
+        try:
+            return await ws_connect(ws_url, origin=origin, additional_headers=headers,
+                                    compression=None, proxy=None, open_timeout=30,
+                                    ping_interval=None, max_queue=None)
+        except (OSError, TimeoutError):
+            await asyncio.sleep(0.5 * (attempt + 1))
+    raise RuntimeError(f"could not connect to {ws_url}")
+
+
+async def run_load(args, base_url: str, pairs: list[tuple[str, str]]) -> dict:
+    ws_base = base_url.replace("http://", "ws://").replace("https://", "wss://")
+    stats = Stats()
+    sem = asyncio.Semaphore(args.connect_concurrency)
+    sockets: list[tuple] = []
+    tasks: list[asyncio.Task] = []
+
+    async def open_pair(token: str, cookie: str):
+        async with sem:
+            visitor = await connect(f"{ws_base}/ws/chat/visitor/{token}/", base_url)
+            staff = await connect(f"{ws_base}/ws/chat/staff/{token}/", base_url, cookie)
+        accepted = asyncio.Event()
+        tasks.append(asyncio.create_task(reader(visitor, "visitor", stats, None)))
+        tasks.append(asyncio.create_task(reader(staff, "specialist", stats, accepted)))
+        await staff.send(json.dumps({"type": "accept"}))
+        await asyncio.wait_for(accepted.wait(), 120)
+        sockets.append((visitor, staff))
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(open_pair(t, c) for t, c in pairs))
+    setup_s = time.perf_counter() - t0
+    print(f"set-up: {len(sockets)} pairs connected and accepted in {setup_s:.1f}s", flush=True)
+    await asyncio.sleep(1)
+
+    interval = len(sockets) / args.rate  # each pair sends one message per interval
+    stop_at = time.perf_counter() + args.seconds
+
+    async def talk(i: int, visitor, staff) -> None:
+        await asyncio.sleep(random.random() * interval)
+        turn = 0
+        next_at = time.perf_counter()
+        while True:
+            next_at += interval
+            now = time.perf_counter()
+            if now >= stop_at:
+                return
+            ws = visitor if turn % 2 == 0 else staff
+            mid = f"b{i}-{turn}"
+            stats.sent_at[mid] = time.perf_counter()
+            stats.sent += 1
+            await ws.send(json.dumps({"type": "message", "id": mid,
+                                      "text": f"message {turn} of pair {i}"}))
+            turn += 1
+            delay = next_at - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(talk(i, v, s) for i, (v, s) in enumerate(sockets)))
+    sending_s = time.perf_counter() - started
+    deadline = time.perf_counter() + args.drain
+    while time.perf_counter() < deadline and len(stats.delivered) < len(stats.sent_at):
+        await asyncio.sleep(0.2)
+    for visitor, staff in sockets:
+        await visitor.close()
+        await staff.close()
+    for task in tasks:
+        task.cancel()
+
+    lat = sorted(stats.latencies)
+
+    def pct(p: float) -> float:
+        if not lat:
+            return 0.0
+        return round(1000 * lat[min(len(lat) - 1, int(p / 100 * len(lat)))], 1)
+
+    lost = len(stats.acked - stats.delivered)
+    return {
+        "conversations": len(sockets),
+        "seconds": round(sending_s, 1),
+        "offered_rate": args.rate,
+        "sent": stats.sent,
+        "delivered": len(stats.delivered),
+        "lost": lost,
+        "duplicated": stats.duplicated,
+        "unacked": len(set(stats.sent_at) - stats.acked),
+        "errors": stats.errors,
+        "first_error": stats.first_error,
+        "messages_per_s": round(len(stats.delivered) / sending_s, 1) if sending_s else 0,
+        "p50_ms": pct(50),
+        "p95_ms": pct(95),
+        "p99_ms": pct(99),
+        "max_ms": round(1000 * lat[-1], 1) if lat else 0.0,
+        "setup_s": round(setup_s, 1),
+    }
+
+
+def main() -> None:
+    args = parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    run = uuid.uuid4().hex[:8]
+    server = None
+    cleanup = None
+    try:
+        if args.url:
+            database_url = os.environ.get("DATABASE_URL", f"sqlite:///{REPO / 'var' / 'helpline.sqlite3'}")
+            django_setup(database_url)
+            pairs = prepare(args.conversations, run, migrate=False)
+            base_url = args.url.rstrip("/")
+        else:
+            database_url, cleanup = make_database(args, run)
+            django_setup(database_url)
+            pairs = prepare(args.conversations, run, migrate=True)
+            from django.db import connections
+
+            connections.close_all()
+            server = start_server(args, database_url, run)
+            base_url = server.url
+        label = "own server" if server else base_url
+        print(f"chat_load: {args.conversations} conversations, {args.seconds}s at "
+              f"{args.rate} msg/s offered; {label}, workers={args.workers}, "
+              f"layer={'redis' if args.redis else 'in-memory'}, "
+              f"db={'postgresql' if args.postgres or 'postgres' in database_url else 'sqlite'}",
+              flush=True)
+        result = asyncio.run(run_load(args, base_url, pairs))
+        result.update(workers=args.workers, redis=args.redis,
+                      database="postgresql" if "postgres" in database_url else "sqlite")
+    finally:
+        if server is not None:
+            log = server.log()
+            server.stop()
+            errors = [line for line in log.splitlines() if "Traceback" in line or "ERROR" in line]
+            if errors:
+                print(f"server log had {len(errors)} error lines; see {server.log_path}")
+        if cleanup is not None:
+            from django.db import connections
+
+            connections.close_all()
+            cleanup()
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
