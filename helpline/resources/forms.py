@@ -35,15 +35,28 @@ class SearchForm(forms.Form):
 class EmailListForm(forms.Form):
     email = forms.EmailField(label=_("Your e-mail address"), max_length=254,
                              widget=forms.EmailInput(attrs={"autocomplete": "email"}))
-    resource = forms.TypedMultipleChoiceField(
-        label=_("Services"), coerce=int, choices=[],
+    resource = forms.MultipleChoiceField(
+        label=_("Services"), required=True,
         error_messages={"required": _("Choose at least one service to send.")},
     )
 
-    def __init__(self, *args, choices=None, **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if choices is None:
-            from .models import Resource
+        # Valid choices are checked in clean_resource against the database, so the
+        # form never loads the whole directory.
+        self.fields["resource"].valid_value = lambda value: True
 
-            choices = [(r.pk, r.name) for r in Resource.objects.filter(active=True)]
-        self.fields["resource"].choices = choices
+    def clean_resource(self) -> list[int]:
+        from .models import Resource
+        from .services import MAX_RESOURCES_PER_LIST
+
+        raw = self.cleaned_data["resource"]
+        if len(raw) > MAX_RESOURCES_PER_LIST:
+            raise forms.ValidationError(
+                _("Choose at most %(n)s services.") % {"n": MAX_RESOURCES_PER_LIST})
+        if not all(value.isdigit() and len(value) < 12 for value in raw):
+            raise forms.ValidationError(_("Unknown service."))
+        ids = list(dict.fromkeys(int(value) for value in raw))
+        if Resource.objects.filter(pk__in=ids, active=True).count() != len(ids):
+            raise forms.ValidationError(_("Unknown service."))
+        return ids

@@ -251,3 +251,13 @@ def test_results_are_paged(client: Client, db):
     assert "National 25" in second and "National 29" in second and "National 00" not in second
     # A nonsense page number shows a valid page rather than an error.
     assert client.get("/en/resources/", {"need": "legal", "page": "zz"}).status_code == 200
+
+
+def test_email_list_refuses_too_many_services(client: Client, db, mailserver):
+    ids = [Resource.objects.create(name=f"R{i}", provider="P", need="legal", description_en="d",
+                                   description_es="d", last_verified=timezone.localdate()).pk
+           for i in range(31)]
+    response = client.post("/en/resources/email/", {"email": "a@example.org", "resource": ids})
+    assert response.status_code == 400
+    assert "at most 30" in response.content.decode()
+    assert mailserver.messages == []
