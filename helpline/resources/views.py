@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -83,8 +83,10 @@ def staff_list(request: HttpRequest) -> HttpResponse:
             if resource is None:
                 return render(request, "errors/400.html", {"status": 400}, status=400)
             services.resource_mark_verified(request.user, resource)
+            return HttpResponseRedirect(request.get_full_path())
         resources = selectors.staff_resource_list(request.user, stale_only=stale_only)
-        counts = selectors.referral_counts_by_need(request.user)
+        counts = (selectors.referral_counts_by_need(request.user)
+                  if request.user.has_perm("resources.view_referral") else None)
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc
     cutoff = selectors.stale_cutoff()

@@ -185,6 +185,14 @@ def test_staff_page_flags_stale_entries_and_shows_referral_counts(client: Client
 
     specialist = staff_user("spec", roles.SPECIALIST)
     services.referral_create(specialist, [Resource.objects.get(sample_key="sample-legal-clinic-la")])
+    # Specialists see the list but not the counts, and cannot mark entries verified.
+    client.force_login(specialist)
+    html = client.get("/en/resources/staff/").content.decode()
+    assert "Road to Care" in html and "Referrals by need" not in html
+    harbor = Resource.objects.get(sample_key="sample-lodging-new-york")
+    assert client.post("/en/resources/staff/", {"verify": harbor.pk}).status_code == 403
+    assert Resource.objects.get(pk=harbor.pk).last_verified == harbor.last_verified
+
     client.force_login(staff_user("sup", roles.SUPERVISOR))
     html = client.get("/en/resources/staff/").content.decode()
     assert 'data-need="legal">1<' in html
@@ -193,7 +201,8 @@ def test_staff_page_flags_stale_entries_and_shows_referral_counts(client: Client
     assert "Harbor Rooms" in stale and "Road to Care" not in stale
 
     harbor = Resource.objects.get(sample_key="sample-lodging-new-york")
-    assert client.post("/en/resources/staff/", {"verify": harbor.pk}).status_code == 200
+    response = client.post("/en/resources/staff/?stale=1", {"verify": harbor.pk})
+    assert response.status_code == 302 and response["Location"] == "/en/resources/staff/?stale=1"
     harbor.refresh_from_db()
     assert harbor.last_verified == timezone.localdate()
     assert client.post("/en/resources/staff/", {"verify": "nope"}).status_code == 400
