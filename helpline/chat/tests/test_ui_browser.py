@@ -16,6 +16,16 @@ OPEN_JSON = json.dumps({"chat": {"always_open": True}})
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+def _seed_console_lists() -> None:
+    """Transactional tests empty every table afterwards, data migrations included: put the
+    seeded canned responses and topics back (the migration's own function)."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("helpline.chat.console.migrations.0002_seed").seed(apps, None)
+
+
 def _no_overflow(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360 + 1, page.url
 
@@ -27,6 +37,7 @@ def test_visitor_and_specialist_in_real_browsers(staff_factory):
     from django.core.management import call_command
 
     call_command("loadcontent", verbosity=0)  # articles for suggested passages
+    _seed_console_lists()
     alice = staff_factory(first_name="Alice", languages=["en"])
     with running_server(HELPLINE_HOURS_JSON=OPEN_JSON) as server, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
