@@ -271,3 +271,15 @@ def test_saving_and_pdfs_are_rate_limited_per_address(client):
     assert client.post("/en/timeline/timeline.pdf", {"infusion": "2027-01-05"}).status_code == 429
     # The page itself and the calendar are cheap and stay available.
     assert client.post("/en/timeline/calendar.ics", {"infusion": "2027-01-05"}).status_code == 200
+
+
+def test_today_is_the_treatment_centers_today():
+    from helpline.journey.forms import TimelineForm
+
+    # 06:00 UTC on 27 November: already the 27th in New York, still the 26th in Honolulu.
+    with time_machine.travel(dt.datetime(2026, 11, 27, 6, 0, tzinfo=dt.UTC), tick=False):
+        a_year_on = {"infusion": "2027-11-28"}
+        assert TimelineForm({**a_year_on, "time_zone": "America/New_York"}).is_valid()
+        honolulu = TimelineForm({**a_year_on, "time_zone": "Pacific/Honolulu"})
+        assert not honolulu.is_valid()
+        assert "more than a year from now" in honolulu.errors["infusion"][0]
