@@ -66,6 +66,8 @@ def test_visitor_and_specialist_in_real_browsers(staff_factory):
             expect(visitor.locator("#chat-nojs")).to_be_hidden()
             expect(visitor.locator("#chat-compose")).to_be_visible()
             expect(visitor.locator("#chat-status")).to_contain_text("in line")
+            # The live position frame adds the wait estimate (none yet: nobody accepted lately).
+            expect(visitor.locator("#chat-status")).to_contain_text("estimate the wait")
             _no_overflow(visitor)
 
             # HTML typed by the visitor stays text; Enter sends.
