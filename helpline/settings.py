@@ -297,6 +297,8 @@ HELPLINE_CHAT = {
 # Requests per minute per client IP on POST /api/answers and the "Ask" page.
 ANSWERS_API_RATE_LIMIT = int(os.environ.get("HELPLINE_ANSWERS_API_RATE_LIMIT", "30"))
 ANSWERS_PAGE_RATE_LIMIT = int(os.environ.get("HELPLINE_ANSWERS_PAGE_RATE_LIMIT", "20"))
+# Benchmarks only: a MedQuAD-format JSONL indexed next to the articles (never in production).
+ANSWERS_EXTRA_CORPUS = os.environ.get("HELPLINE_ANSWERS_EXTRA_CORPUS", "")
 
 # --- Chat (core): channel layer ---------------------------------------------
 # Without REDIS_URL: channels' in-memory layer minus its per-message O(sockets) sweep.
@@ -305,3 +307,10 @@ if not REDIS_URL:
         "default": {"BACKEND": "helpline.chat.layers.InMemoryChannelLayer",
                     "CONFIG": {"capacity": 1500}}
     }
+
+# --- Trust: the cache survives a Redis outage (misses instead of errors) ------
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "helpline.common.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 2}
+    )

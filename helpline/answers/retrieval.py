@@ -49,11 +49,14 @@ EMBED_HEAD_CHARS = 700  # opening of a passage that goes into its embedding
 HEAD_FIELD_CHARS = 300  # opening of a passage that goes into the "head" BM25 field
 CANDIDATES = 100
 
-# Fusion weights (lexical full, lexical head, semantic). Same-language and
-# cross-language searches use different lexical weights: across languages only
-# names, drugs and numbers match literally.
-WEIGHTS_SAME = (0.35, 0.35, 1.0)
-WEIGHTS_CROSS = (0.1, 0.1, 1.0)
+# Fusion weights: (BM25 whole passage, BM25 head field, title/heading
+# character n-grams, semantic cosine, intent bonus). BM25 scores are divided
+# by the best score of the query, so each lexical signal is in 0..1. Across
+# languages the word-level BM25 fields count less (only names and drugs match
+# literally); character n-grams of titles still meet cognates (linfoma/lymphoma).
+# Chosen on the MedQuAD development set (see docs/notes/issue-3.md).
+WEIGHTS_SAME = (0.4, 0.6, 0.6, 1.0, 0.4)
+WEIGHTS_CROSS = (0.12, 0.18, 0.6, 1.0, 0.4)
 
 
 @dataclass
@@ -118,6 +121,12 @@ def _stopwords(lang: str) -> frozenset[str]:
 
 
 _STOP: dict[str, frozenset[str]] = {}
+_STOP_ALL = frozenset()
+
+
+def _init_stop_all() -> None:
+    global _STOP_ALL
+    _STOP_ALL = _stopwords("en") | _stopwords("es")
 
 
 def tokenize(text: str, lang: str) -> list[str]:
@@ -131,6 +140,57 @@ def tokenize(text: str, lang: str) -> list[str]:
     stop = _STOP[lang]
     words = [w for w in _TOKEN_RE.findall(strip_accents(text.lower())) if w not in stop]
     return _STEMMERS[lang].stemWords(words)  # type: ignore[attr-defined]
+
+
+# Question intents: what kind of information is asked for. A passage's intents
+# come from its heading and opening words (where a passage says what it is
+# about); a matching intent adds a fixed bonus to the fused score.
+_INTENT_CUES = {
+    "treatment": r"\b(?:treat\w*|therap\w*|cure[ds]?|curing|manag\w*|medicines?|medications?|drugs?|surger\w*|chemo\w*|radiation|transplant\w*|"
+                 r"trat\w*|terapi\w*|curar\w*|medicament\w*|cirugi\w*|quimio\w*|radiacion|radioterapia|trasplante\w*)\b",
+    "symptoms": r"\b(?:symptoms?|signs?|feel\w*|notice\w*|sintomas?|senales?|signos?|siente|sentir)\b",
+    "diagnosis": r"\b(?:diagnos\w*|tests?|testing|exams?|examin\w*|detect\w*|find out|screen\w*|biops\w*|scans?|"
+                 r"diagnost\w*|pruebas?|examen\w*|detect\w*|analisis)\b",
+    "outlook": r"\b(?:outlook|prognos\w*|chances?|surviv\w*|recover\w*|life expectancy|"
+               r"pronostic\w*|posibilidad\w*|sobreviv\w*|recuper\w*|expectativa|se cura)\b",
+    "stages": r"\b(?:stages?|staging|staged|spread\w*|metasta\w*|etapas?|estadios?|estadific\w*|disemin\w*|propag\w*)\b",
+    "risk": r"\b(?:risks?|causes?|caused|causing|why do|more likely|increase\w* (?:the|your|my) (?:risk|chance)|"
+            r"riesgos?|causas?|causan?|por que)\b",
+    "prevention": r"\b(?:prevent\w*|avoid\w*|lower (?:my|the|your) (?:risk|chance)|reduce (?:my|the|your) (?:risk|chance)|"
+                  r"preven\w*|evitar\w*|reducir el riesgo)\b",
+    "research": r"\b(?:research\w*|trials?|studies|study|studied|experimental|new (?:types of )?treatments?|"
+                r"investigaci\w*|ensayos?|estudios?|experimental\w*)\b",
+    "genetics": r"\b(?:inherit\w*|genetic\w*|genes?|hereditary|run in (?:the )?famil\w*|passed (?:on|down)|"
+                r"heredit\w*|hereda\w*|genetic\w*|genes?)\b",
+}
+_INTENT_RE = {name: re.compile(p) for name, p in _INTENT_CUES.items()}
+INTENT_HEAD_CHARS = 160
+
+
+def intents(text: str) -> frozenset[str]:
+    plain = strip_accents(text.lower())
+    return frozenset(name for name, rx in _INTENT_RE.items() if rx.search(plain))
+
+
+def passage_intents(p: "Passage") -> frozenset[str]:
+    return intents(" ".join((p.heading, p.text[:INTENT_HEAD_CHARS])))
+
+
+_ORTHO = [("tion", "cion"), ("ph", "f"), ("th", "t"), ("y", "i"), ("k", "c"), ("qu", "c"), ("z", "s"), ("ll", "l"),
+          ("nn", "n"), ("mm", "m"), ("ss", "s"), ("tt", "t"), ("ae", "e"), ("oe", "e"), ("mf", "nf")]
+
+
+def char_grams(text: str, n: int = 4) -> list[str]:
+    """Character n-grams of words, spelled loosely so that cognates meet (linfoma/lymphoma)."""
+    out: list[str] = []
+    for word in _TOKEN_RE.findall(strip_accents(text.lower())):
+        if word in _STOP_ALL or len(word) < 3:
+            continue
+        for a, b in _ORTHO:
+            word = word.replace(a, b)
+        padded = f"^{word}$"
+        out.extend(padded[i:i + n] for i in range(max(1, len(padded) - n + 1)))
+    return out
 
 
 # --- embeddings -------------------------------------------------------------
@@ -243,7 +303,7 @@ class EmbeddingCache:
 # --- calibration ------------------------------------------------------------
 
 _CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
-FEATURES = ("top", "margin", "dense", "lexical", "cross")
+FEATURES = ("top", "margin", "dense", "coverage", "cross")
 
 
 def load_calibration() -> dict:
@@ -258,6 +318,17 @@ def confidence(features: dict, calibration: dict | None = None) -> float:
     cal = calibration or load_calibration()
     z = cal["intercept"] + sum(c * float(features.get(name, 0.0)) for c, name in zip(cal["coef"], FEATURES))
     return float(1.0 / (1.0 + np.exp(-z)))
+
+
+def _single_thread_blas():
+    """One BLAS thread per query: on a busy 2-core server, threads only fight each other."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        import contextlib
+
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 # --- the index --------------------------------------------------------------
@@ -284,11 +355,41 @@ class _LexicalField:
 class _LangPool:
     """The passages of one language: BM25 fields and rows of the dense matrix."""
 
-    def __init__(self, lang: str, rows: np.ndarray, passages: list[Passage]) -> None:
+    def __init__(self, lang: str, rows: np.ndarray, passages: list[Passage], vectors: np.ndarray) -> None:
         self.lang = lang
         self.rows = rows
-        self.full = _LexicalField([tokenize(p.full_text(), lang) for p in passages])
+        self.vectors = np.ascontiguousarray(vectors[rows]) if len(rows) else np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 512), np.float32)
+        full_tokens = [tokenize(p.full_text(), lang) for p in passages]
+        self.full = _LexicalField(full_tokens)
         self.head = _LexicalField([tokenize(p.head_text(), lang) for p in passages])
+        if not _STOP_ALL:
+            _init_stop_all()
+        self.title = _LexicalField([char_grams(f"{p.title} {p.heading}") for p in passages])
+        self.intents = [passage_intents(p) for p in passages]
+        self.intent_masks = {name: np.array([name in have for have in self.intents], dtype=bool)
+                             for name in _INTENT_CUES}
+        self.token_sets = [frozenset(t) for t in full_tokens]
+        df: dict[str, int] = {}
+        for tokens in self.token_sets:
+            for token in tokens:
+                df[token] = df.get(token, 0) + 1
+        self.df = df
+        self.n_docs = len(passages)
+
+    def idf(self, token: str) -> float:
+        # Unknown words weigh like the rarest: a question about something the
+        # content never mentions should not look covered.
+        return float(np.log(1.0 + (self.n_docs + 1) / (self.df.get(token, 0) + 0.5)))
+
+    def coverage(self, query_tokens: list[str], row: int) -> float:
+        """IDF-weighted share of the query's words that occur in passage ``row`` of this pool."""
+        unique = set(query_tokens)
+        if not unique:
+            return 0.0
+        weights = {t: self.idf(t) for t in unique}
+        total = sum(weights.values())
+        doc = self.token_sets[row]
+        return sum(w for t, w in weights.items() if t in doc) / total if total else 0.0
 
 
 class Index:
@@ -323,7 +424,7 @@ class Index:
         pools = {}
         for lang in LANGS:
             rows = np.array([i for i, p in enumerate(self.passages) if p.lang == lang], dtype=np.int64)
-            pools[lang] = _LangPool(lang, rows, [self.passages[i] for i in rows])
+            pools[lang] = _LangPool(lang, rows, [self.passages[i] for i in rows], self.vectors)
         self._pools = pools
 
     def replace(self, remove: Iterable[str] = (), add: Iterable[Passage] = ()) -> int:
@@ -355,10 +456,19 @@ class Index:
         tokens = tokenize(query, pool.lang)
         full = pool.full.scores(tokens)
         head = pool.head.scores(tokens)
-        dense = self.vectors[pool.rows] @ qvec
-        w_full, w_head, w_dense = WEIGHTS_CROSS if cross else WEIGHTS_SAME
-        lexical = w_full * full / max(float(full.max()), 1e-6) + w_head * head / max(float(head.max()), 1e-6)
+        title = pool.title.scores(char_grams(query))
+        dense = pool.vectors @ qvec
+        w_full, w_head, w_title, w_dense, w_intent = WEIGHTS_CROSS if cross else WEIGHTS_SAME
+        lexical = (w_full * full / max(float(full.max()), 1e-6)
+                   + w_head * head / max(float(head.max()), 1e-6)
+                   + w_title * title / max(float(title.max()), 1e-6))
         fused = lexical + w_dense * dense
+        asked = intents(query)
+        if asked:
+            match = np.zeros(len(pool.rows), dtype=bool)
+            for name in asked:
+                match |= pool.intent_masks[name]
+            fused = fused + w_intent * match
         return fused, dense, lexical
 
     def _search_pool(self, lang: str, query: str, qvec: np.ndarray, query_lang: str, k: int) -> SearchResult:
@@ -367,15 +477,18 @@ class Index:
         fused, dense, lexical = self._score_pool(pool, query, qvec, cross)
         if not len(fused):
             return SearchResult(hits=[], lang=query_lang, searched_lang=lang, fallback=cross)
-        top = np.argsort(-fused)[: max(k, 2)]
+        want = min(max(k, 2), len(fused))
+        top = np.argpartition(-fused, want - 1)[:want] if len(fused) > want else np.arange(len(fused))
+        top = top[np.argsort(-fused[top], kind="stable")]
         hits = [Hit(self.passages[int(pool.rows[i])], float(fused[i]), float(dense[i]), float(lexical[i]))
                 for i in top]
         second = float(fused[top[1]]) if len(top) > 1 else 0.0
+        tokens = tokenize(query, pool.lang)
         features = {
             "top": float(fused[top[0]]),
             "margin": float(fused[top[0]]) - second,
             "dense": float(dense[top[0]]),
-            "lexical": float(lexical[top[0]]),
+            "coverage": 0.0 if cross else pool.coverage(tokens, int(top[0])),
             "cross": 1.0 if cross else 0.0,
         }
         return SearchResult(hits=hits[:k], lang=query_lang, searched_lang=lang, fallback=cross,
@@ -385,7 +498,7 @@ class Index:
         """Same-language passages first; the other language when that gives no confident answer."""
         started = time.perf_counter()
         lang = lang if lang in LANGS else "en"
-        with self._lock:
+        with self._lock, _single_thread_blas():
             qvec = self.embedder.encode_one(query)
             result = self._search_pool(lang, query, qvec, lang, k)
             threshold = self.calibration.get("threshold", 0.5)

@@ -167,6 +167,12 @@ def knowledge_base_passages() -> list[Passage]:
     passages: list[Passage] = []
     for section in live_sections():
         passages.extend(section_passages(section))
+    extra = getattr(settings, "ANSWERS_EXTRA_CORPUS", "")
+    if extra:
+        # For load benchmarks only: a MedQuAD-format JSONL indexed next to the articles.
+        from .evaluation import corpus_passages, read_jsonl
+
+        passages.extend(corpus_passages(read_jsonl(extra), source="extra"))
     return passages
 
 

@@ -1,0 +1,144 @@
+"""The "Ask a question" page, POST /api/answers, and the two management commands."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from helpline.answers.models import QuestionLog
+
+pytestmark = pytest.mark.django_db
+DATA = Path(__file__).parent / "data"
+
+
+def _post(client, body, content_type="application/json"):
+    return client.post("/api/answers", data=body, content_type=content_type)
+
+
+def test_api_answers_in_the_documented_shape(client, knowledge_base):
+    response = _post(client, json.dumps({"question": "What is cytokine release syndrome?", "lang": "en"}))
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "answered"
+    assert set(data) >= {"status", "passages", "message", "handoff"}
+    assert set(data["passages"][0]) >= {"text", "article", "section", "url", "lang", "last_reviewed", "score"}
+    assert data["handoff"]["chat_url"].startswith("/en/chat/?from_answer=")
+    assert QuestionLog.objects.filter(log_token=data["log_token"], channel="api").exists()
+
+
+def test_api_spanish_and_urgent(client, knowledge_base):
+    data = _post(client, json.dumps({"question": "mi esposo tiene fiebre de 39 y escalofríos", "lang": "es"})).json()
+    assert data["status"] == "urgent"
+    assert "911" in data["message"] and "equipo de tratamiento" in data["message"]
+    assert data["urgent"]["category"] == "car_t_emergency"
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ("{not json", "malformed_json"),
+        ("[1, 2]", "malformed_json"),
+        ("", "malformed_json"),
+        (json.dumps({"lang": "en"}), "missing_question"),
+        (json.dumps({"question": 42}), "missing_question"),
+        (json.dumps({"question": "x" * 5000}), "too_long"),
+        (json.dumps({"question": "What is CRS?", "lang": "de"}), "bad_lang"),
+        (b"\xff\xfe\x00", "malformed_json"),
+    ],
+)
+def test_api_bad_input_gives_clear_400_and_stores_nothing(client, body, code):
+    response = _post(client, body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == code and error["message"]
+    assert QuestionLog.objects.count() == 0
+
+
+def test_api_needs_post(client):
+    response = client.get("/api/answers")
+    assert response.status_code == 405
+    assert "POST" in response.json()["error"]["message"]
+
+
+def test_api_is_rate_limited(client, knowledge_base, settings):
+    from helpline.answers import views
+
+    body = json.dumps({"question": "What is CAR T?", "lang": "en"})
+    codes = [_post(client, body).status_code for _ in range(views.API_LIMIT + 1)]
+    assert codes[:-1] == [200] * views.API_LIMIT
+    assert codes[-1] == 429
+
+
+@pytest.mark.parametrize(("path", "heading", "label"), [
+    ("/en/ask/", "Ask a question", "Your question"),
+    ("/es/ask/", "Haga una pregunta", "Su pregunta"),
+])
+def test_page_renders_in_both_languages(client, path, heading, label):
+    html = client.get(path).content.decode()
+    assert f"<h1>{heading}</h1>" in html
+    assert f'<label for="id_question">{label}</label>' in html
+    assert "<script>" not in html and 'style="' not in html
+
+
+def test_page_answers_without_javascript(client, knowledge_base):
+    response = client.post("/en/ask/", {"question": "How is cytokine release syndrome treated?"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<blockquote" in html and "Last reviewed" in html
+    assert "/en/chat/?from_answer=" in html
+    assert 'data-status="answered"' in html
+
+
+def test_page_spanish_no_answer_offers_people(client, knowledge_base):
+    response = client.post("/es/ask/", {"question": "¿Dónde puedo renovar mi pasaporte?"})
+    html = response.content.decode()
+    assert 'data-status="no_answer"' in html
+    assert "No tenemos una respuesta revisada" in html
+    assert "/es/chat/" in html
+
+
+def test_page_empty_question_shows_form_error(client):
+    response = client.post("/en/ask/", {"question": "  "})
+    assert response.status_code == 400
+    assert "Please write a question." in response.content.decode()
+    assert QuestionLog.objects.count() == 0
+
+
+def test_answer_command_prints_api_json(knowledge_base):
+    out = StringIO()
+    call_command("answer", "¿Qué es la terapia de células CAR T?", "--lang", "es", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["status"] == "answered" and data["lang"] == "es"
+    assert data["passages"][0]["url"].startswith("/es/")
+
+
+def test_answer_command_refuses_bad_language():
+    with pytest.raises(CommandError):
+        call_command("answer", "What is CAR T?", "--lang", "fr")
+
+
+def test_eval_command_on_a_small_corpus(tmp_path, settings):
+    settings.ANSWERS_INDEX_DIR = tmp_path
+    out = StringIO()
+    call_command("eval-answers", str(DATA / "spanish_questions.jsonl"),
+                 "--corpus", str(DATA / "everyday_english.jsonl"),
+                 "--corpus", str(DATA / "spanish_questions.jsonl"), stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    metrics = json.loads(lines[-1])
+    assert set(metrics) == {"recall@1", "recall@5", "mrr@10", "answered", "answered_precision", "p50_ms", "p95_ms"}
+    assert 0.0 <= metrics["recall@1"] <= metrics["recall@5"] <= 1.0
+    assert metrics["recall@5"] >= 0.7  # Spanish questions, English passages
+    assert any(line.startswith("recall@1:") for line in lines)
+
+
+def test_eval_command_reports_bad_files(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"qid": 1, "question": "x", "answer": "y"}\nnot json\n')
+    with pytest.raises(CommandError, match="not JSON"):
+        call_command("eval-answers", str(bad), "--corpus", str(bad))
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("eval-answers", str(tmp_path / "missing.jsonl"), "--corpus", str(bad))
