@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.test import Client, override_settings
+from django.test import Client
 
 from helpline.chat import services
 from helpline.chat.console.models import CannedResponse, WrapUpTopic
@@ -144,7 +144,6 @@ def test_wrap_up_referrals_from_the_resource_directory(staff_factory):
     from helpline.resources.models import Referral, Resource
 
     alice = staff_factory()
-    Group.objects.get(name="specialist")
     from helpline.accounts.roles import ensure_roles
 
     ensure_roles()
