@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test install venv migrate content messages lint clean bench
+.PHONY: browser-deps serve test install venv migrate content messages lint clean bench
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -37,8 +37,15 @@ serve: content
 	@echo "Helpline on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	HELPLINE_HTTPS=0 $(VENV)/bin/uvicorn helpline.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
 
-test: install
+test: install browser-deps
 	bash tools/run-tests
+
+# axe-core for the accessibility checks in tests/browser (from the npm registry).
+browser-deps:
+	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
+	  if command -v npm >/dev/null 2>&1; then (cd tests/browser && npm ci --no-audit --no-fund --silent); \
+	  else echo "npm not found: the axe-core checks in tests/browser skip (and fail with CI=true)"; fi; \
+	fi
 
 bench: install
 	@echo "See bench/README.md: each benchmark prints its own figures."
