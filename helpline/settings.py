@@ -307,3 +307,10 @@ if not REDIS_URL:
         "default": {"BACKEND": "helpline.chat.layers.InMemoryChannelLayer",
                     "CONFIG": {"capacity": 1500}}
     }
+
+# --- Trust: the cache survives a Redis outage (misses instead of errors) ------
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "helpline.common.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 2}
+    )
