@@ -153,6 +153,8 @@ def test_page_permissions_and_render(seeded, client):
     assert "Live chat: 6; Callback request: 1" in html  # the chart's text alternative
     assert "20.0 %" in html
     assert "555-123-4567" not in html
+    spanish = client.get("/es/staff/dashboard/", QUERY).content.decode()
+    assert "Panel de supervisión" in spanish and "Contactos por canal" in spanish
 
 
 def test_bad_period_is_a_clear_400(seeded, client):
