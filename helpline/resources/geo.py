@@ -18,27 +18,31 @@ def normalize_zip(value: str | None) -> str:
     return value
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1)
+def _index() -> dict[str, tuple[float, float, str]]:
+    """ZIP -> (latitude, longitude, state), built once per process from the
+    ``zipcodes`` package's bundled data (``zipcodes.matching`` scans the whole
+    list on every call)."""
+    import zipcodes
+
+    index: dict[str, tuple[float, float, str]] = {}
+    for row in zipcodes.list_all():
+        try:
+            lat, lon = float(row["lat"]), float(row["long"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if lat == 0 and lon == 0:
+            continue
+        index.setdefault(row["zip_code"], (lat, lon, row.get("state", "")))
+    return index
+
+
 def zip_info(zip_code: str) -> tuple[float, float, str] | None:
     """(latitude, longitude, state) of a US ZIP code, or None when unknown."""
     zip_code = normalize_zip(zip_code)
     if not _ZIP_RE.match(zip_code):
         return None
-    import zipcodes
-
-    try:
-        matches = zipcodes.matching(zip_code)
-    except (TypeError, ValueError):
-        return None
-    for match in matches:
-        try:
-            lat, lon = float(match["lat"]), float(match["long"])
-        except (KeyError, TypeError, ValueError):
-            continue
-        if lat == 0 and lon == 0:
-            continue
-        return lat, lon, match.get("state", "")
-    return None
+    return _index().get(zip_code)
 
 
 def zip_centroid(zip_code: str) -> tuple[float, float] | None:
