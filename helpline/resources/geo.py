@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
+import threading
 
 EARTH_RADIUS_MILES = 3958.7613
 _ZIP_RE = re.compile(r"^\d{5}$")
@@ -18,11 +18,26 @@ def normalize_zip(value: str | None) -> str:
     return value
 
 
-@lru_cache(maxsize=1)
+_index_lock = threading.Lock()
+
+
 def _index() -> dict[str, tuple[float, float, str]]:
     """ZIP -> (latitude, longitude, state), built once per process from the
     ``zipcodes`` package's bundled data (``zipcodes.matching`` scans the whole
-    list on every call)."""
+    list on every call). A lock makes concurrent first requests wait for one build."""
+    if _built is not None:
+        return _built
+    with _index_lock:
+        if _built is None:
+            _build()
+    return _built
+
+
+_built: dict[str, tuple[float, float, str]] | None = None
+
+
+def _build() -> None:
+    global _built
     import zipcodes
 
     index: dict[str, tuple[float, float, str]] = {}
@@ -34,7 +49,7 @@ def _index() -> dict[str, tuple[float, float, str]]:
         if lat == 0 and lon == 0:
             continue
         index.setdefault(row["zip_code"], (lat, lon, row.get("state", "")))
-    return index
+    _built = index
 
 
 def zip_info(zip_code: str) -> tuple[float, float, str] | None:
