@@ -57,6 +57,9 @@ CANDIDATES = 100
 # Chosen on the MedQuAD development set (see docs/notes/issue-3.md).
 WEIGHTS_SAME = (0.4, 0.6, 0.6, 1.0, 0.4)
 WEIGHTS_CROSS = (0.12, 0.18, 0.6, 1.0, 0.4)
+# How far below the threshold the question's own language must be before a
+# confident passage in the other language is shown instead.
+CROSS_MARGIN = 0.3
 
 
 @dataclass
@@ -303,7 +306,25 @@ class EmbeddingCache:
 # --- calibration ------------------------------------------------------------
 
 _CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
-FEATURES = ("top", "margin", "dense", "coverage", "cross")
+FEATURES = ("top", "margin", "dense", "coverage", "cross", "intent", "title")
+
+
+def _intent_agreement(asked: frozenset[str], have: frozenset[str]) -> float:
+    """1 when the question's kind (treatment, symptoms...) matches the passage's, 0 when it clashes."""
+    if not asked:
+        return 0.5
+    return 1.0 if asked & have else 0.0
+
+
+def _title_coverage(query: str, passage: "Passage") -> float:
+    """Share of the passage title's character n-grams that the question contains."""
+    asked = set(char_grams(query))
+    best = 0.0
+    for field_text in (passage.title, passage.heading):
+        grams = set(char_grams(field_text))
+        if grams:
+            best = max(best, len(grams & asked) / len(grams))
+    return best
 
 
 def load_calibration() -> dict:
@@ -311,7 +332,7 @@ def load_calibration() -> dict:
         return json.loads(_CALIBRATION_PATH.read_text())
     except (OSError, ValueError):
         # Before calibration: a plain logistic on the fused score.
-        return {"coef": [6.0, 4.0, 2.0, 0.0, 0.0], "intercept": -6.0, "threshold": 0.5}
+        return {"coef": [0.6, 3.8, 0.6, 4.3, 3.9, 0.0, 0.0], "intercept": -5.4, "threshold": 0.86}
 
 
 def confidence(features: dict, calibration: dict | None = None) -> float:
@@ -482,7 +503,15 @@ class Index:
         top = top[np.argsort(-fused[top], kind="stable")]
         hits = [Hit(self.passages[int(pool.rows[i])], float(fused[i]), float(dense[i]), float(lexical[i]))
                 for i in top]
-        second = float(fused[top[1]]) if len(top) > 1 else 0.0
+        # Margin over the best passage from another section: chunks of one
+        # section (same title and heading) do not compete with each other.
+        first = self.passages[int(pool.rows[top[0]])]
+        second = 0.0
+        for i in top[1:]:
+            other = self.passages[int(pool.rows[i])]
+            if not (first.heading and other.heading == first.heading and other.title == first.title):
+                second = float(fused[i])
+                break
         tokens = tokenize(query, pool.lang)
         features = {
             "top": float(fused[top[0]]),
@@ -490,6 +519,8 @@ class Index:
             "dense": float(dense[top[0]]),
             "coverage": 0.0 if cross else pool.coverage(tokens, int(top[0])),
             "cross": 1.0 if cross else 0.0,
+            "intent": _intent_agreement(intents(query), pool.intents[int(top[0])]),
+            "title": _title_coverage(query, self.passages[int(pool.rows[top[0]])]),
         }
         return SearchResult(hits=hits[:k], lang=query_lang, searched_lang=lang, fallback=cross,
                             confidence=confidence(features, self.calibration), features=features)
@@ -503,11 +534,14 @@ class Index:
             result = self._search_pool(lang, query, qvec, lang, k)
             threshold = self.calibration.get("threshold", 0.5)
             if not result.hits or result.confidence < threshold:
+                # Fall back across languages only for a confident answer there.
                 for other in LANGS:
                     if other == lang:
                         continue
                     alt = self._search_pool(other, query, qvec, lang, k)
-                    if alt.hits and (not result.hits or alt.confidence > result.confidence):
+                    # ...and only when this language clearly has nothing on it.
+                    if alt.hits and (not result.hits or (alt.confidence >= threshold
+                                                          and result.confidence < threshold - CROSS_MARGIN)):
                         result = alt
         result.took_ms = (time.perf_counter() - started) * 1000
         return result

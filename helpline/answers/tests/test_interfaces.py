@@ -20,7 +20,7 @@ def _post(client, body, content_type="application/json"):
 
 
 def test_api_answers_in_the_documented_shape(client, knowledge_base):
-    response = _post(client, json.dumps({"question": "What is cytokine release syndrome?", "lang": "en"}))
+    response = _post(client, json.dumps({"question": "When does cytokine release syndrome usually start?", "lang": "en"}))
     assert response.status_code == 200
     data = response.json()
     assert data["status"] == "answered"
@@ -73,23 +73,30 @@ def test_api_is_rate_limited(client, knowledge_base, settings):
     assert codes[-1] == 429
 
 
-@pytest.mark.parametrize(("path", "heading", "label"), [
-    ("/en/ask/", "Ask a question", "Your question"),
-    ("/es/ask/", "Haga una pregunta", "Su pregunta"),
+@pytest.mark.parametrize(("path", "lang", "label"), [
+    ("/en/ask/", "en", "Your question"),
+    ("/es/ask/", "es", "Su pregunta"),
 ])
-def test_page_renders_in_both_languages(client, path, heading, label):
+def test_page_renders_in_both_languages(client, path, lang, label):
+    from django.utils import translation
+
+    with translation.override(lang):
+        heading = translation.gettext("Ask a question")
+    assert (heading == "Ask a question") == (lang == "en")
     html = client.get(path).content.decode()
+    assert f'<html lang="{lang}">' in html
     assert f"<h1>{heading}</h1>" in html
     assert f'<label for="id_question">{label}</label>' in html
     assert "<script>" not in html and 'style="' not in html
 
 
 def test_page_answers_without_javascript(client, knowledge_base):
-    response = client.post("/en/ask/", {"question": "How is cytokine release syndrome treated?"})
+    response = client.post("/en/ask/", {"question": "How do doctors grade cytokine release syndrome?"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "<blockquote" in html and "Last reviewed" in html
-    assert "/en/chat/?from_answer=" in html
+    # Chat when it is open, a callback request when it is closed: both carry the question.
+    assert "/en/chat/?from_answer=" in html or "/en/chat/callback/?from_answer=" in html
     assert 'data-status="answered"' in html
 
 
@@ -110,7 +117,7 @@ def test_page_empty_question_shows_form_error(client):
 
 def test_answer_command_prints_api_json(knowledge_base):
     out = StringIO()
-    call_command("answer", "¿Qué es la terapia de células CAR T?", "--lang", "es", "--json", stdout=out)
+    call_command("answer", "¿Qué es la leucaféresis?", "--lang", "es", "--json", stdout=out)
     data = json.loads(out.getvalue())
     assert data["status"] == "answered" and data["lang"] == "es"
     assert data["passages"][0]["url"].startswith("/es/")
