@@ -134,11 +134,13 @@ def newsletter_signup(email: str, language: str, *, source: str, base_url: str |
             and _allowed(f"newsletter-to:{address}", 3, 3600)):
         raise ApplicationError(
             _("Too many sign-up attempts. Please wait an hour and try again."), code="rate_limited")
+    fields = ["status", "language", "consent_source", "requested_at"]
     with transaction.atomic():
-        subscriber, _created = Subscriber.objects.select_for_update().get_or_create(
+        subscriber, created = Subscriber.objects.select_for_update().get_or_create(
             email=address, defaults={"language": language, "consent_source": source[:200]})
         if subscriber.status == Subscriber.Status.CONFIRMED:
             return subscriber
+        before = {name: getattr(subscriber, name) for name in fields}
         subscriber.status = Subscriber.Status.PENDING
         subscriber.language = language
         subscriber.consent_source = source[:200]
@@ -148,6 +150,12 @@ def newsletter_signup(email: str, language: str, *, source: str, base_url: str |
         _confirmation_message(subscriber, base_url).send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as exc:
         log.warning("newsletter: confirmation not sent: %s", exc.__class__.__name__)
+        # Undo the sign-up so a failed attempt leaves no trace.
+        if created:
+            Subscriber.objects.filter(pk=subscriber.pk, consent_at__isnull=True).delete()
+        else:
+            Subscriber.objects.filter(pk=subscriber.pk,
+                                      status=Subscriber.Status.PENDING).update(**before)
         raise ApplicationError(
             _("We could not send the confirmation e-mail just now. Please try again later."),
             code="mail_failed") from exc

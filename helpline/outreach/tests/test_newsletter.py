@@ -161,8 +161,14 @@ def test_mail_server_down_gives_a_clear_message(client: Client, settings):
     response = sign_up(client, "eve@example.org")
     assert response.status_code == 400
     assert "could not send" in response.content.decode()
-    # The address waits unconfirmed; signing up again later works.
-    assert Subscriber.objects.get().consent_at is None
+    assert not Subscriber.objects.exists()  # a failed attempt leaves nothing behind
+    # An unsubscribed address stays unsubscribed when the new confirmation fails.
+    gone = Subscriber.objects.create(email="gone@example.org", status="unsubscribed",
+                                     language="es", consent_source="web:/es/newsletter/")
+    assert sign_up(client, "gone@example.org").status_code == 400
+    gone.refresh_from_db()
+    assert (gone.status, gone.language, gone.consent_source) == (
+        "unsubscribed", "es", "web:/es/newsletter/")
 
 
 def test_tokens_differ_per_purpose(db):
