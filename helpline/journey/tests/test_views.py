@@ -283,3 +283,19 @@ def test_today_is_the_treatment_centers_today():
         honolulu = TimelineForm({**a_year_on, "time_zone": "Pacific/Honolulu"})
         assert not honolulu.is_valid()
         assert "more than a year from now" in honolulu.errors["infusion"][0]
+
+
+def test_site_wide_retention_purge_removes_saved_timelines(client):
+    from helpline.common import purge
+
+    client.post("/en/timeline/save/", {**GOOD, "expires_in_days": "180"})
+    client.post("/en/timeline/save/", {**GOOD, "expires_in_days": "7"})
+    with time_machine.travel(NOW + dt.timedelta(days=8), tick=False):
+        # One expired; the other is younger than a 30-day retention period and stays.
+        dry = purge.run(days=30, dry_run=True, only=["journey.saved_timelines"])
+        assert [r.count for r in dry] == [1] and SavedTimeline.objects.count() == 2
+        purge.run(days=30, only=["journey.saved_timelines"])
+        assert SavedTimeline.objects.count() == 1
+    with time_machine.travel(NOW + dt.timedelta(days=31), tick=False):
+        purge.run(days=30, only=["journey.saved_timelines"])  # now older than retention
+    assert SavedTimeline.objects.count() == 0
