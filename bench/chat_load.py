@@ -175,6 +175,31 @@ def start_server(args, database_url: str, run: str):
 # --------------------------------------------------------------------------- load
 
 
+def process_tree_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) used so far by ``pid`` and its children (Linux /proc)."""
+    if pid is None:
+        return 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    pids = [pid]
+    try:
+        pids += [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+        except (OSError, IndexError, ValueError):
+            pass
+    return total
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 class Stats:
     def __init__(self) -> None:
         self.sent = 0
@@ -230,7 +255,8 @@ async def connect(ws_url: str, origin: str, cookie: str | None = None):
     raise RuntimeError(f"could not connect to {ws_url}")
 
 
-async def run_load(args, base_url: str, pairs: list[tuple[str, str]]) -> dict:
+async def run_load(args, base_url: str, pairs: list[tuple[str, str]],
+                   server_pid: int | None = None) -> dict:
     ws_base = base_url.replace("http://", "ws://").replace("https://", "wss://")
     stats = Stats()
     sem = asyncio.Semaphore(args.connect_concurrency)
@@ -278,8 +304,12 @@ async def run_load(args, base_url: str, pairs: list[tuple[str, str]]) -> dict:
                 await asyncio.sleep(delay)
 
     started = time.perf_counter()
+    cpu_server0, cpu_client0 = process_tree_cpu(server_pid), own_cpu()
+    load0 = os.getloadavg()[0]
     await asyncio.gather(*(talk(i, v, s) for i, (v, s) in enumerate(sockets)))
     sending_s = time.perf_counter() - started
+    cpu_server = process_tree_cpu(server_pid) - cpu_server0
+    cpu_client = own_cpu() - cpu_client0
     deadline = time.perf_counter() + args.drain
     while time.perf_counter() < deadline and len(stats.delivered) < len(stats.sent_at):
         await asyncio.sleep(0.2)
@@ -314,6 +344,11 @@ async def run_load(args, base_url: str, pairs: list[tuple[str, str]]) -> dict:
         "p99_ms": pct(99),
         "max_ms": round(1000 * lat[-1], 1) if lat else 0.0,
         "setup_s": round(setup_s, 1),
+        # CPU used while sending, per delivered message (server: all worker processes)
+        "server_cpu_ms_per_msg": round(1000 * cpu_server / max(1, len(stats.delivered)), 2)
+        if server_pid else None,
+        "client_cpu_ms_per_msg": round(1000 * cpu_client / max(1, len(stats.delivered)), 2),
+        "load_average_1m": round(max(load0, os.getloadavg()[0]), 1),
     }
 
 
@@ -345,7 +380,8 @@ def main() -> None:
               f"layer={'redis' if args.redis else 'in-memory'}, "
               f"db={'postgresql' if args.postgres or 'postgres' in database_url else 'sqlite'}",
               flush=True)
-        result = asyncio.run(run_load(args, base_url, pairs))
+        result = asyncio.run(run_load(args, base_url, pairs,
+                                      server.process.pid if server else None))
         result.update(workers=args.workers, redis=args.redis,
                       database="postgresql" if "postgres" in database_url else "sqlite")
     finally:

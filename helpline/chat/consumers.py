@@ -22,6 +22,7 @@ import time
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
@@ -181,6 +182,19 @@ class _ChatSocket(AsyncWebsocketConsumer):
     handlers: dict[str, str] = {}
     conversation: Conversation | None = None
 
+    async def dispatch(self, message):
+        """Channels' dispatch minus its per-message ``aclose_old_connections``.
+
+        That call hops to the (single) database thread for *every* frame and
+        event, so deliveries queue behind other sockets' writes. Every database
+        call here goes through ``database_sync_to_async``, which already closes
+        old connections around itself.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     def _setup_limits(self) -> None:
         self.bucket = TokenBucket(
             selectors.chat_setting("RATE_PER_SECOND"), selectors.chat_setting("RATE_BURST")
@@ -256,6 +270,9 @@ class _ChatSocket(AsyncWebsocketConsumer):
         seq = payload["seq"]
         if seq <= self.last_sent:
             return  # already delivered (history or gap fill)
+        if seq == self.last_sent + 1 and event.get("origin") == self.channel_name:
+            self.last_sent = seq  # this socket sent it and holds its ack: no echo
+            return
         if seq > self.last_sent + 1:
             # Something was committed before this one but its event has not come yet.
             missing = await db(selectors.messages_after)(self.conversation.pk, self.last_sent, seq - 1)

@@ -16,9 +16,11 @@ Group names:
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.db import transaction
 
@@ -36,10 +38,39 @@ def user_group(user_id: int) -> str:
     return f"chat.user.{user_id}"
 
 
+_pending: set = set()
+
+
+def _spawn(layer, group: str, event: dict) -> None:
+    task = asyncio.get_running_loop().create_task(layer.group_send(group, event))
+    _pending.add(task)
+    task.add_done_callback(_finished)
+
+
+def _finished(task) -> None:
+    _pending.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        log.error("chat: could not publish an event", exc_info=task.exception())
+
+
 def send_now(group: str, event: dict) -> None:
-    """Send to a group from synchronous code (a service, a thread)."""
+    """Send to a group from synchronous code (a service, a thread).
+
+    Inside an ASGI server the service runs in a worker thread of the server's
+    event loop: the send is handed to that loop without waiting for it (so the
+    database thread is not held up; callbacks run in the order they were
+    scheduled). Elsewhere (management commands, tests) it is sent and awaited.
+    """
     layer = get_channel_layer()
     if layer is None:
+        return
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if (
+        loop is not None
+        and getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid()
+        and loop.is_running()
+    ):
+        loop.call_soon_threadsafe(_spawn, layer, group, event)
         return
     try:
         async_to_sync(layer.group_send)(group, event)

@@ -10,6 +10,7 @@ creating a task per member. Used when ``REDIS_URL`` is not set (one process).
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from channels.exceptions import ChannelFull
@@ -39,6 +40,23 @@ class InMemoryChannelLayer(_Base):
                 await self.send(channel, message)
             except ChannelFull:
                 pass
+
+    async def send(self, channel, message):
+        """As channels' send, with a shallow copy instead of a deep copy.
+
+        Chat events are built fresh for each publish and never mutated by the
+        receiving consumers, so copying the top level is enough.
+        """
+        assert isinstance(message, dict), "message is not a dict"
+        self.require_valid_channel_name(channel)
+        assert "__asgi_channel__" not in message
+        queue = self.channels.get(channel)
+        if queue is None:
+            queue = self.channels[channel] = asyncio.Queue(maxsize=self.get_capacity(channel))
+        try:
+            queue.put_nowait((time.time() + self.expiry, dict(message)))
+        except asyncio.QueueFull:
+            raise ChannelFull(channel) from None
 
     async def flush(self):
         await super().flush()
