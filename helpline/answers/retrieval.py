@@ -341,15 +341,26 @@ def confidence(features: dict, calibration: dict | None = None) -> float:
     return float(1.0 / (1.0 + np.exp(-z)))
 
 
+_CONTROLLER = None
+
+
 def _single_thread_blas():
-    """One BLAS thread per query: on a busy 2-core server, threads only fight each other."""
+    """One BLAS thread per query: on a busy 2-core server, threads only fight each other.
+
+    The BLAS libraries are discovered once per process (scanning them costs
+    milliseconds); each query then only flips the limit.
+    """
+    global _CONTROLLER
     try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        if _CONTROLLER is None:
+            from threadpoolctl import ThreadpoolController
+
+            _CONTROLLER = ThreadpoolController()
+        return _CONTROLLER.limit(limits=1, user_api="blas")
+    except Exception:  # pragma: no cover - threadpoolctl is a dependency
         import contextlib
 
         return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 # --- the index --------------------------------------------------------------
