@@ -71,3 +71,19 @@ def haversine_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     dlmb = math.radians(lon2 - lon1)
     a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
     return 2 * EARTH_RADIUS_MILES * math.asin(min(1.0, math.sqrt(a)))
+
+
+def bounding_box(lat: float, lon: float, miles: float) -> tuple[float, float, float, float]:
+    """(south, north, west, east) in degrees, a box that contains every point within
+    ``miles`` of (lat, lon), with a 1% margin. Near a pole or the antimeridian the
+    longitudes widen to the whole circle (never too small, sometimes too large)."""
+    dlat = math.degrees(miles * 1.01 / EARTH_RADIUS_MILES)
+    south, north = max(-90.0, lat - dlat), min(90.0, lat + dlat)
+    widest = max(abs(south), abs(north))
+    if widest >= 89.0:
+        return south, north, -180.0, 180.0
+    dlon = math.degrees(miles * 1.01 / (EARTH_RADIUS_MILES * math.cos(math.radians(widest))))
+    west, east = lon - dlon, lon + dlon
+    if west < -180.0 or east > 180.0:
+        return south, north, -180.0, 180.0
+    return south, north, west, east

@@ -62,6 +62,11 @@ class Resource(models.Model):
     )
     latitude = models.FloatField(null=True, blank=True, editable=False)
     longitude = models.FloatField(null=True, blank=True, editable=False)
+    # The box around the service area (radius services), for a quick SQL prefilter.
+    box_south = models.FloatField(null=True, blank=True, editable=False)
+    box_north = models.FloatField(null=True, blank=True, editable=False)
+    box_west = models.FloatField(null=True, blank=True, editable=False)
+    box_east = models.FloatField(null=True, blank=True, editable=False)
     languages = models.CharField(
         max_length=100, default="en", help_text="Language codes served, separated by commas (en,es)."
     )
@@ -117,10 +122,17 @@ class Resource(models.Model):
         return self.last_verified < today - datetime.timedelta(days=STALE_AFTER_DAYS)
 
     def save(self, *args, **kwargs) -> None:
-        from .geo import zip_centroid
+        from .geo import bounding_box, zip_centroid
 
         centroid = zip_centroid(self.zip_code) if self.zip_code else None
         self.latitude, self.longitude = centroid if centroid else (None, None)
+        box = (bounding_box(centroid[0], centroid[1], self.radius_miles)
+               if centroid and self.radius_miles else None)
+        self.box_south, self.box_north, self.box_west, self.box_east = box or (None,) * 4
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"zip_code", "radius_miles"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "latitude", "longitude", "box_south",
+                                       "box_north", "box_west", "box_east"}
         super().save(*args, **kwargs)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,6 +67,14 @@ def search_resources(
         origin = zip_info(zip_code)
         if origin is None:
             raise UnknownZipCode(zip_code)
+        # SQL prefilter; the exact rules are applied below.
+        lat, lon, state = origin
+        qs = qs.filter(
+            Q(area=Resource.Area.NATIONAL)
+            | Q(area=Resource.Area.STATES, states__icontains=state or "--")
+            | Q(area=Resource.Area.RADIUS, box_south__lte=lat, box_north__gte=lat,
+                box_west__lte=lon, box_east__gte=lon)
+        )
     results: list[ResourceMatch] = []
     for resource in qs:
         if language and language not in resource.language_list:

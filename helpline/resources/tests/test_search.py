@@ -114,3 +114,42 @@ def test_staleness_flag_after_twelve_months():
     old = make("Old", last_verified=today - datetime.timedelta(days=366))
     assert not fresh.is_stale()
     assert old.is_stale()
+
+
+@pytest.mark.parametrize("lat, lon, miles", [(39.96, -75.20, 60), (61.2, -149.9, 300),
+                                             (21.3, -157.8, 50), (51.8, -176.6, 400),
+                                             (64.8, -147.7, 3000)])
+def test_bounding_box_contains_every_point_of_the_circle(lat, lon, miles):
+    from helpline.resources.geo import bounding_box
+
+    south, north, west, east = bounding_box(lat, lon, miles)
+    for bearing in range(0, 360, 5):
+        # The point ``miles`` away on this bearing (spherical destination formula).
+        d = miles / 3958.7613
+        b = math.radians(bearing)
+        p1, l1 = math.radians(lat), math.radians(lon)
+        p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
+        l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1),
+                             math.cos(d) - math.sin(p1) * math.sin(p2))
+        plat, plon = math.degrees(p2), (math.degrees(l2) + 540) % 360 - 180
+        assert south <= plat <= north
+        assert west <= plon <= east
+
+
+@pytest.mark.django_db
+def test_sql_prefilter_agrees_with_the_exact_rule():
+    import random
+
+    from helpline.resources import geo
+
+    rng = random.Random(1)
+    zips = [z for z in list(geo._index())[::97]][:120]
+    for i, z in enumerate(zips):
+        make(f"R{i:03d}", area="radius", zip_code=z, radius_miles=rng.choice([5, 50, 300, 1500]))
+    for origin in zips[::7]:
+        o = zip_info(origin)
+        expected = sorted(
+            r.name for r in Resource.objects.all()
+            if haversine_miles(o[0], o[1], r.latitude, r.longitude) <= r.radius_miles)
+        got = sorted(m.resource.name for m in search_resources(zip_code=origin))
+        assert got == expected
