@@ -147,3 +147,14 @@ def referral_counts_by_need(
             for value, label in Need.choices]
     rows.sort(key=lambda row: (-row["count"], str(row["label"])))
     return rows
+
+
+def referral_for(user, pk: int):
+    """A referral the user may send on: their own, or any with ``view_referral``."""
+    from .models import Referral
+
+    _require(user, "resources.add_referral")
+    qs = Referral.objects.all()
+    if not user.has_perm("resources.view_referral"):
+        qs = qs.filter(created_by=user)
+    return qs.filter(pk=pk).first()

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("email/", views.email_list, name="email"),
     path("staff/", views.staff_list, name="staff"),
+    path("staff/referrals/<int:pk>/", views.referral_detail, name="referral"),
 ]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from helpline.common.exceptions import ApplicationError, NotAllowed
@@ -95,3 +96,35 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         "can_verify": request.user.has_perm("resources.change_resource"),
         "needs": dict(Need.choices),
     })
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A specialist sends a recorded referral to the visitor: in the chat or by e-mail."""
+    if not request.user.has_perm("resources.add_referral"):
+        raise PermissionDenied
+    referral = selectors.referral_for(request.user, pk)
+    if referral is None:
+        raise Http404
+    error, done, status = "", "", 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "chat":
+                services.referral_send_in_chat(request.user, referral)
+                done = "chat"
+            elif action == "email":
+                services.referral_email(request.user, referral, request.POST.get("email", ""))
+                done = "email"
+            else:
+                raise ApplicationError(_("Choose how to send the referral."), code="invalid")
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            error, status = exc.message, 400
+        referral.refresh_from_db()
+    return render(request, "resources/referral_detail.html", {
+        "referral": referral, "items": list(referral.items.select_related("resource")),
+        "error": error, "done": done,
+    }, status=status)

@@ -270,3 +270,36 @@ def test_email_list_refuses_too_many_services(client: Client, db, mailserver):
     assert response.status_code == 400
     assert "at most 30" in response.content.decode()
     assert mailserver.messages == []
+
+
+def test_specialist_sends_a_referral_by_e_mail_and_in_chat_from_its_page(client: Client, sample,
+                                                                       mailserver):
+    from helpline.chat import services as chat_services
+    from helpline.chat.models import Conversation, Message
+
+    specialist = staff_user("spec", roles.SPECIALIST)
+    other = staff_user("spec2", roles.SPECIALIST)
+    conversation = chat_services.conversation_start(language="en")
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=Conversation.Status.ACTIVE, assigned_to=specialist)
+    referral = services.referral_create(
+        specialist, [Resource.objects.get(sample_key="sample-caregiver-circle")], conversation)
+    url = f"/en/resources/staff/referrals/{referral.pk}/"
+
+    client.force_login(other)  # another specialist cannot see it
+    assert client.get(url).status_code == 404
+    client.force_login(specialist)
+    assert client.get(url).status_code == 200
+    assert client.get("/en/resources/staff/referrals/999999/").status_code == 404
+
+    bad = client.post(url, {"action": "email", "email": "nobody"})
+    assert bad.status_code == 400 and mailserver.messages == []
+    assert client.post(url, {"action": "fax"}).status_code == 400
+    ok = client.post(url, {"action": "email", "email": "visitor@example.org"})
+    assert ok.status_code == 200 and "not stored" in ok.content.decode()
+    assert mailserver.messages[0].rcpt_tos == ["visitor@example.org"]
+    assert "Caregiver Circle" in mailserver.messages[0].body
+
+    assert client.post(url, {"action": "chat"}).status_code == 200
+    [message] = Message.objects.filter(conversation=conversation, sender=Message.Sender.SPECIALIST)
+    assert "Sample: Caregiver Circle" in message.text
