@@ -48,7 +48,7 @@ browser-deps:
 	fi
 
 bench: install
-	@echo "See bench/README.md: each benchmark prints its own figures."
+	@cat bench/README.md
 
 clean:
 	rm -rf var/test_* var/test-logs var/pdf .pytest_cache
