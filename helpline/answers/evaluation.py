@@ -122,3 +122,78 @@ def evaluate(questions: list[dict], corpus: list[Passage], *, cache_dir=None, in
         "p95_ms": float(np.percentile(latencies, 95)) if latencies else None,
     }
     return EvalReport(metrics, rows, build_seconds, index.embedded_count, len(index))
+
+
+# --- calibration ----------------------------------------------------------------
+
+OFF_TOPIC = [
+    ("How do I renew my passport?", "en"), ("What is the best pizza in New York?", "en"),
+    ("How do I reset my router password?", "en"), ("When does the bus to the airport leave?", "en"),
+    ("¿Dónde puedo comprar zapatos baratos?", "es"), ("What's the weather tomorrow?", "en"),
+    ("How much does a parking permit cost at the hospital?", "en"), ("¿Cuál es el horario del banco?", "es"),
+]
+
+
+def feature_rows(questions: list[dict], index: Index, *, both_pools: bool = False) -> list[tuple[dict, int]]:
+    """(features, 1 if the top passage is right else 0) for each question, as the live search computes them.
+
+    A question is right when the top passage's text equals its ``answer`` or,
+    for knowledge-base questions, when "article_key#anchor" is in its ``gold``.
+    """
+    from .retrieval import LANGS
+
+    rows = []
+    for q in questions:
+        lang = q.get("lang") if q.get("lang") in LANGS else "en"
+        if both_pools:
+            qvec = index.embedder.encode_one(q["question"])
+            results = [index._search_pool(pool, q["question"], qvec, lang, 5) for pool in LANGS]
+        else:
+            results = [index.search(q["question"], lang, k=5)]
+        for result in results:
+            if not result.hits:
+                continue
+            top = result.hits[0].passage
+            if "gold" in q:
+                right = f"{top.article_key}#{top.anchor}" in set(q["gold"])
+            else:
+                right = top.text.strip() == (q.get("answer") or "").strip()
+            rows.append((result.features, int(right)))
+    return rows
+
+
+def fit_calibration(groups: dict[str, tuple[list[tuple[dict, int]], float]], *, target_set: str,
+                    target_precision: float = 0.92) -> dict:
+    """Weighted logistic regression on the search features; the threshold is the lowest
+    confidence at which precision among answered questions of ``target_set`` reaches the target."""
+    from .retrieval import FEATURES
+
+    xs, ys, ws = [], [], []
+    for rows, weight in groups.values():
+        for features, label in rows:
+            xs.append([float(features.get(name, 0.0)) for name in FEATURES])
+            ys.append(float(label))
+            ws.append(weight)
+    X, y, w = np.array(xs), np.array(ys), np.array(ws)
+    mu, sd = X.mean(0), X.std(0) + 1e-9
+    Z = (X - mu) / sd
+    b, c = np.zeros(Z.shape[1]), 0.0
+    for _ in range(20000):
+        p = 1.0 / (1.0 + np.exp(-(Z @ b + c)))
+        g = (p - y) * w
+        b -= 0.05 * ((Z * g[:, None]).sum(0) / w.sum() + 1e-3 * b)
+        c -= 0.05 * g.sum() / w.sum()
+    coef = b / sd
+    intercept = c - float((b * mu / sd).sum())
+    target_rows = groups[target_set][0]
+    tx = np.array([[float(f.get(name, 0.0)) for name in FEATURES] for f, _ in target_rows])
+    ty = np.array([label for _, label in target_rows])
+    conf = 1.0 / (1.0 + np.exp(-(tx @ coef + intercept)))
+    threshold = 0.5
+    for t in np.arange(0.30, 0.99, 0.01):
+        answered = conf >= t
+        if answered.any() and ty[answered].mean() >= target_precision:
+            threshold = round(float(t), 2)
+            break
+    return {"coef": [float(v) for v in coef], "intercept": float(intercept), "threshold": threshold,
+            "features": list(FEATURES)}

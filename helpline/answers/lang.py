@@ -16,11 +16,11 @@ _ES_WORDS = frozenset(
     el la los las un una unos unas de del al y o que qué en es son por para con sin
     mi mis su sus tu tus me se le les lo nos como cómo cuál cuáles cuando cuándo donde dónde
     porque por qué quien quién hay tengo tiene tienen está están estoy esta este esto eso
-    puede puedo pueden muy más mas después despues antes tratamiento cáncer cancer
+    puede puedo pueden muy más mas después despues antes tratamiento cáncer
     fiebre dolor esposo esposa hijo hija madre padre mamá papá también tambien pero ya
     hace cuánto cuanto qué debo hacer sí si síntomas sintomas efectos secundarios
     quiero quiere morir respirar despertar hablar duele ayuda pienso siento necesito
-    cuidador cuidadora hospital médico medico enfermera semana días dias
+    cuidador cuidadora médico medico enfermera semana días dias
     """.split()
 )
 _EN_WORDS = frozenset(
@@ -29,7 +29,7 @@ _EN_WORDS = frozenset(
     my his her their our your i he she they we it do does did have has had can could should
     would will with without for from after before about this that these those there not no
     yes treatment side effects symptoms husband wife son daughter mother father mom dad
-    want need feel get got any
+    want need feel get got any these resources management diagnosis by on at as
     """.split()
 )
 _WORD_RE = re.compile(r"[a-záéíóúüñ]+", re.IGNORECASE)

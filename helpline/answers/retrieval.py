@@ -545,14 +545,22 @@ class Index:
             result = self._search_pool(lang, query, qvec, lang, k)
             threshold = self.calibration.get("threshold", 0.5)
             if not result.hits or result.confidence < threshold:
-                # Fall back across languages only for a confident answer there.
                 for other in LANGS:
                     if other == lang:
                         continue
                     alt = self._search_pool(other, query, qvec, lang, k)
-                    # ...and only when this language clearly has nothing on it.
-                    if alt.hits and (not result.hits or (alt.confidence >= threshold
-                                                          and result.confidence < threshold - CROSS_MARGIN)):
+                    if not alt.hits:
+                        continue
+                    if not result.hits:
+                        result = alt
+                    elif alt.confidence >= threshold:
+                        # A confident passage in the other language is shown only
+                        # when this language clearly has nothing on it.
+                        if result.confidence < threshold - CROSS_MARGIN:
+                            result = alt
+                    elif alt.confidence > result.confidence:
+                        # Neither is confident (no answer is shown): keep the
+                        # better ranking for suggestions and evaluation.
                         result = alt
         result.took_ms = (time.perf_counter() - started) * 1000
         return result

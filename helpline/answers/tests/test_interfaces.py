@@ -149,3 +149,19 @@ def test_eval_command_reports_bad_files(tmp_path):
         call_command("eval-answers", str(bad), "--corpus", str(bad))
     with pytest.raises(CommandError, match="no such file"):
         call_command("eval-answers", str(tmp_path / "missing.jsonl"), "--corpus", str(bad))
+
+
+def test_calibrate_command_fits_a_model(tmp_path, settings, knowledge_base):
+    settings.ANSWERS_INDEX_DIR = tmp_path
+    out = StringIO()
+    call_command("calibrate-answers", str(DATA / "everyday_english.jsonl"),
+                 "--corpus", str(DATA / "spanish_questions.jsonl"),
+                 "--extra", str(DATA / "spanish_questions.jsonl"),
+                 "--kb-questions", str(DATA / "kb_questions.jsonl"), stdout=out)
+    text = out.getvalue()
+    model = json.loads(text[: text.rindex("}") + 1])
+    from helpline.answers.retrieval import FEATURES
+
+    assert model["features"] == list(FEATURES) and len(model["coef"]) == len(FEATURES)
+    assert 0.3 <= model["threshold"] < 1.0
+    assert "knowledge-base rows" in model["fitted_on"]
