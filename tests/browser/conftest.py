@@ -118,6 +118,6 @@ def login(page, base: str, username: str, next_path: str) -> None:
     page.goto(f"{base}/en/staff/login/?next={next_path}")
     page.fill("#id_username", username)
     page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
     assert "/staff/login/" not in page.url, page.content()[:2000]

@@ -77,8 +77,8 @@ def test_axe_public_pages_console_and_dashboard(playwright_browser, axe_path, sh
             question = ("What is cytokine release syndrome?" if lang == "en"
                         else "¿Qué es el síndrome de liberación de citocinas?")
             page.fill("textarea[name=question]", question)
-            page.locator("form.ask-form button[type=submit]").click()
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.locator("form.ask-form button[type=submit]").click()
             shots(page, f"{lang}-answer")
             violations = run_axe(page, axe_path)
             if violations:

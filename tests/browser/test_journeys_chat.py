@@ -34,8 +34,8 @@ def test_b_ask_then_chat_with_specialist_then_rate(playwright_browser, viewport,
         vctx, visitor = new_page(playwright_browser, viewport)
         visitor.goto(f"{srv.url}/en/ask/")
         visitor.fill("textarea[name=question]", QUESTION)
-        visitor.locator("form.ask-form button[type=submit]").click()
-        visitor.wait_for_load_state()
+        with visitor.expect_navigation():
+            visitor.locator("form.ask-form button[type=submit]").click()
         shots(visitor, "visitor-answer")
         sources = visitor.get_by_text("Source:")
         assert sources.count() >= 1, "the answer cites no source"
@@ -77,12 +77,14 @@ def test_b_ask_then_chat_with_specialist_then_rate(playwright_browser, viewport,
         assert "Thank you, that helps." in visitor.locator("#chat-log").inner_text()
         shots(visitor, "visitor-after-reload")
 
-        spec.get_by_role("button", name="Close conversation").click()
-        spec.wait_for_load_state()
+        with spec.expect_navigation():
+            spec.get_by_role("button", name="Close conversation").click()
+        spec.get_by_text("The conversation is closed.").wait_for()
+        shots(spec, "conversation-closed")
         spec.locator("input[name=topics][value=side-effects]").check()
         spec.locator("input[name=resources]").first.check()
-        spec.get_by_role("button", name="Save wrap-up").click()
-        spec.wait_for_load_state()
+        with spec.expect_navigation():
+            spec.get_by_role("button", name="Save wrap-up").click()
         assert "The wrap-up is saved." in spec.content()
         shots(spec, "wrap-up-saved")
 
@@ -90,8 +92,8 @@ def test_b_ask_then_chat_with_specialist_then_rate(playwright_browser, viewport,
         visitor.get_by_role("button", name="Rate this chat or get the transcript").click()
         visitor.wait_for_url("**/en/chat/feedback/")
         visitor.locator("input[name=rating][value='5']").check()
-        visitor.get_by_role("button", name="Send feedback").click()
-        visitor.wait_for_load_state()
+        with visitor.expect_navigation():
+            visitor.get_by_role("button", name="Send feedback").click()
         assert "Thank you: we have your rating." in visitor.content()
         shots(visitor, "visitor-rated")
         vctx.close()
@@ -136,8 +138,8 @@ def test_c_callback_outside_hours_completed_by_specialist(playwright_browser, vi
         spec.wait_for_url("**/en/chat/console/c/*/")
         assert "+12125550142" in spec.locator(".big-number").inner_text()  # normalised
         spec.locator("input[name=outcome][value=done]").check()
-        spec.get_by_role("button", name="Save outcome").click()
-        spec.wait_for_load_state()
+        with spec.expect_navigation():
+            spec.get_by_role("button", name="Save outcome").click()
         assert spec.locator("#callback-outcome").inner_text().strip() == "Done"
         shots(spec, "callback-done")
         sctx.close()

@@ -89,11 +89,11 @@ def test_d_edit_review_publish_marks_translation_and_changes_pdf(playwright_brow
         edited = text.replace(anchor, f"{new_sentence} {anchor}", 1)
         page.locator("textarea[name=text]").fill(edited)
         page.locator("input[name=change_note]").fill("Medicines list advice")
-        page.get_by_role("button", name="Save draft").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save draft").click()
         shots(page, "draft-saved")
-        page.get_by_role("button", name="Send for medical review").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Send for medical review").click()
         assert page.locator("[data-status]").get_attribute("data-status") == "in_review"
         shots(page, "sent-for-review")
         # The public page still shows the old summary until a reviewer publishes.
@@ -103,8 +103,8 @@ def test_d_edit_review_publish_marks_translation_and_changes_pdf(playwright_brow
 
         context, page = new_page(playwright_browser, viewport)
         login(page, srv.url, "rita", f"/en/staff/editorial/{en.pk}/")
-        page.get_by_role("button", name="Publish (medical review passed)").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Publish (medical review passed)").click()
         assert page.locator("[data-status]").get_attribute("data-status") == "published"
         shots(page, "published")
         page.goto(f"{srv.url}/en/staff/editorial/{es.pk}/")
