@@ -137,6 +137,12 @@ def test_only_supervisors_see_figures(seeded):
     boss = make_staff("boss", "supervisor")
     summary = selectors.dashboard_summary(boss, Period(START, END, "en"))
     assert summary["abandonment"]["rate"] == 20.0
+    # The page's single-scan totals agree with the stand-alone selectors.
+    period = Period(START, END, "en")
+    assert summary["waits"] == selectors.wait_times(period) == {"p50": 60.0, "p90": 300.0,
+                                                                 "count": 4}
+    assert summary["ratings"] == selectors.ratings(period)
+    assert summary["channels"] == [("Live chat", 6), ("Callback request", 1)]
 
 
 def test_page_permissions_and_render(seeded, client):
