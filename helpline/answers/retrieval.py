@@ -60,6 +60,9 @@ WEIGHTS_CROSS = (0.12, 0.18, 0.6, 1.0, 0.4)
 # How far below the threshold the question's own language must be before a
 # confident passage in the other language is shown instead.
 CROSS_MARGIN = 0.3
+# Cross-language confidence is less reliable (no word-level evidence), so a
+# passage in the other language must clear a higher bar to be shown.
+CROSS_THRESHOLD = 0.95
 
 
 @dataclass
@@ -103,6 +106,8 @@ class SearchResult:
     confidence: float = 0.0
     features: dict = field(default_factory=dict)
     took_ms: float = 0.0
+    # True when the top passage may be shown as an answer (see Index.search).
+    answerable: bool = False
 
 
 # --- text processing --------------------------------------------------------
@@ -544,23 +549,27 @@ class Index:
             qvec = self.embedder.encode_one(query)
             result = self._search_pool(lang, query, qvec, lang, k)
             threshold = self.calibration.get("threshold", 0.5)
-            if not result.hits or result.confidence < threshold:
+            result.answerable = bool(result.hits) and result.confidence >= threshold
+            if not result.answerable:
                 for other in LANGS:
                     if other == lang:
                         continue
                     alt = self._search_pool(other, query, qvec, lang, k)
                     if not alt.hits:
                         continue
-                    if not result.hits:
-                        result = alt
-                    elif alt.confidence >= threshold:
+                    # With no passage at all in the question's language the usual
+                    # threshold applies; otherwise the stricter cross-language one.
+                    bar = threshold if not result.hits else max(threshold, CROSS_THRESHOLD)
+                    confident = alt.confidence >= bar
+                    if confident and (not result.hits or result.confidence < threshold - CROSS_MARGIN):
                         # A confident passage in the other language is shown only
                         # when this language clearly has nothing on it.
-                        if result.confidence < threshold - CROSS_MARGIN:
-                            result = alt
-                    elif alt.confidence > result.confidence:
-                        # Neither is confident (no answer is shown): keep the
-                        # better ranking for suggestions and evaluation.
+                        alt.answerable = True
+                        result = alt
+                    elif not result.hits or alt.confidence > result.confidence:
+                        # Nothing to show as an answer: keep the better ranking
+                        # for suggestions and evaluation.
+                        alt.answerable = False
                         result = alt
         result.took_ms = (time.perf_counter() - started) * 1000
         return result

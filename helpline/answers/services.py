@@ -331,7 +331,7 @@ def answer_with_index(question: str, lang: str | None, index: Index, *, k: int =
     if assessment.urgent:
         status = "urgent"
         message = assessment.message
-    elif hits and search.confidence >= threshold:
+    elif hits and search.answerable and search.confidence >= threshold:
         status = "answered"
         message = _answered_message(lang, search.fallback)
     else:
