@@ -51,3 +51,62 @@ class StaffTwoFactorMiddleware:
                         return HttpResponseRedirect(reverse("accounts:otp-verify"))
                     request.user = AnonymousUser()
         return self.get_response(request)
+
+
+# --- websockets -------------------------------------------------------------------
+
+def session_is_verified(session, user) -> bool:
+    """True if the session carries a confirmed second factor of ``user`` (django-otp)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.models import Device
+
+    persistent_id = (session or {}).get(DEVICE_ID_SESSION_KEY) if session is not None else None
+    if not persistent_id:
+        return False
+    try:
+        device = Device.from_persistent_id(persistent_id)
+    except Exception:  # noqa: BLE001 - a stale or forged id is simply not verified
+        return False
+    return bool(device is not None and device.user_id == user.pk and device.confirmed)
+
+
+def _websocket_user(scope):
+    """The user for a websocket: anonymous if staff has not passed the second factor."""
+    user = scope.get("user")
+    if user is None or not getattr(user, "is_authenticated", False):
+        return user
+    if needs_two_factor(user) and not session_is_verified(scope.get("session"), user):
+        return AnonymousUser()
+    return user
+
+
+class StaffTwoFactorWebsocketGuard:
+    """ASGI wrapper for websocket consumers: the same two-factor rule as pages.
+
+    Wraps each route's application (``helpline/routing.py``), after Channels'
+    session and auth middleware have put ``session`` and ``user`` in the scope.
+    """
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") == "websocket" and scope.get("user") is not None:
+            from channels.db import database_sync_to_async
+
+            scope = dict(scope)
+            scope["user"] = await database_sync_to_async(_websocket_user)(scope)
+        return await self.app(scope, receive, send)
+
+
+def guard_websocket_routes(routes: list) -> list:
+    """The same routes with each consumer wrapped in StaffTwoFactorWebsocketGuard."""
+    from django.urls import URLPattern
+
+    guarded = []
+    for route in routes:
+        if isinstance(route, URLPattern):
+            route = URLPattern(route.pattern, StaffTwoFactorWebsocketGuard(route.callback),
+                               route.default_args, route.name)
+        guarded.append(route)
+    return guarded

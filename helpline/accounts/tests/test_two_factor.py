@@ -112,3 +112,51 @@ def test_visitors_and_non_staff_unaffected(client, require_2fa, db) -> None:
     assert response.status_code == 302
     assert "/two-factor/" not in response["Location"]
     assert client.get("/en/").status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_staff_websocket_needs_the_second_factor_too(settings) -> None:
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from helpline.asgi import application
+    from helpline.common.testing import make_staff
+
+    settings.HELPLINE_REQUIRE_2FA = True
+
+    @sync_to_async
+    def prepare():
+        from helpline.chat import services as chat
+
+        supervisor = make_staff("wsup", "supervisor")
+        device = services.totp_device_start(supervisor)
+        device.confirmed = True
+        device.save()
+        conversation = chat.conversation_start(language="en", first_message="hi")
+        keys = {}
+        for name, verified in (("password_only", False), ("verified", True), ("forged", None)):
+            store = SessionStore()
+            store[SESSION_KEY] = str(supervisor.pk)
+            store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            store[HASH_SESSION_KEY] = supervisor.get_session_auth_hash()
+            if verified:
+                store[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            elif verified is None:
+                store[DEVICE_ID_SESSION_KEY] = "otp_totp.totpdevice/999999"
+            store.create()
+            keys[name] = store.session_key
+        return str(conversation.token), keys
+
+    token, keys = await prepare()
+    outcome = {}
+    for name, key in keys.items():
+        communicator = WebsocketCommunicator(
+            application, f"/ws/chat/staff/{token}/",
+            headers=[(b"origin", b"http://127.0.0.1"), (b"cookie", f"sessionid={key}".encode())])
+        connected, _ = await communicator.connect(timeout=5)
+        outcome[name] = connected
+        await communicator.disconnect()
+    assert outcome == {"password_only": False, "verified": True, "forged": False}
