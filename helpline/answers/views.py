@@ -16,6 +16,7 @@ from helpline.common.ratelimit import ratelimit
 
 from . import services
 from .forms import AskForm
+from .lang import detect_language
 
 API_LIMIT = getattr(settings, "ANSWERS_API_RATE_LIMIT", 30)
 PAGE_LIMIT = getattr(settings, "ANSWERS_PAGE_RATE_LIMIT", 20)
@@ -30,8 +31,11 @@ def ask(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            question = form.cleaned_data["question"]
+            # A question typed in the other language is answered in that language.
+            asked_lang = detect_language(question, default=lang)
             try:
-                result = services.answer_question(form.cleaned_data["question"], lang, channel="web")
+                result = services.answer_question(question, asked_lang, channel="web")
             except ApplicationError as exc:
                 form.add_error("question", exc.message)
                 status = 400

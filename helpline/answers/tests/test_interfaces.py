@@ -165,3 +165,12 @@ def test_calibrate_command_fits_a_model(tmp_path, settings, knowledge_base):
     assert model["features"] == list(FEATURES) and len(model["coef"]) == len(FEATURES)
     assert 0.3 <= model["threshold"] < 1.0
     assert "knowledge-base rows" in model["fitted_on"]
+
+
+def test_page_answers_a_spanish_question_typed_on_the_english_page(client, knowledge_base):
+    response = client.post("/en/ask/", {"question": "¿Qué es el síndrome de lisis tumoral?"})
+    html = response.content.decode()
+    assert 'data-status="answered"' in html
+    assert 'href="/es/' in html  # the Spanish article is quoted
+    entry = QuestionLog.objects.get()
+    assert entry.lang == "es" and entry.channel == "web"
