@@ -331,6 +331,8 @@ def answer_with_index(question: str, lang: str | None, index: Index, *, k: int =
     if assessment.urgent:
         status = "urgent"
         message = assessment.message
+        if not (search.answerable and search.confidence >= threshold):
+            shown = []  # under an urgent message, only passages we are confident about
     elif hits and search.answerable and search.confidence >= threshold:
         status = "answered"
         message = _answered_message(lang, search.fallback)
