@@ -25,6 +25,9 @@ REPO_DIR = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get("HELPLINE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("HELPLINE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CHROMIUM = os.environ.get("HELPLINE_CHROMIUM", "/usr/bin/chromium")
+# Debian's chromium, headless, as root, on a machine with no network beyond loopback.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 
 
 def in_ci() -> bool:
@@ -180,3 +183,8 @@ def make_staff(username: str, *roles: str, password: str = "correct horse batter
     for role in roles:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+def launch_chromium(playwright):
+    """Debian's chromium through Playwright (never a downloaded browser)."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

@@ -22,8 +22,6 @@ BROWSER_DIR = Path(__file__).resolve().parent
 AXE_JS = BROWSER_DIR / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = testing.REPO_DIR / "test-artifacts" / "browser"
 PASSWORD = "correct horse battery staple"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 
@@ -45,8 +43,7 @@ def playwright_browser(transactional_db, monkeypatch):
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=testing.CHROMIUM, headless=True,
-                                    args=CHROMIUM_ARGS)
+        browser = testing.launch_chromium(p)
         yield browser
         browser.close()
 

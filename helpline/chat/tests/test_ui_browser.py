@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from helpline.common.testing import CHROMIUM, running_server
+from helpline.common.testing import launch_chromium, running_server
 
 OPEN_JSON = json.dumps({"chat": {"always_open": True}})
 
@@ -40,7 +40,7 @@ def test_visitor_and_specialist_in_real_browsers(staff_factory):
     _seed_console_lists()
     alice = staff_factory(first_name="Alice", languages=["en"])
     with running_server(HELPLINE_HOURS_JSON=OPEN_JSON) as server, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = launch_chromium(pw)
         try:
             problems: list[str] = []
             visitor = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
@@ -146,7 +146,7 @@ def test_visitor_page_survives_a_server_crash_without_losing_or_repeating_messag
     server = ServerProcess(port=port, env=env).start()
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            browser = launch_chromium(pw)
             try:
                 page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
                 page.goto(server.url + "/en/chat/")

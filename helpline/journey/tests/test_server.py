@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from helpline.common.testing import CHROMIUM, running_server
+from helpline.common.testing import launch_chromium, running_server
 from helpline.journey.models import SavedTimeline
 
 from .test_views import row_counts
@@ -58,7 +58,7 @@ def test_phone_width_keyboard_and_print():
     from playwright.sync_api import sync_playwright
 
     with running_server() as server, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = launch_chromium(pw)
         try:
             page = browser.new_page(viewport={"width": 360, "height": 740})
             problems: list[str] = []

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from helpline.common.testing import CHROMIUM, running_server
+from helpline.common.testing import launch_chromium, running_server
 
 
 @pytest.mark.browser
@@ -12,7 +12,7 @@ def test_directory_and_outreach_pages_at_phone_width_by_keyboard():
 
     call_command("loadresources")
     with running_server() as server, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = launch_chromium(pw)
         try:
             page = browser.new_page(viewport={"width": 360, "height": 740})
             problems: list[str] = []
