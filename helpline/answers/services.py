@@ -73,7 +73,7 @@ def check_question(question, lang) -> tuple[str, str | None]:
     """Validate raw input; raise ApplicationError with a clear message."""
     if not isinstance(question, str):
         raise ApplicationError(_("Please write a question."), code="missing_question")
-    question = question.strip()
+    question = question.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
     if not question:
         raise ApplicationError(_("Please write a question."), code="missing_question")
     if len(question) > MAX_QUESTION_CHARS:
@@ -378,7 +378,7 @@ def question_log_create(question: str, result: AnswerResult, *, channel: str, to
         log_token=token,
         question=scrub(question)[:MAX_QUESTION_CHARS],
         lang=result.lang,
-        channel=(channel or "web")[:20],
+        channel=str(channel or "web").replace("\x00", "")[:20],
         status=result.status,
         urgent_category=(result.urgent or {}).get("category") or "",
         urgent_signs=(result.urgent or {}).get("matched") or [],
