@@ -76,3 +76,14 @@ def test_api_rate_limit_answers_429_json(client, content) -> None:
                            content_type="application/json", REMOTE_ADDR="192.0.2.77")
     assert response.status_code == 429 and response.json()["error"] == "rate_limited"
     assert int(response["Retry-After"]) >= 1
+
+
+@pytest.mark.django_db
+def test_nul_bytes_found_by_the_fuzzer_are_harmless(client, content) -> None:
+    """PostgreSQL text cannot hold NUL: the fuzzer found a server error here once."""
+    cache.clear()
+    for body in ({"question": "fever\x00 after CAR T", "lang": "en"},
+                 {"question": "\x00", "lang": "en"},
+                 {"question": "what is CRS", "lang": "en", "channel": "\x00web"}):
+        response = client.post("/api/answers", body, content_type="application/json")
+        assert response.status_code in (200, 400), (body, response.content[:300])
