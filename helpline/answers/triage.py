@@ -96,10 +96,11 @@ URGENT_SIGNS: list[UrgentSign] = [
         "Confusion",
         "Confusión",
         (
-            r"\bconfus(?:ed|ion)\b", r"\bdisoriented\b", r"\bdisorientation\b", r"\bdelirious\b",
+            r"\bconfus(?:ed|ion)\b(?! (?:about|by|with|over|as to|on)\b)", r"\bdisoriented\b", r"\bdisorientation\b", r"\bdelirious\b",
             r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not) (?:know|recogni[sz]e) (?:where|who|what day|me|us|his|her)\b",
-            r"\bnot making sense\b", r"\bacting (?:strange|weird|odd|confused)\b",
-            r"\bconfundid[oa]s?\b", r"\bconfusion\b", r"\bdesorientad[oa]s?\b", r"\bdelirando\b",
+            r"\b(?:not|isn't|is not|wasn't|was not|aren't) making (?:any )?sense\b",
+            r"\bacting (?:strange|weird|odd|confused)\b",
+            r"\bconfundid[oa]s?\b(?! (?:con|sobre|por)\b)", r"\bconfusion\b(?! (?:con|sobre)\b)", r"\bdesorientad[oa]s?\b", r"\bdelirando\b",
             r"\bno (?:sabe|se) (?:donde|quien|que dia)\b", r"\bno (?:me|nos|la|lo) reconoce\b",
             r"\bdice cosas sin sentido\b",
         ),
@@ -187,6 +188,8 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\btak(?:e|ing) (?:my|his|her|their) (?:own )?life\b", r"\bwant(?:s)? to die\b", r"\bwish (?:i|he|she) (?:was|were) dead\b",
             r"\b(?:don'?t|do not|doesn'?t|does not) want to (?:live|be alive|wake up)\b",
             r"\bbetter off dead\b", r"\bno reason to live\b", r"\bend it all\b",
+            r"\b(?:don't|do not|doesn't|does not) want to be (?:here|alive|around)(?: anymore)?\b",
+            r"\b(?:me quiero|se quiere|te quieres|quiero|quiere) (?:matar|suicidar)\b",
             r"\bsuicid(?:io|arme|arse|arte|a)\b", r"\bmatar(?:me|se|te)\b", r"\bquitar(?:me|se) la vida\b",
             r"\bquiere(?:s)? morir(?:se)?\b", r"\bquiero morir(?:me)?\b", r"\bme quiero morir\b", r"\bse quiere morir\b",
             r"\bno (?:quiero|quiere) (?:seguir )?vivir\b", r"\bacabar con (?:mi|su) vida\b", r"\bmejor muert[oa]\b",
@@ -322,7 +325,9 @@ _DEFINITIONAL = re.compile(
     r"\b(?:counts? as|considered|is considered|mean[st]?|definition|defined|what temperature|how high|"
     r"se considera|cuenta como|significa|que temperatura|a partir de (?:que|cuantos)|signs? of|symptoms? of|"
     r"side effects?|senales de|sintomas de|efectos? secundarios?|how common|how often|how long|risk of|riesgo de|"
-    r"que tan comun|cada cuanto|warning signs)\b"
+    r"que tan comun|cada cuanto|warning signs|check for|how (?:do|can|should) (?:i|we|you) (?:check|take|measure|tell|know)|"
+    r"how to (?:check|take|measure)|take (?:my|his|her|your|a) temperature|"
+    r"como (?:se )?(?:toma|mide|revisa)|tomar(?:le)? la temperatura)\b"
 )
 _PERSONAL = re.compile(
     r"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|we|we're|our|us|he|he's|hes|she|she's|shes|his|her|him|they're|"

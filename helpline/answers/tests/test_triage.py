@@ -31,6 +31,10 @@ URGENT_EN = [
     ("What should I do? My husband has a fever", "fever"),
     ("is it normal that I have a fever after car t?", "fever"),
     ("the fever went away last week but now he is confused", "confusion"),
+    ("my wife isn't making sense when she talks", "confusion"),
+    ("he's been running a fever since last night", "fever"),
+    ("my mom had a seizure yesterday", "seizure"),
+    ("my husband keeps falling asleep and I can't wake him", "hard_to_wake"),
 ]
 URGENT_ES = [
     ("tengo fiebre", "fever"),
@@ -58,6 +62,8 @@ CRISIS_CASES = [
     ("pienso en suicidarme", "suicidal_thoughts", "es"),
     ("mi esposo dice que quiere quitarse la vida", "suicidal_thoughts", "es"),
     ("mi hija quiere hacerse daño", "self_harm", "es"),
+    ("I don't want to be here anymore", "suicidal_thoughts", "en"),
+    ("me quiero matar", "suicidal_thoughts", "es"),
 ]
 NOT_URGENT = [
     "no fever",
@@ -88,6 +94,11 @@ NOT_URGENT = [
     "hace dos meses tuvo fiebre",
     "tengo 37 grados",
     "¿Cuáles son los efectos secundarios de CAR T?",
+    "How do I check for fever at home?",
+    "I was confused about the schedule",
+    "My husband is doing well, no fever, no confusion",
+    "he had a fever last month but it's gone",
+    "¿Cuándo debo llamar al médico si tengo fiebre?",
 ]
 
 
