@@ -6,4 +6,5 @@ app_name = "answers"
 
 urlpatterns = [
     path("", views.ask, name="ask"),
+    path("unanswered/", views.unanswered, name="unanswered"),
 ]

@@ -10,11 +10,13 @@ from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 
-from helpline.common.exceptions import ApplicationError
+from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.ratelimit import ratelimit
 
-from . import services
+from . import selectors, services
 from .forms import AskForm
 from .lang import detect_language
 
@@ -73,3 +75,16 @@ def api_answers(request: HttpRequest) -> JsonResponse:
         except ApplicationError as exc:
             return _bad_request(exc.message, exc.code)
     return JsonResponse(result.as_dict(), json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+def unanswered(request: HttpRequest) -> HttpResponse:
+    """For editors: questions the reviewed content did not answer (last 30 days)."""
+    lang = request.GET.get("lang") if request.GET.get("lang") in ("en", "es") else None
+    try:
+        rows = list(selectors.unanswered_questions(request.user, lang=lang))
+        counts = selectors.outcome_counts(request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    return render(request, "answers/unanswered.html",
+                  {"rows": rows, "counts": counts, "lang": lang, "robots": "noindex"})

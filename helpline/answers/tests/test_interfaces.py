@@ -174,3 +174,25 @@ def test_page_answers_a_spanish_question_typed_on_the_english_page(client, knowl
     assert 'href="/es/' in html  # the Spanish article is quoted
     entry = QuestionLog.objects.get()
     assert entry.lang == "es" and entry.channel == "web"
+
+
+def test_editors_see_unanswered_questions_others_do_not(client, knowledge_base):
+    from helpline.accounts import roles
+    from helpline.answers import services
+    from helpline.common.testing import make_staff
+
+    services.answer_question("How do I renew my passport? call me at 305-555-0142", "en")
+    services.answer_question("How do I renew my passport? call me at 305-555-0142", "en")
+    services.answer_question("What is tumor lysis syndrome?", "en")
+
+    assert client.get("/en/ask/unanswered/").status_code == 302  # login first
+    client.force_login(make_staff("sam", roles.SPECIALIST))
+    assert client.get("/en/ask/unanswered/").status_code == 403
+    client.force_login(make_staff("edna", roles.EDITOR))
+    response = client.get("/en/ask/unanswered/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "How do I renew my passport? call me at [phone]" in html
+    assert "555-0142" not in html
+    assert "tumor lysis" not in html
+    assert "<td>2</td>" in html
