@@ -81,7 +81,8 @@ def _websocket_user(scope):
 
 
 class StaffTwoFactorWebsocketGuard:
-    """ASGI wrapper for websocket consumers: the same two-factor rule as pages.
+    """ASGI wrapper for websocket consumers: connection rate limits (per address and
+    per conversation), then the same two-factor rule as pages.
 
     Wraps each route's application (``helpline/routing.py``), after Channels'
     session and auth middleware have put ``session`` and ``user`` in the scope.
@@ -91,6 +92,14 @@ class StaffTwoFactorWebsocketGuard:
         self.app = app
 
     async def __call__(self, scope, receive, send):
+        if scope.get("type") == "websocket":
+            from channels.db import database_sync_to_async
+
+            from helpline.common.websocket import connection_allowed, refuse
+
+            # Connection attempts are rate-limited per address and per conversation.
+            if not await database_sync_to_async(connection_allowed)(scope):
+                return await refuse(receive, send)
         if scope.get("type") == "websocket" and scope.get("user") is not None:
             from channels.db import database_sync_to_async
 

@@ -9,3 +9,52 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 class NoRouteConsumer(AsyncWebsocketConsumer):
     async def connect(self) -> None:
         await self.close(code=4404)
+
+
+# Connection attempts allowed per window, per client address and per conversation.
+DEFAULT_CONNECT_LIMITS = {"ip": (120, 60), "conversation": (60, 60)}
+CLOSE_RATE_LIMITED = 4429
+
+
+def _client_ip(scope) -> str:
+    from django.conf import settings
+
+    header = getattr(settings, "HELPLINE_TRUSTED_PROXY_HEADER", "")
+    if header.startswith("HTTP_"):
+        wanted = header[5:].replace("_", "-").lower().encode()
+        for name, value in scope.get("headers", []):
+            if name.lower() == wanted and value:
+                return value.decode("latin-1").split(",")[-1].strip()
+    client = scope.get("client") or ("unknown", 0)
+    return str(client[0])
+
+
+def connection_allowed(scope) -> bool:
+    """Count one websocket connection attempt; False once a limit is reached."""
+    from django.conf import settings
+
+    from helpline.common.ratelimit import hit
+
+    limits = {**DEFAULT_CONNECT_LIMITS, **getattr(settings, "HELPLINE_WS_CONNECT_LIMITS", {})}
+    ip = _client_ip(scope)
+    # Loopback without a trusted proxy header is a local test or load run, or a proxy
+    # that does not pass the client address: counting it would throttle everyone at
+    # once. Set HELPLINE_TRUSTED_PROXY_HEADER behind a proxy.
+    local = ip in ("127.0.0.1", "::1", "localhost") and not getattr(
+        settings, "HELPLINE_TRUSTED_PROXY_HEADER", "")
+    limit, window = limits["ip"]
+    if not local and not hit(f"ws-connect:ip:{ip}", limit, window):
+        return False
+    token = (scope.get("url_route") or {}).get("kwargs", {}).get("token")
+    if token:
+        limit, window = limits["conversation"]
+        if not hit(f"ws-connect:conv:{str(token)[:64]}", limit, window):
+            return False
+    return True
+
+
+async def refuse(receive, send, code: int = CLOSE_RATE_LIMITED) -> None:
+    """Refuse a websocket at the handshake (the client sees HTTP 403)."""
+    message = await receive()
+    if message.get("type") == "websocket.connect":
+        await send({"type": "websocket.close", "code": code})
