@@ -552,6 +552,11 @@ def console_conversation_context(user, token, *, transfer_form=None, wrapup_form
 
     wrapup_form_ = kwargs.get("wrapup_form", wrapup_form_)
     conversation = console_conversation_for(user, token)
+    if conversation.assigned_to_id and conversation.assigned_to_id != user.pk:
+        # Audit: a supervisor opened a conversation that is not their own.
+        from helpline.common.audit import record
+
+        record(user, "chat.view_other", conversation)
     can_act = _can_act(user, conversation)
     assigned_name = ""
     if conversation.assigned_to:
