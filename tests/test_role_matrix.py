@@ -250,3 +250,14 @@ async def test_role_matrix_through_staff_websocket() -> None:
         outcome[role] = connected
         await communicator.disconnect()
     assert {role for role, ok in outcome.items() if ok} == {"supervisor"}
+
+
+def test_supervisor_opening_someone_elses_chat_is_audited(world, client) -> None:
+    from helpline.common.models import AuditEntry
+
+    supervisor = world["users"]["supervisor"]
+    client.force_login(supervisor)
+    response = client.get(f"/en/chat/console/c/{world['active'].token}/")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(action="chat.view_other")
+    assert entry.actor == supervisor and entry.object_id == str(world["active"].pk)
