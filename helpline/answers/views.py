@@ -11,7 +11,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.ratelimit import ratelimit
@@ -61,7 +61,12 @@ def api_answers(request: HttpRequest) -> JsonResponse:
         response["Allow"] = "POST"
         return response
     try:
-        payload = json.loads(request.body.decode("utf-8") or "null")
+        body = request.body
+    except RequestDataTooBig:
+        return _bad_request("The request is too large; a question may have up to 1,000 characters.",
+                            "too_long")
+    try:
+        payload = json.loads(body.decode("utf-8") or "null")
     except (UnicodeDecodeError, json.JSONDecodeError):
         return _bad_request("The body must be JSON, e.g. {\"question\": \"...\", \"lang\": \"en\"}.",
                             "malformed_json")

@@ -58,6 +58,13 @@ def test_api_bad_input_gives_clear_400_and_stores_nothing(client, body, code):
     assert QuestionLog.objects.count() == 0
 
 
+def test_api_refuses_a_huge_body_with_json(client):
+    response = _post(client, json.dumps({"question": "x" * (2 * 1024 * 1024)}))
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "too_long"
+    assert QuestionLog.objects.count() == 0
+
+
 def test_api_needs_post(client):
     response = client.get("/api/answers")
     assert response.status_code == 405
