@@ -346,26 +346,25 @@ def confidence(features: dict, calibration: dict | None = None) -> float:
     return float(1.0 / (1.0 + np.exp(-z)))
 
 
-_CONTROLLER = None
+_BLAS_LIMITED = False
 
 
-def _single_thread_blas():
-    """One BLAS thread per query: on a busy 2-core server, threads only fight each other.
+def _single_thread_blas() -> None:
+    """One BLAS thread per process for queries: on a busy 2-core server, threads only fight.
 
-    The BLAS libraries are discovered once per process (scanning them costs
-    milliseconds); each query then only flips the limit.
+    Set once per process (discovering the BLAS libraries costs milliseconds) and
+    left in place, so concurrent searches do not race to restore it.
     """
-    global _CONTROLLER
+    global _BLAS_LIMITED
+    if _BLAS_LIMITED:
+        return
+    _BLAS_LIMITED = True
     try:
-        if _CONTROLLER is None:
-            from threadpoolctl import ThreadpoolController
+        from threadpoolctl import threadpool_limits
 
-            _CONTROLLER = ThreadpoolController()
-        return _CONTROLLER.limit(limits=1, user_api="blas")
+        threadpool_limits(limits=1, user_api="blas")
     except Exception:  # pragma: no cover - threadpoolctl is a dependency
-        import contextlib
-
-        return contextlib.nullcontext()
+        logger.warning("could not limit BLAS threads")
 
 
 # --- the index --------------------------------------------------------------
@@ -395,6 +394,7 @@ class _LangPool:
     def __init__(self, lang: str, rows: np.ndarray, passages: list[Passage], vectors: np.ndarray) -> None:
         self.lang = lang
         self.rows = rows
+        self.passages = passages
         self.vectors = np.ascontiguousarray(vectors[rows]) if len(rows) else np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 512), np.float32)
         full_tokens = [tokenize(p.full_text(), lang) for p in passages]
         self.full = _LexicalField(full_tokens)
@@ -440,7 +440,8 @@ class Index:
         self.embedded_count = 0
         self.build_seconds = 0.0
         self._pools: dict[str, _LangPool] = {}
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # writers (replace) one at a time
+        self._encode_lock = threading.Lock()
         self._build_pools()
 
     # building and updating
@@ -508,8 +509,9 @@ class Index:
             fused = fused + w_intent * match
         return fused, dense, lexical
 
-    def _search_pool(self, lang: str, query: str, qvec: np.ndarray, query_lang: str, k: int) -> SearchResult:
-        pool = self._pools[lang]
+    def _search_pool(self, lang: str, query: str, qvec: np.ndarray, query_lang: str, k: int,
+                     pools: dict | None = None) -> SearchResult:
+        pool = (pools or self._pools)[lang]
         cross = lang != query_lang
         fused, dense, lexical = self._score_pool(pool, query, qvec, cross)
         if not len(fused):
@@ -517,14 +519,14 @@ class Index:
         want = min(max(k, 2), len(fused))
         top = np.argpartition(-fused, want - 1)[:want] if len(fused) > want else np.arange(len(fused))
         top = top[np.argsort(-fused[top], kind="stable")]
-        hits = [Hit(self.passages[int(pool.rows[i])], float(fused[i]), float(dense[i]), float(lexical[i]))
+        hits = [Hit(pool.passages[int(i)], float(fused[i]), float(dense[i]), float(lexical[i]))
                 for i in top]
         # Margin over the best passage from another section: chunks of one
         # section (same title and heading) do not compete with each other.
-        first = self.passages[int(pool.rows[top[0]])]
+        first = pool.passages[int(top[0])]
         second = 0.0
         for i in top[1:]:
-            other = self.passages[int(pool.rows[i])]
+            other = pool.passages[int(i)]
             if not (first.heading and other.heading == first.heading and other.title == first.title):
                 second = float(fused[i])
                 break
@@ -536,7 +538,7 @@ class Index:
             "coverage": 0.0 if cross else pool.coverage(tokens, int(top[0])),
             "cross": 1.0 if cross else 0.0,
             "intent": _intent_agreement(intents(query), pool.intents[int(top[0])]),
-            "title": _title_coverage(query, self.passages[int(pool.rows[top[0]])]),
+            "title": _title_coverage(query, first),
         }
         return SearchResult(hits=hits[:k], lang=query_lang, searched_lang=lang, fallback=cross,
                             confidence=confidence(features, self.calibration), features=features)
@@ -545,31 +547,33 @@ class Index:
         """Same-language passages first; the other language when that gives no confident answer."""
         started = time.perf_counter()
         lang = lang if lang in LANGS else "en"
-        with self._lock, _single_thread_blas():
+        _single_thread_blas()
+        pools = self._pools  # one consistent snapshot; replace() swaps the whole dict
+        with self._encode_lock:
             qvec = self.embedder.encode_one(query)
-            result = self._search_pool(lang, query, qvec, lang, k)
-            threshold = self.calibration.get("threshold", 0.5)
-            result.answerable = bool(result.hits) and result.confidence >= threshold
-            if not result.answerable:
-                for other in LANGS:
-                    if other == lang:
-                        continue
-                    alt = self._search_pool(other, query, qvec, lang, k)
-                    if not alt.hits:
-                        continue
-                    # With no passage at all in the question's language the usual
-                    # threshold applies; otherwise the stricter cross-language one.
-                    bar = threshold if not result.hits else max(threshold, CROSS_THRESHOLD)
-                    confident = alt.confidence >= bar
-                    if confident and (not result.hits or result.confidence < threshold - CROSS_MARGIN):
-                        # A confident passage in the other language is shown only
-                        # when this language clearly has nothing on it.
-                        alt.answerable = True
-                        result = alt
-                    elif not result.hits or alt.confidence > result.confidence:
-                        # Nothing to show as an answer: keep the better ranking
-                        # for suggestions and evaluation.
-                        alt.answerable = False
-                        result = alt
+        result = self._search_pool(lang, query, qvec, lang, k, pools)
+        threshold = self.calibration.get("threshold", 0.5)
+        result.answerable = bool(result.hits) and result.confidence >= threshold
+        if not result.answerable:
+            for other in LANGS:
+                if other == lang:
+                    continue
+                alt = self._search_pool(other, query, qvec, lang, k, pools)
+                if not alt.hits:
+                    continue
+                # With no passage at all in the question's language the usual
+                # threshold applies; otherwise the stricter cross-language one.
+                bar = threshold if not result.hits else max(threshold, CROSS_THRESHOLD)
+                confident = alt.confidence >= bar
+                if confident and (not result.hits or result.confidence < threshold - CROSS_MARGIN):
+                    # A confident passage in the other language is shown only
+                    # when this language clearly has nothing on it.
+                    alt.answerable = True
+                    result = alt
+                elif not result.hits or alt.confidence > result.confidence:
+                    # Nothing to show as an answer: keep the better ranking
+                    # for suggestions and evaluation.
+                    alt.answerable = False
+                    result = alt
         result.took_ms = (time.perf_counter() - started) * 1000
         return result
