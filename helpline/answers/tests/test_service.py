@@ -174,3 +174,36 @@ def test_cross_language_fallback_says_so(tmp_path):
     assert result.ranking[0] == "a"
     assert result.fallback_language == bool(result.passages)
     assert all(p["other_language"] for p in result.passages)
+
+
+def test_searches_run_while_the_index_is_updated(tmp_path):
+    import threading
+
+    base = [Passage(id=f"p{n}", text=f"Section {n} explains fever, chills and infections after treatment.",
+                    title="Side effects", heading=f"Part {n}", lang="en") for n in range(40)]
+    index = Index.build(base, cache_dir=tmp_path)
+    extra = [Passage(id=f"x{n}", text=f"Parking garage level {n} for caregivers.", title="Parking",
+                     heading=f"Level {n}", lang="en") for n in range(10)]
+    errors: list[BaseException] = []
+    results: list[int] = []
+
+    def searcher():
+        try:
+            for _ in range(30):
+                found = index.search("where do caregivers park", "en", k=3)
+                results.append(len(found.hits))
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    threads = [threading.Thread(target=searcher) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for n in range(5):
+        index.replace(add=extra[n * 2:(n + 1) * 2])
+        index.replace(remove=[f"p{n}"])
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(results) == 120 and all(r == 3 for r in results)
+    assert len(index) == 40 - 5 + 10
+    assert index.search("where do caregivers park", "en", k=1).hits[0].passage.title == "Parking"
