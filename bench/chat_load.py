@@ -58,6 +58,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--redis", action="store_true", help="Redis channel layer (127.0.0.1:6379)")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL on 127.0.0.1:5432")
     parser.add_argument("--drain", type=float, default=10)
+    parser.add_argument("--ws", default="auto", help="uvicorn's websocket implementation")
     parser.add_argument("--connect-concurrency", type=int, default=50)
     return parser.parse_args()
 
@@ -159,6 +160,8 @@ def start_server(args, database_url: str, run: str):
             "DEBUG": "0",
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "LOG_LEVEL": "WARNING",
+            # The conversations are made in bulk before their visitors connect.
+            "HELPLINE_CHAT_ABANDON_GRACE_SECONDS": "3600",
         }
     )
     env.pop("HELPLINE_TESTING", None)
@@ -168,7 +171,7 @@ def start_server(args, database_url: str, run: str):
     else:
         env.pop("REDIS_URL", None)
     server = ServerProcess(port=free_port(), env=env, workers=args.workers,
-                           extra_args=["--ws-max-size", "65536"])
+                           extra_args=["--ws-max-size", "65536", "--ws", args.ws])
     return server.start(timeout=60)
 
 
@@ -263,21 +266,30 @@ async def run_load(args, base_url: str, pairs: list[tuple[str, str]],
     sockets: list[tuple] = []
     tasks: list[asyncio.Task] = []
 
+    failed: list[str] = []
+
     async def open_pair(token: str, cookie: str):
-        async with sem:
-            visitor = await connect(f"{ws_base}/ws/chat/visitor/{token}/", base_url)
-            staff = await connect(f"{ws_base}/ws/chat/staff/{token}/", base_url, cookie)
-        accepted = asyncio.Event()
-        tasks.append(asyncio.create_task(reader(visitor, "visitor", stats, None)))
-        tasks.append(asyncio.create_task(reader(staff, "specialist", stats, accepted)))
-        await staff.send(json.dumps({"type": "accept"}))
-        await asyncio.wait_for(accepted.wait(), 120)
+        try:
+            async with sem:
+                visitor = await connect(f"{ws_base}/ws/chat/visitor/{token}/", base_url)
+                staff = await connect(f"{ws_base}/ws/chat/staff/{token}/", base_url, cookie)
+                accepted = asyncio.Event()
+                tasks.append(asyncio.create_task(reader(visitor, "visitor", stats, None)))
+                tasks.append(asyncio.create_task(reader(staff, "specialist", stats, accepted)))
+                await staff.send(json.dumps({"type": "accept"}))
+                await asyncio.wait_for(accepted.wait(), 120)
+        except Exception as exc:  # noqa: BLE001 - counted and reported
+            failed.append(repr(exc)[:200])
+            return
         sockets.append((visitor, staff))
+        if len(sockets) % 200 == 0:
+            print(f"  {len(sockets)} pairs ready ({time.perf_counter() - t0:.0f}s)", flush=True)
 
     t0 = time.perf_counter()
     await asyncio.gather(*(open_pair(t, c) for t, c in pairs))
     setup_s = time.perf_counter() - t0
-    print(f"set-up: {len(sockets)} pairs connected and accepted in {setup_s:.1f}s", flush=True)
+    print(f"set-up: {len(sockets)} pairs connected and accepted in {setup_s:.1f}s"
+          + (f"; {len(failed)} failed, e.g. {failed[0]}" if failed else ""), flush=True)
     await asyncio.sleep(1)
 
     interval = len(sockets) / args.rate  # each pair sends one message per interval
@@ -344,6 +356,7 @@ async def run_load(args, base_url: str, pairs: list[tuple[str, str]],
         "p99_ms": pct(99),
         "max_ms": round(1000 * lat[-1], 1) if lat else 0.0,
         "setup_s": round(setup_s, 1),
+        "failed_pairs": len(failed),
         # CPU used while sending, per delivered message (server: all worker processes)
         "server_cpu_ms_per_msg": round(1000 * cpu_server / max(1, len(stats.delivered)), 2)
         if server_pid else None,

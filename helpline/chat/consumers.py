@@ -121,10 +121,9 @@ class QueueWatcher:
             return
         self._pending = True
         loop = asyncio.get_running_loop()
-        loop.call_later(
-            selectors.chat_setting("QUEUE_PUSH_DEBOUNCE_SECONDS"),
-            lambda: asyncio.ensure_future(self.refresh()),
-        )
+        # Under heavy churn with many local waiting visitors, push less often.
+        delay = selectors.chat_setting("QUEUE_PUSH_DEBOUNCE_SECONDS") + len(self.visitors) / 1000
+        loop.call_later(delay, lambda: asyncio.ensure_future(self.refresh()))
 
     async def refresh(self) -> None:
         self._pending = False
@@ -468,6 +467,7 @@ class StaffConversationConsumer(_ChatSocket):
         await self.accept()
         self.watcher = await QueueWatcher.get()
         self.watcher.staff_sockets[self.channel_name] = self.user.pk
+        await db(services.specialist_heartbeat)([self.user.pk])  # an open socket is presence
         state = await db(selectors.conversation_state)(conversation)
         await self.send_json(await self.decorate_state(state))
         await self.send_history(self._query_int("last_seq"))
