@@ -132,6 +132,13 @@ def prepare(n: int, run: str, migrate: bool) -> list[tuple[str, str]]:
                       visitor_last_seen=now) for i in range(n)]
     )
     tokens = [str(c.token) for c in conversations]
+    # Staff need a confirmed second factor on their session (as after a real log-in).
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.bulk_create(
+        [TOTPDevice(user=u, name="bench", confirmed=True) for u in users])
+    devices = {d.user_id: d for d in TOTPDevice.objects.filter(user__in=users)}
     cookies = []
     backend = settings.AUTHENTICATION_BACKENDS[0] if hasattr(settings, "AUTHENTICATION_BACKENDS") \
         else "django.contrib.auth.backends.ModelBackend"
@@ -140,6 +147,7 @@ def prepare(n: int, run: str, migrate: bool) -> list[tuple[str, str]]:
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = backend
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store[DEVICE_ID_SESSION_KEY] = devices[user.pk].persistent_id
         store.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
     return list(zip(tokens, cookies, strict=True))
