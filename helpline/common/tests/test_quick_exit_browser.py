@@ -22,7 +22,9 @@ def test_quick_exit_button_and_double_escape() -> None:
                 page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
                 errors: list[str] = []
                 page.on("pageerror", lambda e: errors.append(str(e)))
-                page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+                # Failed requests (but not the browser's own favicon probe).
+                page.on("response", lambda r: errors.append(f"{r.status} {r.url}")
+                        if r.status >= 400 and not r.url.endswith("/favicon.ico") else None)
 
                 # Esc twice.
                 page.goto(server.url + "/en/")
