@@ -222,6 +222,7 @@ class Stats:
         self.latencies: list[float] = []
         self.measuring = False
         self.first_error: dict | None = None
+        self.closed = 0
 
 
 async def reader(ws, side: str, stats: Stats, accepted: asyncio.Event | None) -> None:
@@ -316,8 +317,14 @@ async def run_load(args, base_url: str, pairs: list[tuple[str, str]],
             mid = f"b{i}-{turn}"
             stats.sent_at[mid] = time.perf_counter()
             stats.sent += 1
-            await ws.send(json.dumps({"type": "message", "id": mid,
-                                      "text": f"message {turn} of pair {i}"}))
+            try:
+                await ws.send(json.dumps({"type": "message", "id": mid,
+                                          "text": f"message {turn} of pair {i}"}))
+            except Exception as exc:  # noqa: BLE001 - a dropped socket ends this pair
+                stats.closed += 1
+                if stats.first_error is None:
+                    stats.first_error = {"type": "closed", "message": repr(exc)[:200]}
+                return
             turn += 1
             delay = next_at - time.perf_counter()
             if delay > 0:
@@ -357,6 +364,7 @@ async def run_load(args, base_url: str, pairs: list[tuple[str, str]],
         "duplicated": stats.duplicated,
         "unacked": len(set(stats.sent_at) - stats.acked),
         "errors": stats.errors,
+        "closed_sockets": stats.closed,
         "first_error": stats.first_error,
         "messages_per_s": round(len(stats.delivered) / sending_s, 1) if sending_s else 0,
         "p50_ms": pct(50),
@@ -374,6 +382,10 @@ async def run_load(args, base_url: str, pairs: list[tuple[str, str]],
 
 
 def main() -> None:
+    import signal
+
+    # `timeout` and Ctrl-C: leave through the finally blocks so the server is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
@@ -411,7 +423,8 @@ def main() -> None:
             server.stop()
             errors = [line for line in log.splitlines() if "Traceback" in line or "ERROR" in line]
             if errors:
-                print(f"server log had {len(errors)} error lines; see {server.log_path}")
+                print(f"server log had {len(errors)} error lines; see {server.log_path}:")
+                print("\n".join(log.splitlines()[-15:]))
         if cleanup is not None:
             from django.db import connections
 
