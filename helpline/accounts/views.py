@@ -36,6 +36,13 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "roles": roles,
         "can_manage_staff": request.user.has_perm("accounts.manage_staff"),
         "can_view_audit": request.user.has_perm("accounts.view_auditlog"),
+        "can_edit_articles": request.user.has_perm("articles.view_articleversion"),
+        "can_use_console": has_role(request.user, "specialist") or has_role(request.user, "supervisor"),
+        "can_view_dashboard": request.user.has_perm("dashboard.view_dashboard"),
+        "can_view_unanswered": request.user.has_perm("answers.view_unanswered"),
+        "can_view_resources": request.user.has_perm("resources.view_resource"),
+        "can_view_volunteers": request.user.has_perm("outreach.view_volunteerinterest"),
+        "can_view_donations": request.user.has_perm("outreach.view_donation"),
     })
 
 
