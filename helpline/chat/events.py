@@ -38,19 +38,36 @@ def user_group(user_id: int) -> str:
     return f"chat.user.{user_id}"
 
 
-_pending: set = set()
+PUBLISHERS = 16
+_outboxes: dict = {}  # event loop -> [(asyncio.Queue, publisher task)] * PUBLISHERS
 
 
-def _spawn(layer, group: str, event: dict) -> None:
-    task = asyncio.get_running_loop().create_task(layer.group_send(group, event))
-    _pending.add(task)
-    task.add_done_callback(_finished)
+def _enqueue(layer, group: str, event: dict) -> None:
+    """Runs in the event loop: hand the event to one of this loop's publisher tasks.
+
+    A group always goes to the same publisher, so one conversation's events
+    leave in commit order; a fixed number of publishers bounds the channel
+    layer's concurrent connections (a task per event exhausts a Redis pool
+    under load) while a slow round trip for one conversation does not hold up
+    the others.
+    """
+    loop = asyncio.get_running_loop()
+    entries = _outboxes.get(loop)
+    if entries is None:
+        entries = _outboxes[loop] = []
+        for _ in range(PUBLISHERS):
+            queue: asyncio.Queue = asyncio.Queue()
+            entries.append((queue, loop.create_task(_publisher(layer, queue))))
+    entries[hash(group) % PUBLISHERS][0].put_nowait((group, event))
 
 
-def _finished(task) -> None:
-    _pending.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        log.error("chat: could not publish an event", exc_info=task.exception())
+async def _publisher(layer, queue: asyncio.Queue) -> None:
+    while True:
+        group, event = await queue.get()
+        try:
+            await layer.group_send(group, event)
+        except Exception:  # noqa: BLE001 - clients recover by last_seq; keep publishing
+            log.exception("chat: could not publish %s to %s", event.get("type"), group)
 
 
 def send_now(group: str, event: dict) -> None:
@@ -70,7 +87,7 @@ def send_now(group: str, event: dict) -> None:
         and getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) == os.getpid()
         and loop.is_running()
     ):
-        loop.call_soon_threadsafe(_spawn, layer, group, event)
+        loop.call_soon_threadsafe(_enqueue, layer, group, event)
         return
     try:
         async_to_sync(layer.group_send)(group, event)
