@@ -33,7 +33,23 @@ from .models import Conversation
 
 log = logging.getLogger(__name__)
 
-db = database_sync_to_async
+_SERIAL_DB: bool | None = None
+
+
+def db(fn):
+    """Run a database function from a consumer.
+
+    SQLite takes one writer at a time, so its calls share Channels' single
+    database thread; PostgreSQL serves many at once, so there the calls run on
+    a pool of threads (each with its own connection) and wait on row locks,
+    not on each other.
+    """
+    global _SERIAL_DB
+    if _SERIAL_DB is None:
+        from django.db import connection
+
+        _SERIAL_DB = connection.vendor == "sqlite"
+    return database_sync_to_async(fn, thread_sensitive=_SERIAL_DB)
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
