@@ -386,13 +386,38 @@ def _is_general(clause: str, sentence_is_question: bool, start: int) -> bool:
     return False
 
 
+# A time phrase attached to the treatment dates the treatment, not the symptom:
+# "a fever of 39 after my infusion last week" is a fever now.
+_TREATMENT_TIME = re.compile(
+    r"\b(?:infusion|infused|car[ -]?t(?: cells?| therapy| treatment)?|treatment|therapy|transplant|"
+    r"cells|chemo(?:therapy)?|infusion|tratamiento|terapia|celulas|quimio(?:terapia)?|trasplante)"
+    r"(?:\s+\w+){0,3}?\s+"
+)
+_PRESENT_NOW = re.compile(
+    r"\b(?:i have|i've got|ive got|i've had|ive had|i am|i'm|im|he has|she has|he's got|she's got|"
+    r"he is|she is|hes|shes|they have|we have|has had|have had|is running|running a|right now|now|today|"
+    r"tonight|this morning|this evening|since|still|tengo|tiene|tienen|tenemos|estoy|esta con|sigue|"
+    r"todavia|ahora|hoy|esta noche|esta manana|desde)\b"
+)
+
+
+def _past_applies_to_sign(clause: str) -> bool:
+    """A past or resolved time cue that dates the symptom (not the treatment)."""
+    for cue in _PAST_CUES.finditer(clause):
+        head = clause[: cue.start()]
+        if re.search(_TREATMENT_TIME.pattern + r"$", head):
+            continue  # "... my infusion last week": dates the treatment
+        return True
+    return False
+
+
 def _sign_current(clause: str, is_question: bool, match: re.Match) -> bool:
     before, after = clause[: match.start()], clause[match.end():]
     if _NEGATION_BEFORE.search(before):
         return False
     if _RESOLVED_AFTER.search(after):
         return False
-    if _PAST_CUES.search(clause):
+    if _past_applies_to_sign(clause) and not _PRESENT_NOW.search(before):
         return False
     return not _is_general(clause, is_question, match.start())
 

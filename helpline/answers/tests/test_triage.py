@@ -35,8 +35,13 @@ URGENT_EN = [
     ("he's been running a fever since last night", "fever"),
     ("my mom had a seizure yesterday", "seizure"),
     ("my husband keeps falling asleep and I can't wake him", "hard_to_wake"),
+    # A time phrase on the treatment dates the treatment, not the symptom.
+    ("I have a fever of 39 after my CAR T infusion last week", "fever"),
+    ("my husband had his infusion two weeks ago and now has a temperature of 101", "fever"),
+    ("I've had a fever since last week", "fever"),
 ]
 URGENT_ES = [
+    ("Tengo fiebre de 39 después de la infusión de la semana pasada", "fever"),
     ("tengo fiebre", "fever"),
     ("mi esposo tiene fiebre de 39", "fever"),
     ("mi marido tiene 39 de fiebre", "fever"),
