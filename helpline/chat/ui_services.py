@@ -304,6 +304,7 @@ def console_strings() -> dict:
         "no_suggestions": _("No suggestions yet."), "insert": _("Insert"),
         "source": _("Source"), "new_chat": _("A new conversation is waiting."),
         "no_active": _("No active chats."), "anonymous": _("Anonymous visitor"),
+        "not_sent": _("Not sent yet: it will be sent when the connection is back."),
     }
 
 

@@ -99,6 +99,16 @@ def test_visitor_and_specialist_in_real_browsers(staff_factory):
                                         "information specialist. How can I help you today?")
             reply.press("Enter")
             expect(visitor.locator("#chat-log li").last).to_contain_text("How can I help you today?")
+            # The server acks the sender instead of echoing: both pages still show the line,
+            # numbered, in order (a line without its seq once made later lines jump above it).
+            staff_line = staff.locator("#chat-log li").last
+            expect(staff_line).to_contain_text("How can I help you today?")
+            expect(staff_line).not_to_have_class(re.compile("pending"))
+            expect(staff_line).to_have_attribute("data-seq", re.compile(r"^\d+$"))
+            for page in (visitor, staff):
+                live = page.locator("#chat-log li").evaluate_all(
+                    "items => items.map(li => Number(li.dataset.seq || 0))")
+                assert 0 not in live and live == sorted(live), live
             visitor.get_by_label("Your message").fill("What are the signs of cytokine release syndrome?")
             visitor.get_by_label("Your message").press("Enter")
             expect(staff.locator("#chat-log li").last).to_contain_text("cytokine release syndrome?")

@@ -33,10 +33,17 @@
   var lastSeq = 0;
   var seen = {};
   Array.prototype.forEach.call(log.querySelectorAll("li[data-seq]"), function (li) {
-    var s = parseInt(li.getAttribute("data-seq"), 10);
-    seen[s] = true;
-    if (s > lastSeq) lastSeq = s;
+    seen[parseInt(li.getAttribute("data-seq"), 10)] = true;
   });
+  // lastSeq is the highest seq up to which nothing is missing: the server may ack this
+  // page's own message (seq N) before a message N-1 from the other side has arrived, and
+  // a resume from N would then skip N-1.
+  function advance() {
+    var moved = false;
+    while (seen[lastSeq + 1]) { lastSeq += 1; moved = true; }
+    if (moved) { saved.lastSeq = lastSeq; save(saved); }
+  }
+  advance();
   saved.lastSeq = lastSeq;
   save(saved);
 
@@ -70,18 +77,24 @@
     who.textContent = senderName(m);
     li.appendChild(who);
     li.appendChild(document.createTextNode(m.text));
-    if (!pending) {
-      // Keep the log in sequence order even if frames arrive out of order.
-      var after = null;
-      var items = log.querySelectorAll("li[data-seq]");
-      for (var i = items.length - 1; i >= 0; i--) {
-        if (parseInt(items[i].getAttribute("data-seq"), 10) < m.seq) { after = items[i]; break; }
-      }
-      if (after) after.insertAdjacentElement("afterend", li);
-      else log.insertBefore(li, log.firstChild);
-    }
-    if (m.seq > lastSeq) { lastSeq = m.seq; saved.lastSeq = lastSeq; save(saved); }
+    place(li, m.seq);
+    advance();
     log.scrollTop = log.scrollHeight;
+  }
+
+  // Keep the log in sequence order (frames and acks may arrive out of order); lines not
+  // yet acknowledged stay at the end.
+  function place(li, seq) {
+    var items = log.querySelectorAll("li[data-seq]");
+    for (var i = 0; i < items.length; i++) {
+      if (items[i] !== li && parseInt(items[i].getAttribute("data-seq"), 10) > seq) {
+        log.insertBefore(li, items[i]);
+        return;
+      }
+    }
+    var firstPending = log.querySelector("li[data-client-id]:not([data-seq])");
+    if (firstPending && firstPending !== li) log.insertBefore(li, firstPending);
+    else if (li.parentNode !== log || firstPending !== li) log.appendChild(li);
   }
 
   function showPending(item) {
@@ -192,7 +205,18 @@
         save(saved);
         var li = log.querySelector('li[data-client-id="' + CSS.escape(frame.id || "") + '"]');
         if (li && frame.seq && seen[frame.seq]) li.remove();
-        else if (li) { li.classList.remove("pending"); li.removeAttribute("title"); }
+        else if (li) {
+          // The server does not echo this page's own message: the ack carries its seq.
+          li.classList.remove("pending");
+          li.removeAttribute("title");
+          li.removeAttribute("data-client-id");
+          if (frame.seq) {
+            seen[frame.seq] = true;
+            li.setAttribute("data-seq", String(frame.seq));
+            place(li, frame.seq);
+            advance();
+          }
+        }
         break;
       case "state":
         applyState(frame);

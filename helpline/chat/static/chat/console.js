@@ -106,29 +106,73 @@
   var seen = {};
   var outbox = [];
   if (log) Array.prototype.forEach.call(log.querySelectorAll("li[data-seq]"), function (li) {
-    var s = parseInt(li.getAttribute("data-seq"), 10);
-    seen[s] = true;
-    if (s > lastSeq) lastSeq = s;
+    seen[parseInt(li.getAttribute("data-seq"), 10)] = true;
   });
+  // Resume point: the highest seq with nothing missing below it (an ack for our own line
+  // can arrive before the visitor's previous line).
+  function advance() { while (seen[lastSeq + 1]) lastSeq += 1; }
+  advance();
   if (form) form.hidden = false;
   if (nojs) nojs.hidden = true;
   Array.prototype.forEach.call(document.querySelectorAll("button.insert"), function (b) { b.hidden = false; });
 
+  // Keep the log in seq order; lines not yet acknowledged stay at the end.
+  function place(li, seq) {
+    var items = log.querySelectorAll("li[data-seq]");
+    for (var i = 0; i < items.length; i++) {
+      if (items[i] !== li && parseInt(items[i].getAttribute("data-seq"), 10) > seq) {
+        log.insertBefore(li, items[i]);
+        return;
+      }
+    }
+    var firstPending = log.querySelector("li[data-client-id]:not([data-seq])");
+    if (firstPending && firstPending !== li) log.insertBefore(li, firstPending);
+    else if (li.parentNode !== log || firstPending !== li) log.appendChild(li);
+  }
+
   function renderMessage(m) {
     if (!log || seen[m.seq]) return;
     seen[m.seq] = true;
-    var li = el("li", { "data-seq": String(m.seq), "class": m.sender === "specialist" ? "mine" : (m.sender === "system" ? "system" : "") });
+    // Our own line, shown as pending when sent, is normally confirmed by its ack; if the
+    // server sends it back (gap fill after a reconnect) the pending line is reused.
+    var pending = m.id ? log.querySelector('li[data-client-id="' + CSS.escape(m.id) + '"]') : null;
+    var li = pending || el("li");
+    li.textContent = "";
+    li.className = m.sender === "specialist" ? "mine" : (m.sender === "system" ? "system" : "");
+    li.setAttribute("data-seq", String(m.seq));
+    li.removeAttribute("data-client-id");
     li.appendChild(el("span", { "class": "who" }, m.sender === "visitor" ? (m.sender_label || strings.visitor) : (m.sender_label || m.sender)));
     li.appendChild(document.createTextNode(m.text));
-    var after = null;
-    var items = log.querySelectorAll("li[data-seq]");
-    for (var i = items.length - 1; i >= 0; i--) {
-      if (parseInt(items[i].getAttribute("data-seq"), 10) < m.seq) { after = items[i]; break; }
-    }
-    if (after) after.insertAdjacentElement("afterend", li); else log.insertBefore(li, log.firstChild);
-    if (m.seq > lastSeq) lastSeq = m.seq;
+    place(li, m.seq);
+    advance();
     log.scrollTop = log.scrollHeight;
     if (m.sender === "visitor") refreshSuggestions(m.text);
+  }
+
+  function showPending(item) {
+    if (!log) return;
+    var li = el("li", { "class": "mine pending", "data-client-id": item.id, title: strings.not_sent || "" });
+    li.appendChild(el("span", { "class": "who" }, strings.you));
+    li.appendChild(document.createTextNode(item.text));
+    log.appendChild(li);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function acknowledge(frame) {
+    outbox = outbox.filter(function (item) { return item.id !== frame.id; });
+    if (!log || !frame.id) return;
+    var li = log.querySelector('li[data-client-id="' + CSS.escape(String(frame.id)) + '"]');
+    if (!li) return;
+    if (frame.seq && seen[frame.seq]) { li.remove(); return; }
+    li.classList.remove("pending");
+    li.removeAttribute("title");
+    li.removeAttribute("data-client-id");
+    if (frame.seq) {
+      seen[frame.seq] = true;
+      li.setAttribute("data-seq", String(frame.seq));
+      place(li, frame.seq);
+      advance();
+    }
   }
 
   var suggestions = document.getElementById("suggestions");
@@ -194,12 +238,19 @@
       if (frame.type === "queue") { renderQueue(frame.items || []); renderMine(frame.mine || []); }
       else if (frame.type === "message") renderMessage(frame);
       else if (frame.type === "transfer_offer") setConn(strings.new_chat);
-      else if (frame.type === "ack") outbox = outbox.filter(function (item) { return item.id !== frame.id; });
+      else if (frame.type === "ack") acknowledge(frame);
       else if (frame.type === "state" && token && frame.token === token) {
         var badge = document.getElementById("conv-status");
         if (badge) badge.textContent = frame.status;
         if (frame.status !== "active" && form) form.hidden = true;
-      } else if (frame.type === "error") setConn(fmt(strings.error, { message: frame.message || frame.code || "" }), true);
+      } else if (frame.type === "error") {
+        setConn(fmt(strings.error, { message: frame.message || frame.code || "" }), true);
+        if (frame.id && frame.code !== "rate_limited" && log) {
+          outbox = outbox.filter(function (item) { return item.id !== frame.id; });
+          var failed = log.querySelector('li[data-client-id="' + CSS.escape(String(frame.id)) + '"]');
+          if (failed) failed.classList.add("failed");
+        }
+      }
     };
     socket.onclose = function () { socket = null; schedule(); };
   }
@@ -216,6 +267,7 @@
       if (!text) return;
       var item = { id: newId(), text: text };
       outbox.push(item);
+      showPending(item);
       input.value = "";
       send({ type: "message", id: item.id, text: text });
       input.focus();
