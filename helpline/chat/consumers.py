@@ -23,6 +23,8 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
+from channels.utils import await_many_dispatch
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
@@ -53,6 +55,8 @@ def db(fn):
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
+CLOSE_TRY_AGAIN = 1013  # RFC 6455 "Try Again Later": the channel layer (Redis) is down
+UNAVAILABLE_MESSAGE = "Live chat is briefly unavailable; reconnect in a moment."
 
 
 # --------------------------------------------------------------------------- per-process watcher
@@ -95,7 +99,10 @@ class QueueWatcher:
 
     async def start(self) -> None:
         self.channel = await self.layer.new_channel()
-        await self.layer.group_add(events.QUEUE_GROUP, self.channel)
+        try:
+            await self.layer.group_add(events.QUEUE_GROUP, self.channel)
+        except Exception:  # noqa: BLE001 - Redis down: the tick re-joins every TICK_SECONDS
+            log.warning("chat: queue watcher could not join its group yet")
         self._tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._tick())]
 
     async def _listen(self) -> None:
@@ -196,6 +203,71 @@ class _ChatSocket(AsyncWebsocketConsumer):
 
     handlers: dict[str, str] = {}
     conversation: Conversation | None = None
+    layer_down = False
+
+    async def __call__(self, scope, receive, send):
+        """Channels' ``AsyncConsumer.__call__`` with the channel layer's receive guarded.
+
+        When the layer (Redis) fails, Channels lets the exception end the consumer and
+        the socket is dropped without a word. Here the socket gets an ``error`` frame
+        with code ``unavailable`` and a clean close (1013, try again later); the
+        client reconnects with backoff and resumes by ``last_seq`` once Redis is back.
+        """
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        if self.channel_layer is None:
+            await super().__call__(scope, receive, send)
+            return
+        self.channel_name = await self.channel_layer.new_channel()
+        self.channel_receive = self._layer_receive
+        self.base_send = send
+        try:
+            await await_many_dispatch([receive, self.channel_receive], self.dispatch)
+        except StopConsumer:
+            pass
+
+    async def _layer_receive(self) -> dict:
+        if self.layer_down:
+            await asyncio.Event().wait()  # stay quiet until the socket is gone
+        try:
+            return await self.channel_layer.receive(self.channel_name)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the layer is down (e.g. Redis stopped)
+            log.warning("chat: channel layer receive failed: %r", exc)
+            self.layer_down = True
+            return {"type": "chat.layer_down"}
+
+    async def chat_layer_down(self, event: dict) -> None:
+        await self.refuse_unavailable()
+
+    async def refuse_unavailable(self) -> None:
+        """Tell the client live chat is unavailable and close cleanly (it retries)."""
+        self.layer_down = True
+        try:
+            await self.send_error("unavailable", UNAVAILABLE_MESSAGE)
+        finally:
+            await self.close(code=CLOSE_TRY_AGAIN)
+
+    async def join_group(self, group: str) -> bool:
+        """``group_add`` that accepts the socket and refuses cleanly if the layer is down."""
+        try:
+            await self.channel_layer.group_add(group, self.channel_name)
+            return True
+        except Exception as exc:  # noqa: BLE001 - Redis down: say so instead of HTTP 500
+            log.warning("chat: channel layer group_add failed: %r", exc)
+            self.group = None
+            await self.accept()
+            await self.refuse_unavailable()
+            return False
+
+    async def leave_group(self, group: str | None) -> None:
+        if group is None or self.layer_down:
+            return
+        try:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        except Exception as exc:  # noqa: BLE001 - membership expires in Redis anyway
+            log.warning("chat: channel layer group_discard failed: %r", exc)
 
     async def dispatch(self, message):
         """Channels' dispatch minus its per-message ``aclose_old_connections``.
@@ -354,7 +426,8 @@ class VisitorConsumer(_ChatSocket):
             await self.close(code=CLOSE_NOT_FOUND)
             return
         self.group = self.conversation.group_name
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        if not await self.join_group(self.group):
+            return
         await self.accept()
         self.watcher = await QueueWatcher.get()
         state = await db(selectors.conversation_state)(self.conversation)
@@ -367,7 +440,7 @@ class VisitorConsumer(_ChatSocket):
     async def disconnect(self, code) -> None:
         if self.conversation is None:
             return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.leave_group(self.group)
         if self.watcher is not None:
             self.watcher.remove_visitor(self.conversation.token.hex, self.channel_name)
         await db(services.visitor_left)(self.conversation.token)
@@ -479,7 +552,8 @@ class StaffConversationConsumer(_ChatSocket):
             return
         self.conversation = conversation
         self.group = conversation.group_name
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        if not await self.join_group(self.group):
+            return
         await self.accept()
         self.watcher = await QueueWatcher.get()
         self.watcher.staff_sockets[self.channel_name] = self.user.pk
@@ -491,7 +565,7 @@ class StaffConversationConsumer(_ChatSocket):
     async def disconnect(self, code) -> None:
         if self.conversation is None:
             return
-        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await self.leave_group(self.group)
         if self.watcher is not None:
             self.watcher.staff_sockets.pop(self.channel_name, None)
 
@@ -589,7 +663,9 @@ class ConsoleConsumer(_ChatSocket):
         if self.user is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        await self.channel_layer.group_add(events.user_group(self.user.pk), self.channel_name)
+        if not await self.join_group(events.user_group(self.user.pk)):
+            self.user = None
+            return
         await self.accept()
         self.watcher = await QueueWatcher.get()
         self.watcher.consoles[self.channel_name] = self.user.pk
@@ -599,7 +675,7 @@ class ConsoleConsumer(_ChatSocket):
     async def disconnect(self, code) -> None:
         if getattr(self, "user", None) is None:
             return
-        await self.channel_layer.group_discard(events.user_group(self.user.pk), self.channel_name)
+        await self.leave_group(events.user_group(self.user.pk))
         if self.watcher is not None:
             self.watcher.consoles.pop(self.channel_name, None)
 

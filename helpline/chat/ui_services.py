@@ -106,6 +106,8 @@ def visitor_room_context(conversation) -> dict:
         "reconnecting": _("Connection lost. Reconnecting…"),
         "connected": _("Connected."),
         "not_sent": _("Not sent yet: it will be sent when the connection is back."),
+        "unavailable": _("Live chat is briefly unavailable. Your messages are kept; "
+                         "trying again…"),
         "error": _("Something went wrong: %(message)s"),
         "too_long": _("Your message is too long."),
         "new_message": _("New message from %(name)s"),

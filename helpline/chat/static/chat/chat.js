@@ -143,6 +143,7 @@
   var attempt = 0;
   var timer = null;
   var closedByUs = false;
+  var unavailable = false;  // the server said live chat is down (e.g. Redis): keep retrying
 
   function wsUrl() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
@@ -164,11 +165,12 @@
   function connect() {
     clearTimeout(timer);
     if (!isOpen() && attempt > 0) return;
-    setConn(attempt ? strings.reconnecting : strings.connecting, attempt > 0);
+    setConn(unavailable ? strings.unavailable : (attempt ? strings.reconnecting : strings.connecting), attempt > 0);
     try { socket = new WebSocket(wsUrl()); } catch (e) { schedule(); return; }
     socket.onopen = function () {
-      attempt = 0;
-      setConn("");
+      // The backoff is reset by the first "state" frame, not here: while chat is
+      // unavailable the server accepts, says so and closes.
+      setConn(unavailable ? strings.unavailable : "", unavailable);
       // The server sends the state and every message after last_seq, then live frames.
       flushOutbox();
     };
@@ -188,7 +190,7 @@
   function schedule() {
     attempt += 1;
     var delay = Math.min(30000, 500 * Math.pow(2, Math.min(attempt, 6))) * (0.75 + Math.random() * 0.5);
-    setConn(strings.reconnecting, true);
+    setConn(unavailable ? strings.unavailable : strings.reconnecting, true);
     timer = setTimeout(connect, delay);
   }
 
@@ -219,12 +221,19 @@
         }
         break;
       case "state":
+        attempt = 0;
+        if (unavailable) { unavailable = false; setConn(""); }
         applyState(frame);
         break;
       case "queue_position":
         applyQueue(frame);
         break;
       case "error":
+        if (frame.code === "unavailable") {
+          unavailable = true;
+          setConn(strings.unavailable, true);
+          break;
+        }
         setConn(fmt(strings.error, { message: frame.message || frame.code || "" }), true);
         if (frame.id) {
           var failed = log.querySelector('li[data-client-id="' + CSS.escape(frame.id) + '"]');

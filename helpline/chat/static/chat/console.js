@@ -228,13 +228,15 @@
     var url = scheme + window.location.host + wsPath + (token ? "?last_seq=" + lastSeq : "");
     try { socket = new WebSocket(url); } catch (e) { schedule(); return; }
     socket.onopen = function () {
-      attempt = 0;
       setConn(strings.connected);
       outbox.forEach(function (item) { send({ type: "message", id: item.id, text: item.text }); });
     };
     socket.onmessage = function (event) {
       var frame;
       try { frame = JSON.parse(event.data); } catch (e) { return; }
+      // A real frame resets the backoff (while chat is unavailable the server accepts,
+      // sends an "unavailable" error and closes).
+      if (frame.type !== "error") attempt = 0;
       if (frame.type === "queue") { renderQueue(frame.items || []); renderMine(frame.mine || []); }
       else if (frame.type === "message") renderMessage(frame);
       else if (frame.type === "transfer_offer") setConn(strings.new_chat);
