@@ -28,10 +28,17 @@ def _lock_for(key: str) -> threading.Lock:
 
 
 def cache_path(version: ArticleVersion) -> Path:
+    """One file per published revision: its id and its publication time.
+
+    The time guards against a reused id (a database restored from a backup or
+    rebuilt) serving a PDF of other text.
+    """
+    revision = version.live_revision
+    stamp = int(revision.published_at.timestamp() * 1000) if revision.published_at else 0
     return (
         Path(settings.PDF_CACHE_DIR)
         / version.language
-        / f"{version.slug}-r{version.live_revision_id}.pdf"
+        / f"{version.slug}-r{revision.pk}-{stamp}.pdf"
     )
 
 

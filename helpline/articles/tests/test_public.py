@@ -159,3 +159,19 @@ class TestBundledContent:
         assert parsed.sections == version.live_revision.sections
         assert parsed.references == version.live_revision.references
         assert parsed.meta["title"] == version.live_revision.title
+
+
+def test_pdf_cache_is_not_fooled_by_a_reused_revision_id(client, published_en):
+    """Another database's revision with the same id (restored, rebuilt) gets its own file."""
+    import datetime
+
+    from helpline.articles import pdf
+
+    first = pdf.pdf_for(published_en)
+    revision = published_en.live_revision
+    revision.title = "Other text under the same id"
+    revision.published_at = revision.published_at + datetime.timedelta(seconds=5)
+    revision.save()
+    published_en.refresh_from_db()
+    assert pdf.cache_path(published_en) != first
+    assert "Other text under the same id" in pdf_text(client.get("/en/articles/fever-after-car-t.pdf"))
