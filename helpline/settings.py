@@ -138,6 +138,22 @@ else:
     DATABASES["default"]["TEST"] = {
         "NAME": f"test_{_name}{('_' + _test_suffix) if _test_suffix else ''}"
     }
+    # chat: PostgreSQL connection pool (Django 5.1+, psycopg-pool). Chat sockets make
+    # many short database calls from a thread pool; without a pool each call with
+    # CONN_MAX_AGE=0 opens a new connection. Pooling needs CONN_MAX_AGE=0 (connections
+    # go back to the pool instead of being kept per thread). DATABASE_POOL_MAX_SIZE=0
+    # turns it off.
+    _pool_max = int(os.environ.get("DATABASE_POOL_MAX_SIZE", "20"))
+    if _pool_max > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        # CONN_HEALTH_CHECKS (on above) makes Django pass the pool's check_connection:
+        # one cheap round trip on checkout, so a connection broken by a server restart
+        # is replaced instead of failing the caller's query.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, _pool_max),
+            "max_size": _pool_max,
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
