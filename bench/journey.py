@@ -19,15 +19,14 @@ import os
 import re
 import sqlite3
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import REPO, prepare_server  # noqa: E402
 sys.path.insert(0, str(REPO))
 FORM = {"leukapheresis": "2026-12-01", "infusion": "2027-01-05", "infusion_time": "09:30",
         "time_zone": "America/Chicago", "product": "yescarta"}
@@ -74,39 +73,6 @@ def in_process() -> dict:
             "ics_es_ms": round(per_call(lambda: build_ics(timeline), 100), 2),
             "pdf_es_ms": round(per_call(lambda: build_pdf(timeline), 5), 1),
         }
-
-
-def prepare_server(workers: int):
-    tmp = tempfile.TemporaryDirectory(prefix="helpline-bench-journey-")
-    env = dict(os.environ, HELPLINE_VAR_DIR=tmp.name, SECRET_KEY="bench-only-secret-key",
-               HELPLINE_HTTPS="0", DEBUG="0", DJANGO_SETTINGS_MODULE="helpline.settings",
-               LOG_LEVEL="WARNING")
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    py = sys.executable
-    for args in (["migrate", "-v0"], ["loadcontent"]):
-        subprocess.run([py, "-m", "helpline", *args], cwd=REPO, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [py, "-m", "uvicorn", "helpline.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--no-access-log",
-         "--log-level", "warning"], cwd=REPO, env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return proc, url, tmp
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start")
-
 
 async def hammer(url: str, path: str, concurrency: int, seconds: float) -> dict:
     latencies: list[float] = []
@@ -160,7 +126,7 @@ def main() -> None:
     functions = in_process()
     for name, value in functions.items():
         print(f"{name}: {value}")
-    proc, url, tmp = prepare_server(args.workers)
+    proc, url, tmp = prepare_server(args.workers, prefix="helpline-bench-journey-")
     try:
         results = [
             asyncio.run(hammer(url, path, args.concurrency, args.seconds))

@@ -12,50 +12,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
-REPO = Path(__file__).resolve().parents[1]
-
-
-def prepare_server(workers: int) -> tuple[subprocess.Popen, str, tempfile.TemporaryDirectory]:
-    tmp = tempfile.TemporaryDirectory(prefix="helpline-bench-")
-    env = dict(os.environ, HELPLINE_VAR_DIR=tmp.name, SECRET_KEY="bench-only-secret-key",
-               HELPLINE_HTTPS="0", DEBUG="0", DJANGO_SETTINGS_MODULE="helpline.settings",
-               LOG_LEVEL="WARNING")
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    py = sys.executable
-    for args in (["migrate", "-v0"], ["loadcontent"]):
-        subprocess.run([py, "-m", "helpline", *args], cwd=REPO, env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [py, "-m", "uvicorn", "helpline.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--no-access-log",
-         "--log-level", "warning"], cwd=REPO, env=env)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
-                return proc, url, tmp
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("server did not start")
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import prepare_server  # noqa: E402
 
 async def hammer(client: httpx.AsyncClient, url: str, concurrency: int, seconds: float) -> dict:
     latencies: list[float] = []
@@ -115,7 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     proc = tmp = None
     if not args.url:
-        proc, args.url, tmp = prepare_server(args.workers)
+        proc, args.url, tmp = prepare_server(args.workers, prefix="helpline-bench-")
     try:
         results = asyncio.run(main_async(args))
     finally:
