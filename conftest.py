@@ -58,3 +58,13 @@ def _clean_slate():
     cache.clear()
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def mailserver(settings):
+    """A real SMTP server on 127.0.0.1 (aiosmtpd), with Django pointed at it; yields its inbox."""
+    from helpline.common.smtp_testing import smtp_server, smtp_settings
+
+    with smtp_server() as (inbox, port):
+        smtp_settings(settings, port)
+        yield inbox

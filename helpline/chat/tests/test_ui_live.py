@@ -13,7 +13,7 @@ import websockets
 from django.test import Client, override_settings
 
 from helpline.chat.models import Conversation
-from helpline.common.testing import free_port, running_server
+from helpline.common.testing import running_server
 
 OPEN_JSON = json.dumps({"chat": {"always_open": True}})
 
@@ -144,37 +144,18 @@ def test_visitor_and_specialist_chat_through_the_pages_and_sockets(staff_factory
 
 @pytest.mark.django_db
 @override_settings(HELPLINE_HOURS={"chat": {"always_open": True}})
-def test_transcript_is_sent_by_smtp_and_the_address_is_not_kept():
-    from aiosmtpd.controller import Controller
-
+def test_transcript_is_sent_by_smtp_and_the_address_is_not_kept(mailserver):
     from helpline.common.models import AuditEntry
 
-    class Collect:
-        def __init__(self) -> None:
-            self.messages: list = []
-
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
-            self.messages.append(envelope)
-            return "250 OK"
-
-    handler = Collect()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-                               EMAIL_HOST="127.0.0.1", EMAIL_PORT=port, EMAIL_USE_TLS=False):
-            client = Client()
-            client.post("/es/chat/", {"first_name": "Ana", "message": "¿Qué es el SLC?"})
-            client.post("/es/chat/end/")
-            bad = client.post("/es/chat/transcript/", {"email": "not-an-address"})
-            assert bad.status_code == 400 and not handler.messages
-            ok = client.post("/es/chat/transcript/", {"email": "ana.visitor@example.org"})
-            assert ok.status_code == 302
-    finally:
-        controller.stop()
-    assert len(handler.messages) == 1
-    envelope = handler.messages[0]
+    client = Client()
+    client.post("/es/chat/", {"first_name": "Ana", "message": "¿Qué es el SLC?"})
+    client.post("/es/chat/end/")
+    bad = client.post("/es/chat/transcript/", {"email": "not-an-address"})
+    assert bad.status_code == 400 and not mailserver.messages
+    ok = client.post("/es/chat/transcript/", {"email": "ana.visitor@example.org"})
+    assert ok.status_code == 302
+    assert len(mailserver.messages) == 1
+    envelope = mailserver.messages[0]
     assert envelope.rcpt_tos == ["ana.visitor@example.org"]
     body = envelope.content.decode("utf-8", "replace")
     assert "Su chat con" in body or "=?utf-8?" in body

@@ -6,7 +6,7 @@ from django.test import Client
 
 from helpline.accounts import roles
 from helpline.common.models import AuditEntry
-from .conftest import staff_user as make_staff
+from helpline.common.testing import make_staff
 from helpline.outreach.models import VolunteerInterest
 
 GOOD = {"name": "Rosa Díaz", "email": "rosa@example.org", "zip_code": "19104",

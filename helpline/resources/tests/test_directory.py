@@ -12,7 +12,7 @@ from helpline.common.models import AuditEntry
 from helpline.resources import selectors, services
 from helpline.resources.models import Referral, Resource
 
-from .conftest import staff_user
+from helpline.common.testing import make_staff as staff_user
 
 
 @pytest.fixture

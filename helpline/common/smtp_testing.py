@@ -19,6 +19,7 @@ class Received:
     mail_from: str
     rcpt_tos: list[str]
     message: email.message.EmailMessage
+    content: bytes = b""  # the message as it came over the wire
 
     @property
     def to(self) -> str:
@@ -41,10 +42,10 @@ class Inbox:
     on_message: Callable[[Received], str | None] | None = None
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd API
+        raw = envelope.original_content or envelope.content
         received = Received(
             envelope.mail_from, list(envelope.rcpt_tos),
-            email.message_from_bytes(envelope.original_content or envelope.content,
-                                     policy=email.policy.default),
+            email.message_from_bytes(raw, policy=email.policy.default), raw,
         )
         with self.lock:
             self.messages.append(received)
