@@ -11,9 +11,9 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig
 
-from helpline.common.exceptions import ApplicationError, NotAllowed
+from helpline.common.exceptions import ApplicationError
 from helpline.common.ratelimit import ratelimit
 
 from . import selectors, services
@@ -86,10 +86,7 @@ def api_answers(request: HttpRequest) -> JsonResponse:
 def unanswered(request: HttpRequest) -> HttpResponse:
     """For editors: questions the reviewed content did not answer (last 30 days)."""
     lang = request.GET.get("lang") if request.GET.get("lang") in ("en", "es") else None
-    try:
-        rows = list(selectors.unanswered_questions(request.user, lang=lang))
-        counts = selectors.outcome_counts(request.user)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+    rows = list(selectors.unanswered_questions(request.user, lang=lang))
+    counts = selectors.outcome_counts(request.user)
     return render(request, "answers/unanswered.html",
                   {"rows": rows, "counts": counts, "lang": lang, "robots": "noindex"})

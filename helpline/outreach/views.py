@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +10,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from helpline.common.exceptions import ApplicationError, NotAllowed
+from helpline.common.exceptions import ApplicationError
 
 from . import selectors, services
 from .forms import DonateForm, NewsletterForm, VolunteerForm
@@ -99,20 +97,14 @@ def volunteer(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def volunteer_staff(request: HttpRequest) -> HttpResponse:
-    try:
-        rows = selectors.volunteer_list(request.user)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+    rows = selectors.volunteer_list(request.user)
     return render(request, "outreach/volunteer_staff.html", {"rows": rows})
 
 
 @login_required
 @require_safe
 def volunteer_csv(request: HttpRequest) -> HttpResponse:
-    try:
-        body = selectors.volunteer_csv(request.user)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+    body = selectors.volunteer_csv(request.user)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="volunteers.csv"'
     response["Cache-Control"] = "no-store"
@@ -161,10 +153,7 @@ def donate_thanks(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def donations_staff(request: HttpRequest) -> HttpResponse:
-    try:
-        summary = selectors.donation_summary(request.user)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+    summary = selectors.donation_summary(request.user)
     return render(request, "outreach/donations_staff.html", summary)
 
 

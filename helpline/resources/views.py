@@ -76,20 +76,17 @@ def email_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def staff_list(request: HttpRequest) -> HttpResponse:
     stale_only = request.GET.get("stale") == "1"
-    try:
-        if request.method == "POST":
-            raw = request.POST.get("verify", "")
-            resource = (selectors.Resource.objects.filter(pk=int(raw)).first()
-                        if raw.isdigit() and len(raw) < 12 else None)
-            if resource is None:
-                return render(request, "errors/400.html", {"status": 400}, status=400)
-            services.resource_mark_verified(request.user, resource)
-            return HttpResponseRedirect(request.get_full_path())
-        resources = selectors.staff_resource_list(request.user, stale_only=stale_only)
-        counts = (selectors.referral_counts_by_need(request.user)
-                  if request.user.has_perm("resources.view_referral") else None)
-    except NotAllowed as exc:
-        raise PermissionDenied(exc.message) from exc
+    if request.method == "POST":
+        raw = request.POST.get("verify", "")
+        resource = (selectors.Resource.objects.filter(pk=int(raw)).first()
+                    if raw.isdigit() and len(raw) < 12 else None)
+        if resource is None:
+            return render(request, "errors/400.html", {"status": 400}, status=400)
+        services.resource_mark_verified(request.user, resource)
+        return HttpResponseRedirect(request.get_full_path())
+    resources = selectors.staff_resource_list(request.user, stale_only=stale_only)
+    counts = (selectors.referral_counts_by_need(request.user)
+              if request.user.has_perm("resources.view_referral") else None)
     cutoff = selectors.stale_cutoff()
     return render(request, "resources/staff_list.html", {
         "resources": resources, "counts": counts, "stale_only": stale_only, "cutoff": cutoff,
