@@ -22,3 +22,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Long-lived start-up objects out of the collector's way; fewer full collections.
+from helpline.common.runtime import tune_garbage_collector  # noqa: E402
+
+tune_garbage_collector()

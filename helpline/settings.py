@@ -316,6 +316,12 @@ ANSWERS_PAGE_RATE_LIMIT = int(os.environ.get("HELPLINE_ANSWERS_PAGE_RATE_LIMIT",
 # Benchmarks only: a MedQuAD-format JSONL indexed next to the articles (never in production).
 ANSWERS_EXTRA_CORPUS = os.environ.get("HELPLINE_ANSWERS_EXTRA_CORPUS", "")
 
+# --- Server processes: garbage collector (helpline.common.runtime) ------------
+# "20000,20,20" by default; "default" keeps Python's own (700, 10, 10).
+from helpline.common.runtime import parse_thresholds as _parse_gc  # noqa: E402
+
+HELPLINE_GC_THRESHOLDS = _parse_gc(os.environ.get("HELPLINE_GC_THRESHOLDS", "20000,20,20"))
+
 # --- Chat (core): channel layer ---------------------------------------------
 # Without REDIS_URL: channels' in-memory layer minus its per-message O(sockets) sweep.
 if not REDIS_URL:
