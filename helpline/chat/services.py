@@ -131,73 +131,101 @@ def _specialist_label(user, *, fresh: bool = False) -> tuple[str, str]:
     return name, role
 
 
-class _Duplicate(Exception):
-    def __init__(self, message: Message) -> None:
-        self.message = message
-
-
-def _next_seq(conversation_id, allowed_status, assigned_to_id, automatic):
-    """``UPDATE ... SET last_seq = last_seq + 1 WHERE <may post> RETURNING last_seq, token``.
-
-    One statement authorises the post (status, assignee, no automatic lines
-    after a human joined), takes the row lock and yields the number. None when
-    the WHERE clause does not match.
-    """
-    table = connection.ops.quote_name(Conversation._meta.db_table)
-    sql = [f"UPDATE {table} SET last_seq = last_seq + 1 WHERE id = %s"]
-    params: list = [conversation_id]
-    sql.append("AND status IN (" + ", ".join(["%s"] * len(allowed_status)) + ")")
-    params.extend(str(s) for s in allowed_status)
+def _may_post_sql(allowed_status, assigned_to_id, automatic) -> tuple[str, list]:
+    """The WHERE clause that authorises a post: status, assignee, no automatic line after a human."""
+    sql = ["id = %s", "AND status IN (" + ", ".join(["%s"] * len(allowed_status)) + ")"]
+    params: list = [str(s) for s in allowed_status]
     if assigned_to_id is not None:
         sql.append("AND assigned_to_id = %s")
         params.append(assigned_to_id)
     if automatic:
         sql.append("AND human_joined_at IS NULL")
-    sql.append("RETURNING last_seq, token")
-    with connection.cursor() as cursor:
-        cursor.execute(" ".join(sql), params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    seq, token = row
-    if not isinstance(token, uuid.UUID):
-        token = uuid.UUID(str(token))
-    return seq, token
+    return " ".join(sql), params
 
 
-
-def _message_id_for(conversation_id: int, client_id: str) -> int | None:
-    """The id of the message already stored under ``client_id`` (hot path: plain SQL)."""
-    table = connection.ops.quote_name(Message._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM {table} WHERE conversation_id = %s AND client_id = %s",
-            [conversation_id, client_id],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
-
-
-def _insert_message(message: Message) -> Message:
-    """INSERT one message with plain SQL (the ORM's per-call overhead dominates here)."""
+def _message_values(message: Message) -> list:
     import json
 
-    ops = connection.ops
-    table = ops.quote_name(Message._meta.db_table)
+    return [
+        message.conversation_id, message.client_id, message.sender, message.sender_user_id,
+        message.sender_label, message.text, json.dumps(message.data),
+        connection.ops.adapt_datetimefield_value(message.created_at),
+    ]
+
+
+_MESSAGE_COLUMNS = (
+    "conversation_id, seq, client_id, sender, sender_user_id, sender_label, text, data, created_at"
+)
+
+
+def _number_and_store(message: Message, allowed_status, assigned_to_id, automatic):
+    """Authorise, number and INSERT ``message``; its conversation's token, or None if refused.
+
+    ``UPDATE ... SET last_seq = last_seq + 1 WHERE <may post> RETURNING`` both
+    authorises the post and takes the lock (PostgreSQL: the row until commit;
+    SQLite: the database write lock of its IMMEDIATE transaction), so numbers
+    are gap-free and concurrent posts serialise. On PostgreSQL the UPDATE and
+    the INSERT are one statement (a data-modifying WITH): one round trip, one
+    implicit transaction when the caller has none. A repeated ``client_id``
+    fails the unique constraint, which undoes the increment with the statement.
+    """
+    conversations = connection.ops.quote_name(Conversation._meta.db_table)
+    messages = connection.ops.quote_name(Message._meta.db_table)
+    where, where_params = _may_post_sql(allowed_status, assigned_to_id, automatic)
+    values = _message_values(message)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (conversation_id, seq, client_id, sender, sender_user_id, "
-            "sender_label, text, data, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) "
-            "RETURNING id",
-            [
-                message.conversation_id, message.seq, message.client_id, message.sender,
-                message.sender_user_id, message.sender_label, message.text,
-                json.dumps(message.data), ops.adapt_datetimefield_value(message.created_at),
-            ],
-        )
-        message.pk = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH s AS (UPDATE {conversations} SET last_seq = last_seq + 1 WHERE {where} "
+                "RETURNING last_seq, token), "
+                f"m AS (INSERT INTO {messages} ({_MESSAGE_COLUMNS}) "
+                "SELECT %s, s.last_seq, %s, %s, %s, %s, %s, %s::jsonb, %s FROM s RETURNING id, seq) "
+                "SELECT m.id, m.seq, s.token FROM m, s",
+                [message.conversation_id, *where_params, *values],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            message.pk, message.seq, token = row
+        else:
+            cursor.execute(
+                f"UPDATE {conversations} SET last_seq = last_seq + 1 WHERE {where} "
+                "RETURNING last_seq, token",
+                [message.conversation_id, *where_params],
+            )
+            row = cursor.fetchone()
+            if row is None:
+                return None
+            message.seq, token = row
+            cursor.execute(
+                f"INSERT INTO {messages} ({_MESSAGE_COLUMNS}) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
+                [values[0], message.seq, *values[1:]],
+            )
+            message.pk = cursor.fetchone()[0]
     message._state.adding = False
-    return message
+    return token if isinstance(token, uuid.UUID) else uuid.UUID(str(token))
+
+
+def _post_transaction():
+    """A transaction for one post, unless one statement is already atomic.
+
+    PostgreSQL outside a transaction: the post is a single statement, which
+    commits by itself (no BEGIN/COMMIT round trips). Inside a caller's
+    transaction: a savepoint, so a duplicate id undoes only this post.
+    SQLite: UPDATE and INSERT need a transaction around them.
+    """
+    import contextlib
+
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        return contextlib.nullcontext()
+    return transaction.atomic()
+
+
+def _stored(conversation_id: int, client_id: str | None) -> Message | None:
+    if not client_id:
+        return None
+    return Message.objects.filter(conversation_id=conversation_id, client_id=client_id).first()
 
 
 def _append(
@@ -216,60 +244,43 @@ def _append(
 ) -> PostResult | None:
     """Store one message with the next sequence number, idempotently by ``client_id``.
 
-    The conversation row's ``last_seq`` is incremented with an UPDATE whose WHERE
-    clause also checks the conversation's status (and the assigned specialist,
-    and for automatic messages that no human has joined): one statement both
-    authorises and locks. PostgreSQL holds the row lock until commit, SQLite the
-    database write lock (IMMEDIATE transactions), so numbers are gap-free and
-    concurrent posts serialise. A repeated ``client_id`` returns the stored
-    message without consuming a number. Returns None only for an automatic
-    message that was refused because a human has joined.
+    Authorisation, numbering and storage happen under one lock (see
+    :func:`_number_and_store`); the event goes out after commit. A repeated
+    ``client_id`` returns the stored message without consuming a number, also
+    after the conversation has ended (a client re-sending its outbox). Returns
+    None only for an automatic message that was refused because a human has joined.
     """
+    message = Message(
+        conversation_id=conversation_id,
+        seq=0,
+        client_id=client_id or None,
+        sender=sender,
+        sender_user=user,
+        sender_label=label,
+        text=text,
+        data=data or {},
+        created_at=timezone.now(),
+    )
     try:
-        with transaction.atomic():
-            row = _next_seq(conversation_id, allowed_status, assigned_to_id, automatic)
-            if row is None:
-                if automatic:
-                    return None
-                if client_id:
-                    existing = Message.objects.filter(
-                        conversation_id=conversation_id, client_id=client_id
-                    ).first()
-                    if existing is not None:
-                        raise _Duplicate(existing)  # a re-send after the chat ended
-                raise ApplicationError(
-                    "This conversation is not open for your messages.", code="closed"
+        with _post_transaction():
+            token = _number_and_store(message, allowed_status, assigned_to_id, automatic)
+            if token is not None:
+                events.publish(
+                    events.conversation_group(token),
+                    {"type": "chat.message", "message": message_payload(message), "origin": origin},
                 )
-            seq, token = row
-            if client_id:
-                # Checked under the lock, so a concurrent post of the same id cannot slip by.
-                existing_id = _message_id_for(conversation_id, client_id)
-                if existing_id is not None:
-                    raise _Duplicate(Message.objects.get(pk=existing_id))  # rolls back the +1
-            message = _insert_message(
-                Message(
-                    conversation_id=conversation_id,
-                    seq=seq,
-                    client_id=client_id or None,
-                    sender=sender,
-                    sender_user=user,
-                    sender_label=label,
-                    text=text,
-                    data=data or {},
-                    created_at=timezone.now(),
-                )
-            )
-            events.publish(
-                events.conversation_group(token),
-                {"type": "chat.message", "message": message_payload(message), "origin": origin},
-            )
-    except _Duplicate as dup:
-        return PostResult(dup.message, False)
     except IntegrityError:
-        existing = Message.objects.filter(conversation_id=conversation_id, client_id=client_id).first()
-        if client_id and existing is not None:
-            return PostResult(existing, False)
+        existing = _stored(conversation_id, client_id)
+        if existing is not None:
+            return PostResult(existing, False)  # the unique constraint undid the increment
         raise
+    if token is None:
+        if automatic:
+            return None
+        existing = _stored(conversation_id, client_id)
+        if existing is not None:
+            return PostResult(existing, False)  # a re-send after the chat ended
+        raise ApplicationError("This conversation is not open for your messages.", code="closed")
     return PostResult(message, True)
 
 

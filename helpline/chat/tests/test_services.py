@@ -320,3 +320,37 @@ def test_accept_race_on_postgresql_with_many_specialists():
                             for u in staff])
     assert sum(1 for r in results if r[0] == "ok") == 1
     assert all(r[1].code == "taken" for r in results if r[0] == "error")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_post_is_one_statement_on_postgresql_and_a_resend_after_close_is_still_recognised():
+    """The hot path: no BEGIN/COMMIT round trips on PostgreSQL; the unique id still guards."""
+    from django.test.utils import CaptureQueriesContext
+
+    conv = start()
+    spec = make_staff()
+    services.conversation_accept(spec, conv.token)
+    conversation = Conversation.objects.get(pk=conv.pk)
+    with CaptureQueriesContext(connection) as queries:
+        first = services.visitor_message_post(conversation, "is fatigue normal?", "once")
+    statements = [q["sql"] for q in queries.captured_queries]
+    if connection.vendor == "postgresql":
+        assert len(statements) == 1, statements
+        assert statements[0].startswith("WITH s AS (UPDATE")
+    else:  # SQLite: UPDATE ... RETURNING and INSERT inside one IMMEDIATE transaction
+        assert [s.split()[0] for s in statements if s.split()[0] in ("UPDATE", "INSERT")] == [
+            "UPDATE", "INSERT"]
+    assert first.created and first.seq == Conversation.objects.get(pk=conv.pk).last_seq
+
+    again = services.visitor_message_post(conversation, "is fatigue normal?", "once")
+    assert not again.created and again.seq == first.seq
+    assert Conversation.objects.get(pk=conv.pk).last_seq == first.seq  # no number used up
+
+    services.conversation_close(spec, conv.token)
+    resent = services.visitor_message_post(conversation, "is fatigue normal?", "once")
+    assert not resent.created and resent.seq == first.seq
+    with pytest.raises(ApplicationError) as refused:
+        services.visitor_message_post(conversation, "one more thing", "new-id")
+    assert refused.value.code == "closed"
+    assert conv.messages.filter(client_id="once").count() == 1
+    assert not conv.messages.filter(client_id="new-id").exists()
