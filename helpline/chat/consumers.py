@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from channels.consumer import get_handler_name
-from channels.exceptions import StopConsumer
+from channels.exceptions import ChannelFull, StopConsumer
 from channels.utils import await_many_dispatch
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
@@ -146,7 +146,20 @@ class QueueWatcher:
         loop = asyncio.get_running_loop()
         # Under heavy churn with many local waiting visitors, push less often.
         delay = selectors.chat_setting("QUEUE_PUSH_DEBOUNCE_SECONDS") + len(self.visitors) / 1000
-        loop.call_later(delay, lambda: asyncio.ensure_future(self.refresh()))
+        loop.call_later(delay, lambda: asyncio.ensure_future(self._refresh_logged()))
+
+    async def _refresh_logged(self) -> None:
+        try:
+            await self.refresh()
+        except Exception:  # noqa: BLE001 - the next change or tick pushes again
+            log.exception("chat: queue refresh failed")
+
+    async def _notify(self, channel: str, event: dict) -> None:
+        """Send to one local socket; a full inbox skips this update (the next one follows)."""
+        try:
+            await self.layer.send(channel, event)
+        except ChannelFull:
+            log.warning("chat: %s skipped for a busy socket", event["type"])
 
     async def refresh(self) -> None:
         self._pending = False
@@ -161,9 +174,9 @@ class QueueWatcher:
                     continue
                 self.last_positions[token_hex] = key
                 for channel in list(channels):
-                    await self.layer.send(channel, {"type": "chat.position", **info})
+                    await self._notify(channel, {"type": "chat.position", **info})
         for channel in list(self.consoles):
-            await self.layer.send(channel, {"type": "chat.queue_refresh"})
+            await self._notify(channel, {"type": "chat.queue_refresh"})
 
     def add_visitor(self, token_hex: str, channel: str) -> None:
         self.visitors.setdefault(token_hex, set()).add(channel)

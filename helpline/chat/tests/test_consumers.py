@@ -376,3 +376,22 @@ async def test_visitor_close_then_rate():
     conv = await adb(Conversation.objects.get)(pk=conv.pk)
     assert conv.rating == 5 and conv.rating_comment == "helpful"
     assert json.dumps(conv.handoff_context) == "{}"
+
+
+async def test_a_full_socket_inbox_skips_its_position_update_without_breaking_the_others(caplog):
+    """A socket that is not reading (inbox full) must not stop queue updates for the rest."""
+    from helpline.chat.consumers import QueueWatcher
+    from helpline.chat.layers import InMemoryChannelLayer
+
+    first = await adb(services.conversation_start)(language="en", visitor_name="A")
+    second = await adb(services.conversation_start)(language="en", visitor_name="B")
+    watcher = QueueWatcher()
+    watcher.layer = InMemoryChannelLayer(capacity=1)
+    stuck, live = "chat.stuck", "chat.live"
+    await watcher.layer.send(stuck, {"type": "chat.ping"})  # its one slot is taken
+    watcher.visitors = {first.token.hex: {stuck}, second.token.hex: {live}}
+    await watcher.refresh()
+    update = await asyncio.wait_for(watcher.layer.receive(live), 1)
+    assert update["type"] == "chat.position" and update["position"] == 2
+    assert "skipped for a busy socket" in caplog.text
+    assert (await watcher.layer.receive(stuck))["type"] == "chat.ping"
