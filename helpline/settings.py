@@ -160,13 +160,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Channels and cache ---------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Local sockets and groups per process, group events shared through one Redis
+    # pub/sub topic (helpline.chat.layers.RedisBroadcastLayer).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "helpline.chat.layers.RedisBroadcastLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "capacity": 1500,
-                "expiry": 30,
                 "prefix": os.environ.get("HELPLINE_CHANNEL_PREFIX", "helpline"),
             },
         }

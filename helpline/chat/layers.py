@@ -6,15 +6,24 @@ its cost grows with the number of open sockets (quadratic under load). This
 subclass keeps the same behaviour but sweeps at most once per
 ``CLEAN_INTERVAL`` seconds, and sends to a group's members directly instead of
 creating a task per member. Used when ``REDIS_URL`` is not set (one process).
+
+With ``REDIS_URL``, :class:`RedisBroadcastLayer` adds the other processes: the
+same local channels and groups, plus one Redis pub/sub topic for group events.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import logging
 import time
+import uuid
 
 from channels.exceptions import ChannelFull
 from channels.layers import InMemoryChannelLayer as _Base
+
+log = logging.getLogger(__name__)
 
 
 class InMemoryChannelLayer(_Base):
@@ -61,3 +70,168 @@ class InMemoryChannelLayer(_Base):
     async def flush(self):
         await super().flush()
         self._last_clean = 0.0
+
+
+class RedisBroadcastLayer(InMemoryChannelLayer):
+    """Several server processes, one Redis: local sockets, groups fanned out by pub/sub.
+
+    Chat sockets only ever receive on their own channel, and every cross-process
+    event is a *group* send (a conversation, the queue, one staff member). So
+    each process keeps its channels and group memberships in memory exactly as
+    :class:`InMemoryChannelLayer` does, and a ``group_send`` delivers to the
+    local members and publishes the event once on a Redis pub/sub topic that
+    every process subscribes to; each process hands it to its own members of
+    that group. One ``PUBLISH`` per event instead of channels_redis' per-event
+    group lookup, Lua script and per-socket list pushes.
+
+    Redis going away is never silent: the subscribing connection does not
+    reconnect behind our back (events published meanwhile would be missed), so
+    the process tells each of its sockets ``chat.layer_down`` (they close with
+    "try again later", and clients reconnect and resume by sequence number),
+    refuses new group joins while Redis is down, and subscribes again as soon
+    as it is back. ``send`` to a single channel is local to the process.
+    """
+
+    RETRY_SECONDS = 0.5
+    JOIN_WAIT_SECONDS = 3.0
+    DOWN_EVENT = {"type": "chat.layer_down"}
+
+    def __init__(self, hosts=None, prefix: str = "helpline", **kwargs) -> None:
+        kwargs.pop("symmetric_encryption_keys", None)
+        super().__init__(**kwargs)
+        host = (hosts or ["redis://127.0.0.1:6379/0"])[0]
+        self.url = host if isinstance(host, str) else host.get("address")
+        self.topic = f"{prefix}.groups"
+        self.origin = uuid.uuid4().hex
+        self._links: dict = {}  # event loop -> _Link
+
+    # per event loop: a publishing client and a listening task ---------------
+
+    def _link(self, start_listener: bool):
+        loop = asyncio.get_running_loop()
+        for old in [lp for lp in self._links if lp.is_closed()]:
+            self._links.pop(old, None)
+        link = self._links.get(loop)
+        if link is None:
+            link = self._links[loop] = _Link(self._client())
+        if start_listener and link.listener is None:
+            link.listener = loop.create_task(self._listen(link))
+        return link
+
+    def _client(self, **kwargs):
+        import redis.asyncio as redis
+
+        return redis.from_url(self.url, socket_connect_timeout=2, **kwargs)
+
+    async def _listen(self, link) -> None:
+        from redis.asyncio.retry import Retry
+        from redis.backoff import NoBackoff
+
+        while True:
+            # No silent reconnects: a gap in the subscription must be seen.
+            client = self._client(retry=Retry(NoBackoff(), 0), health_check_interval=0)
+            pubsub = client.pubsub()
+            try:
+                await pubsub.subscribe(self.topic)
+                link.down = False
+                link.subscribed.set()
+                async for item in pubsub.listen():
+                    if item.get("type") == "message":
+                        await self._deliver(item["data"])
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - Redis stopped or unreachable
+                if not link.down:
+                    log.warning("chat: Redis channel layer unavailable: %r", exc)
+                    link.down = True
+                    link.subscribed.clear()
+                    self._tell_local_sockets_down()
+                await asyncio.sleep(self.RETRY_SECONDS)
+            finally:
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+                with contextlib.suppress(Exception):
+                    await client.aclose()
+
+    async def _deliver(self, data: bytes) -> None:
+        try:
+            envelope = json.loads(data)
+            if envelope["o"] == self.origin:
+                return  # published here: already delivered to the local members
+            group, message = envelope["g"], envelope["m"]
+        except (ValueError, KeyError, TypeError):
+            log.warning("chat: ignored a malformed event on %s", self.topic)
+            return
+        await super().group_send(group, message)
+
+    def _tell_local_sockets_down(self) -> None:
+        """Every local socket (a member of some group, or waiting on its channel) hears it."""
+        targets = set(self.channels)
+        for members in self.groups.values():
+            targets.update(members)
+        for channel in targets:
+            queue = self.channels.get(channel)
+            if queue is None:
+                queue = self.channels[channel] = asyncio.Queue(maxsize=self.get_capacity(channel))
+            if queue.full():
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    queue.get_nowait()
+            queue.put_nowait((time.time() + self.expiry, dict(self.DOWN_EVENT)))
+
+    # the layer API ------------------------------------------------------------
+
+    async def new_channel(self, prefix: str = "specific."):
+        self._link(start_listener=True)  # this process now has sockets: listen for groups
+        return await super().new_channel(prefix)
+
+    async def group_add(self, group, channel):
+        link = self._link(start_listener=True)
+        if not link.subscribed.is_set():
+            if link.down:
+                raise ConnectionError("the Redis channel layer is unavailable")
+            try:
+                await asyncio.wait_for(link.subscribed.wait(), self.JOIN_WAIT_SECONDS)
+            except TimeoutError:
+                raise ConnectionError("the Redis channel layer is unavailable") from None
+        await super().group_add(group, channel)
+
+    async def group_send(self, group, message):
+        await super().group_send(group, message)
+        payload = json.dumps({"o": self.origin, "g": group, "m": message},
+                             separators=(",", ":"), default=str)
+        from redis.exceptions import RedisError
+
+        link = self._links.get(asyncio.get_running_loop())
+        try:
+            if link is not None:
+                await link.client.publish(self.topic, payload)
+                return
+            client = self._client()  # a one-off loop (a command, a test's async_to_sync)
+            try:
+                await client.publish(self.topic, payload)
+            finally:
+                await client.aclose()
+        except RedisError as exc:
+            raise ConnectionError(f"the Redis channel layer is unavailable: {exc}") from exc
+
+    async def flush(self):
+        await super().flush()
+        link = self._links.pop(asyncio.get_running_loop(), None)
+        if link is not None:
+            await link.close()
+
+
+class _Link:
+    def __init__(self, client) -> None:
+        self.client = client
+        self.listener: asyncio.Task | None = None
+        self.subscribed = asyncio.Event()
+        self.down = False
+
+    async def close(self) -> None:
+        if self.listener is not None:
+            self.listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.listener
+        with contextlib.suppress(Exception):
+            await self.client.aclose()

@@ -199,41 +199,17 @@ def test_visitor_page_survives_a_server_crash_without_losing_or_repeating_messag
 def test_visitor_page_says_chat_is_unavailable_while_redis_is_down_and_recovers():
     """Redis (the channel layer) stops: the page says live chat is briefly unavailable,
     keeps the typed line and retries; when Redis is back the line is sent once."""
-    import shutil
-    import socket
-    import subprocess
-    import time
     import uuid
 
     from playwright.sync_api import expect, sync_playwright
 
     from helpline.chat.models import Message
-    from helpline.common.testing import free_port
+    from helpline.common.testing import PrivateRedis
 
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    redis_port = free_port()
-
-    def start_redis():
-        proc = subprocess.Popen(
-            [binary, "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", redis_port), 0.5).close()
-                return proc
-            except OSError:
-                time.sleep(0.1)
-        proc.kill()
-        raise RuntimeError("private redis-server did not start")
-
-    redis = start_redis()
+    redis = PrivateRedis().start()
     try:
         with running_server(HELPLINE_HOURS_JSON=OPEN_JSON,
-                            REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+                            REDIS_URL=redis.url,
                             HELPLINE_CHANNEL_PREFIX=f"uiredis{uuid.uuid4().hex[:6]}") as server, \
                 sync_playwright() as pw:
             browser = launch_chromium(pw)
@@ -245,8 +221,7 @@ def test_visitor_page_says_chat_is_unavailable_while_redis_is_down_and_recovers(
                 page.wait_for_url("**/en/chat/room/")
                 expect(page.locator("#chat-connection")).to_be_hidden()
 
-                redis.terminate()
-                redis.wait(5)
+                redis.stop()
                 connection = page.locator("#chat-connection")
                 expect(connection).to_contain_text("briefly unavailable", timeout=15000)
                 box = page.get_by_label("Your message")
@@ -256,14 +231,12 @@ def test_visitor_page_says_chat_is_unavailable_while_redis_is_down_and_recovers(
                 page.wait_for_timeout(2000)  # it keeps retrying and keeps saying so
                 expect(connection).to_contain_text("briefly unavailable")
 
-                redis = start_redis()
+                redis.start()
                 expect(page.locator("#chat-log li.pending")).to_have_count(0, timeout=45000)
                 expect(connection).to_be_hidden(timeout=10000)
             finally:
                 browser.close()
     finally:
-        if redis.poll() is None:
-            redis.terminate()
-            redis.wait(5)
+        redis.stop()
     assert list(Message.objects.filter(sender="visitor").order_by("seq")
                 .values_list("text", flat=True)) == ["First", "Typed while chat was unavailable"]
