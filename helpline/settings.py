@@ -146,13 +146,17 @@ else:
     _pool_max = int(os.environ.get("DATABASE_POOL_MAX_SIZE", "20"))
     if _pool_max > 0:
         DATABASES["default"]["CONN_MAX_AGE"] = 0
-        # CONN_HEALTH_CHECKS (on above) makes Django pass the pool's check_connection:
-        # one cheap round trip on checkout, so a connection broken by a server restart
-        # is replaced instead of failing the caller's query.
+        # Health checks on checkout, but a round trip only for a connection that sat
+        # idle (helpline.common.dbpool): one broken by a server restart is replaced
+        # instead of failing the caller's query, and busy connections cost nothing.
+        from helpline.common import dbpool as _dbpool  # noqa: E402
+
+        DATABASES["default"]["ENGINE"] = "helpline.common.postgresql"
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": min(2, _pool_max),
             "max_size": _pool_max,
             "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+            "reset": _dbpool.mark_returned,
         }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

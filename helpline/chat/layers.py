@@ -103,6 +103,7 @@ class RedisBroadcastLayer(InMemoryChannelLayer):
         self.url = host if isinstance(host, str) else host.get("address")
         self.topic = f"{prefix}.groups"
         self.origin = uuid.uuid4().hex
+        self._own_prefix = f'{{"o":"{self.origin}"'.encode()
         self._links: dict = {}  # event loop -> _Link
 
     # per event loop: a publishing client and a listening task ---------------
@@ -154,10 +155,10 @@ class RedisBroadcastLayer(InMemoryChannelLayer):
                     await client.aclose()
 
     async def _deliver(self, data: bytes) -> None:
+        if data.startswith(self._own_prefix):
+            return  # published here: already delivered to the local members
         try:
             envelope = json.loads(data)
-            if envelope["o"] == self.origin:
-                return  # published here: already delivered to the local members
             group, message = envelope["g"], envelope["m"]
         except (ValueError, KeyError, TypeError):
             log.warning("chat: ignored a malformed event on %s", self.topic)
@@ -197,6 +198,7 @@ class RedisBroadcastLayer(InMemoryChannelLayer):
 
     async def group_send(self, group, message):
         await super().group_send(group, message)
+        # The origin leads the payload, so a process skips its own events unparsed.
         payload = json.dumps({"o": self.origin, "g": group, "m": message},
                              separators=(",", ":"), default=str)
         from redis.exceptions import RedisError
