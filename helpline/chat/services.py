@@ -676,7 +676,14 @@ def conversation_accept(user, token) -> Conversation:
         conversation.refresh_from_db()
         _publish_state(conversation)
         events.queue_changed()
+        _audit(user, "chat.accept", conversation)
     return conversation
+
+
+def _audit(user, action: str, conversation: Conversation, data: dict | None = None) -> None:
+    from helpline.common.audit import record
+
+    record(user, action, conversation, data=data)
 
 
 def conversation_accept_next(user) -> Conversation | None:
@@ -783,6 +790,9 @@ def conversation_close(user, token) -> Conversation:
         conversation.refresh_from_db()
         _publish_state(conversation)
         events.queue_changed()
+        _audit(user, "chat.close", conversation,
+               {"assigned_to": conversation.assigned_to_id} if conversation.assigned_to_id != user.pk
+               else None)
     return conversation
 
 

@@ -354,3 +354,17 @@ def test_a_post_is_one_statement_on_postgresql_and_a_resend_after_close_is_still
     assert refused.value.code == "closed"
     assert conv.messages.filter(client_id="once").count() == 1
     assert not conv.messages.filter(client_id="new-id").exists()
+
+
+def test_accept_and_close_are_in_the_audit_log_with_who_did_it():
+    from helpline.common.models import AuditEntry
+
+    conv = start()
+    spec = make_staff()
+    supervisor = make_staff("supervisor")
+    services.conversation_accept(spec, conv.token)
+    services.conversation_close(supervisor, conv.token)  # a supervisor ends someone else's chat
+    entries = list(AuditEntry.objects.filter(object_id=str(conv.pk)).order_by("id")
+                   .values_list("action", "actor_id", "data"))
+    assert entries == [("chat.accept", spec.pk, {}),
+                       ("chat.close", supervisor.pk, {"assigned_to": spec.pk})]
