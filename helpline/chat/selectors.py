@@ -177,21 +177,42 @@ def estimate_wait_seconds(position: int, rate_per_second: float) -> int | None:
     return int(round(position / rate_per_second))
 
 
+def specialists_online_by_language(now: dt.datetime | None = None) -> dict[str, int]:
+    """How many specialists are available and online (busy or not), per language."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(seconds=chat_setting("PRESENCE_GRACE_SECONDS"))
+    counts: dict[str, int] = {}
+    for languages in SpecialistStatus.objects.filter(
+        available=True, last_seen__gte=cutoff
+    ).values_list("languages", flat=True):
+        for language in set(languages or ()):
+            counts[language] = counts.get(language, 0) + 1
+    return counts
+
+
 def queue_positions(now: dt.datetime | None = None) -> dict[str, dict]:
-    """For every waiting conversation: its position in its language's line and the
-    estimated wait. Keys are token hex strings. One query for the queue, one per language."""
+    """For every waiting conversation: its position in its language's line, how many
+    specialists for that language are on duty, and the estimated wait (None when
+    there is no basis for one, and always when nobody is on duty: a recent service
+    rate says nothing then). Keys are token hex strings. One query for the queue,
+    one for who is on duty, one per language for the rate."""
     now = now or timezone.now()
     rows = list(waiting_queue().values_list("token", "language"))
+    if not rows:
+        return {}
+    online = specialists_online_by_language(now)
     counters: dict[str, int] = {}
     rates: dict[str, float] = {}
     result: dict[str, dict] = {}
     for token, language in rows:
         counters[language] = counters.get(language, 0) + 1
+        on_duty = online.get(language, 0)
         if language not in rates:
-            rates[language] = service_rate_per_second(language, now)
+            rates[language] = service_rate_per_second(language, now) if on_duty else 0.0
         position = counters[language]
         result[token.hex] = {
             "position": position,
+            "specialists_online": on_duty,
             "estimated_wait_seconds": estimate_wait_seconds(position, rates[language]),
         }
     return result

@@ -97,6 +97,9 @@ def visitor_room_context(conversation) -> dict:
         "position": _("You are number %(position)s in line."),
         "wait": _("Estimated wait: about %(minutes)s min."),
         "wait_unknown": _("We cannot estimate the wait right now."),
+        "none_online": _("No specialist is on duty for your language at this moment. You "
+                         "keep your place in line, or call us 24 hours a day at %(phone)s.")
+        % {"phone": settings.HELPLINE["PHONE"]},
         "joined": _("%(name)s, %(role)s, has joined the chat."),
         "with_you": _("%(name)s, %(role)s, is chatting with you."),
         "ended": _("This chat has ended."),

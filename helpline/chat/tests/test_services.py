@@ -54,6 +54,26 @@ def test_positions_count_per_language_and_wait_estimate_uses_recent_accepts():
     assert positions[en.token.hex]["estimated_wait_seconds"] == 1200
     assert positions[es1.token.hex]["estimated_wait_seconds"] is None  # no Spanish accepts
     assert selectors.estimate_wait_seconds(3, 0.01) == 300
+    assert positions[en.token.hex]["specialists_online"] == 1
+
+
+def test_nobody_on_duty_for_a_language_means_no_estimate_and_says_so():
+    spec = make_staff(languages=["en"], max_concurrent=10)
+    for _ in range(3):
+        services.conversation_accept(spec, start())
+    en, es = start("en"), start("es")
+    positions = selectors.queue_positions()
+    assert positions[en.token.hex]["specialists_online"] == 1
+    assert positions[en.token.hex]["estimated_wait_seconds"] == 1200
+    assert positions[es.token.hex] == {"position": 1, "specialists_online": 0,
+                                       "estimated_wait_seconds": None}
+    # The English specialist steps away: the recent rate no longer says anything.
+    SpecialistStatus.objects.filter(user=spec).update(available=False)
+    assert selectors.queue_positions()[en.token.hex]["estimated_wait_seconds"] is None
+    # Back, but the console has been silent past the grace period: not on duty either.
+    SpecialistStatus.objects.filter(user=spec).update(
+        available=True, last_seen=timezone.now() - dt.timedelta(minutes=5))
+    assert selectors.queue_positions()[en.token.hex]["specialists_online"] == 0
 
 
 def test_accept_requires_available_online_language_and_limit():

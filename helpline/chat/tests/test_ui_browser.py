@@ -240,3 +240,26 @@ def test_visitor_page_says_chat_is_unavailable_while_redis_is_down_and_recovers(
         redis.stop()
     assert list(Message.objects.filter(sender="visitor").order_by("seq")
                 .values_list("text", flat=True)) == ["First", "Typed while chat was unavailable"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_spanish_visitor_is_told_when_nobody_is_on_duty_for_their_language(staff_factory):
+    """Only an English-speaking specialist is on duty: the Spanish visitor keeps a place in
+    line and is told, in Spanish, that nobody is on duty for Spanish (no wait estimate)."""
+    from playwright.sync_api import expect, sync_playwright
+
+    staff_factory(first_name="Alice", languages=["en"])
+    with running_server(HELPLINE_HOURS_JSON=OPEN_JSON) as server, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+            page.goto(server.url + "/es/chat/")
+            page.get_by_role("button", name="Iniciar el chat").click()
+            page.wait_for_url("**/es/chat/room/")
+            status = page.locator("#chat-status")
+            expect(status).to_contain_text("ningún especialista de turno para su idioma")
+            expect(status).to_contain_text("1-800-555-0199")
+            assert "calcular la espera" not in status.inner_text()
+            _no_overflow(page)
+        finally:
+            browser.close()

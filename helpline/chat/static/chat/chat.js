@@ -133,7 +133,8 @@
   function applyQueue(frame) {
     if (status !== "waiting") return;
     var parts = [fmt(strings.position, { position: frame.position })];
-    if (frame.estimated_wait_seconds == null) parts.push(strings.wait_unknown);
+    if (frame.specialists_online === 0) parts.push(strings.none_online);
+    else if (frame.estimated_wait_seconds == null) parts.push(strings.wait_unknown);
     else parts.push(fmt(strings.wait, { minutes: Math.max(1, Math.round(frame.estimated_wait_seconds / 60)) }));
     setStatus(parts.join(" "));
   }
