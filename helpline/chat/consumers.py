@@ -169,7 +169,7 @@ class QueueWatcher:
                 info = positions.get(token_hex)
                 if info is None:
                     continue
-                key = (info["position"], info["estimated_wait_seconds"])
+                key = (info["position"], info["specialists_online"], info["estimated_wait_seconds"])
                 if self.last_positions.get(token_hex) == key:
                     continue
                 self.last_positions[token_hex] = key
@@ -490,6 +490,7 @@ class VisitorConsumer(_ChatSocket):
                 {
                     "type": "queue_position",
                     "position": event["position"],
+                    "specialists_online": event.get("specialists_online"),
                     "estimated_wait_seconds": event["estimated_wait_seconds"],
                 }
             )

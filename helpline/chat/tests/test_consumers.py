@@ -75,11 +75,13 @@ async def test_visitor_connects_with_token_sees_state_and_live_position(settings
     assert state["status"] == "waiting" and state["token"] == str(second.token)
     pos = await until(comm, "queue_position")
     assert pos["position"] == 2
+    assert pos["specialists_online"] == 0 and pos["estimated_wait_seconds"] is None
     # the one ahead is taken: the position drops to 1, pushed live
     spec = await adb(make_staff)()
     await adb(services.conversation_accept)(spec, first.token)
     pos = await until(comm, "queue_position")
     assert pos["position"] == 1
+    assert pos["specialists_online"] == 1 and pos["estimated_wait_seconds"] == 3600
     # a specialist joins: the visitor sees who (first name and role)
     await adb(services.conversation_accept)(spec, second.token)
     state = await until(comm, "state")
