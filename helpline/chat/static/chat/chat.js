@@ -2,6 +2,7 @@
 // messages stored before acknowledged (client ids), text only (textContent, never innerHTML).
 (function () {
   "use strict";
+  var shared = window.HelplineChatLog;
   var app = document.getElementById("chat-app");
   if (!app) return;
   var strings = JSON.parse(document.getElementById("chat-strings").textContent);
@@ -16,9 +17,7 @@
   var endForm = document.getElementById("chat-end-form");
   var STORE = "helpline.chat";
 
-  function fmt(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key] == null ? "" : String(values[key]); });
-  }
+  var fmt = shared.fmt;
   function load() {
     try { return JSON.parse(window.localStorage.getItem(STORE) || "null") || {}; } catch (e) { return {}; }
   }
@@ -82,20 +81,7 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  // Keep the log in sequence order (frames and acks may arrive out of order); lines not
-  // yet acknowledged stay at the end.
-  function place(li, seq) {
-    var items = log.querySelectorAll("li[data-seq]");
-    for (var i = 0; i < items.length; i++) {
-      if (items[i] !== li && parseInt(items[i].getAttribute("data-seq"), 10) > seq) {
-        log.insertBefore(li, items[i]);
-        return;
-      }
-    }
-    var firstPending = log.querySelector("li[data-client-id]:not([data-seq])");
-    if (firstPending && firstPending !== li) log.insertBefore(li, firstPending);
-    else if (li.parentNode !== log || firstPending !== li) log.appendChild(li);
-  }
+  function place(li, seq) { shared.place(log, li, seq); }
 
   function showPending(item) {
     var li = document.createElement("li");

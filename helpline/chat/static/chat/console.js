@@ -2,6 +2,7 @@
 // and in a conversation view sends and receives messages, inserts passages and canned text.
 (function () {
   "use strict";
+  var shared = window.HelplineChatLog;
   var stringsEl = document.getElementById("console-strings");
   if (!stringsEl) return;
   var strings = JSON.parse(stringsEl.textContent);
@@ -13,9 +14,7 @@
   var connEl = document.getElementById("console-connection") || document.getElementById("chat-connection");
   var csrf = (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
 
-  function fmt(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key] == null ? "" : String(values[key]); });
-  }
+  var fmt = shared.fmt;
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
@@ -116,19 +115,7 @@
   if (nojs) nojs.hidden = true;
   Array.prototype.forEach.call(document.querySelectorAll("button.insert"), function (b) { b.hidden = false; });
 
-  // Keep the log in seq order; lines not yet acknowledged stay at the end.
-  function place(li, seq) {
-    var items = log.querySelectorAll("li[data-seq]");
-    for (var i = 0; i < items.length; i++) {
-      if (items[i] !== li && parseInt(items[i].getAttribute("data-seq"), 10) > seq) {
-        log.insertBefore(li, items[i]);
-        return;
-      }
-    }
-    var firstPending = log.querySelector("li[data-client-id]:not([data-seq])");
-    if (firstPending && firstPending !== li) log.insertBefore(li, firstPending);
-    else if (li.parentNode !== log || firstPending !== li) log.appendChild(li);
-  }
+  function place(li, seq) { shared.place(log, li, seq); }
 
   function renderMessage(m) {
     if (!log || seen[m.seq]) return;
