@@ -209,6 +209,9 @@ URGENT_SIGNS: list[UrgentSign] = [
 
 _SIGNS_BY_CODE = {sign.code: sign for sign in URGENT_SIGNS}
 _COMPILED = [(sign, [re.compile(p) for p in sign.patterns]) for sign in URGENT_SIGNS]
+# All sign patterns as one alternation: it matches a clause exactly when one of them
+# does, so most clauses (no sign at all) cost one search instead of one per pattern.
+_ANY_SIGN = re.compile("|".join(f"(?:{p})" for sign in URGENT_SIGNS for p in sign.patterns))
 
 # --- normalisation and typo repair -----------------------------------------
 
@@ -467,7 +470,7 @@ def assess(text: str, lang: str | None = None) -> TriageResult:
     normalized = normalize(text)
     matched: list[str] = []
     for clause, is_question in _clauses(normalized):
-        for sign, patterns in _COMPILED:
+        for sign, patterns in _COMPILED if _ANY_SIGN.search(clause) else ():
             if sign.code in matched:
                 continue
             for pattern in patterns:
