@@ -16,10 +16,10 @@ from helpline.common.testing import REDIS_URL, PrivateRedis
 pytestmark = pytest.mark.redis
 
 
-def two_processes(url: str = REDIS_URL):
+def two_processes(url: str = REDIS_URL, capacity: int = 10):
     prefix = f"test{uuid.uuid4().hex[:8]}"
-    return (RedisBroadcastLayer(hosts=[url], prefix=prefix, capacity=10),
-            RedisBroadcastLayer(hosts=[url], prefix=prefix, capacity=10))
+    return (RedisBroadcastLayer(hosts=[url], prefix=prefix, capacity=capacity),
+            RedisBroadcastLayer(hosts=[url], prefix=prefix, capacity=capacity))
 
 
 async def receive(layer, channel, timeout=3.0):
@@ -56,6 +56,34 @@ async def test_a_group_event_reaches_members_in_every_process_exactly_once():
         assert (await receive(b, on_b))["n"] == 3
         assert await nothing_for(a, on_a)
     finally:
+        await a.flush()
+        await b.flush()
+
+
+async def test_events_sent_together_share_a_publish_and_keep_their_order():
+    a, b = two_processes(capacity=100)
+    watcher = b._client()
+    pubsub = watcher.pubsub()
+    try:
+        on_a = await a.new_channel()
+        await a.group_add("chat.conv.7", on_a)
+        await b.new_channel()  # b has sockets: it publishes through its own link
+        await pubsub.subscribe(b.topic)
+        await b.group_send("chat.conv.7", {"type": "chat.message", "n": -1})
+        await asyncio.gather(*(b.group_send("chat.conv.7", {"type": "chat.message", "n": n})
+                               for n in range(50)))
+        assert [(await receive(a, on_a))["n"] for _ in range(51)] == list(range(-1, 50))
+        publishes, quiet = 0, 0
+        while quiet < 3:  # until nothing more arrives for a while
+            item = await pubsub.get_message(timeout=0.3)
+            if item is None:
+                quiet += 1
+            elif item["type"] == "message":
+                publishes += 1
+        assert 2 <= publishes < 51  # the first alone, the 50 in a few batches
+    finally:
+        await pubsub.aclose()
+        await watcher.aclose()
         await a.flush()
         await b.flush()
 
