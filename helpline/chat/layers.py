@@ -81,8 +81,9 @@ class RedisBroadcastLayer(InMemoryChannelLayer):
     :class:`InMemoryChannelLayer` does, and a ``group_send`` delivers to the
     local members and publishes the event once on a Redis pub/sub topic that
     every process subscribes to; each process hands it to its own members of
-    that group. One ``PUBLISH`` per event instead of channels_redis' per-event
-    group lookup, Lua script and per-socket list pushes.
+    that group. At most one ``PUBLISH`` per event (events that pile up while
+    one is in flight share the next) instead of channels_redis' per-event group
+    lookup, Lua script and per-socket list pushes.
 
     Redis going away is never silent: the subscribing connection does not
     reconnect behind our back (events published meanwhile would be missed), so
@@ -248,6 +249,7 @@ class _Link:
         self._batch: list = []
         self._batch_done: asyncio.Future | None = None
         self._sending = False
+        self._sender: asyncio.Task | None = None  # held: the loop keeps only weak references
 
     async def publish(self, layer: RedisBroadcastLayer, event: tuple) -> None:
         """Queue ``event`` for the next PUBLISH of this loop and wait until it is sent."""
@@ -258,7 +260,7 @@ class _Link:
         self._batch.append(event)
         if not self._sending:
             self._sending = True
-            loop.create_task(self._send_batches(layer))
+            self._sender = loop.create_task(self._send_batches(layer))
         await asyncio.shield(done)
 
     async def _send_batches(self, layer: RedisBroadcastLayer) -> None:
