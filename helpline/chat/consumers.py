@@ -83,6 +83,7 @@ class QueueWatcher:
         self.staff_sockets: dict[str, int] = {}  # channel name -> user id
         self.last_positions: dict[str, tuple] = {}
         self._pending = False
+        self._layer_down_logged = False
         self._tasks: list[asyncio.Task] = []
         self.channel: str | None = None
 
@@ -128,8 +129,14 @@ class QueueWatcher:
                 await self.refresh()
             except asyncio.CancelledError:
                 raise
+            except ConnectionError as exc:  # the channel layer (Redis) is down: said once
+                if not self._layer_down_logged:
+                    log.warning("chat: queue tick could not reach the channel layer: %s", exc)
+                    self._layer_down_logged = True
+                continue
             except Exception:  # noqa: BLE001 - a failed tick is retried on the next one
                 log.exception("chat: queue tick failed")
+            self._layer_down_logged = False
 
     async def heartbeat(self) -> None:
         tokens = list(self.visitors)

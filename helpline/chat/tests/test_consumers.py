@@ -397,3 +397,26 @@ async def test_a_full_socket_inbox_skips_its_position_update_without_breaking_th
     assert update["type"] == "chat.position" and update["position"] == 2
     assert "skipped for a busy socket" in caplog.text
     assert (await watcher.layer.receive(stuck))["type"] == "chat.ping"
+
+
+async def test_queue_tick_says_once_that_the_channel_layer_is_down(settings, caplog):
+    """Redis unreachable: the tick keeps doing its database work and warns once, no tracebacks."""
+    from helpline.chat.consumers import QueueWatcher
+    from helpline.chat.layers import RedisBroadcastLayer
+    from helpline.common.testing import free_port
+
+    settings.HELPLINE_CHAT = {"TICK_SECONDS": 0.05}
+    watcher = QueueWatcher()
+    watcher.layer = RedisBroadcastLayer(hosts=[f"redis://127.0.0.1:{free_port()}/0"])
+    watcher.layer.JOIN_WAIT_SECONDS = 0.1
+    watcher.channel = "chat.watcher"
+    tick = asyncio.create_task(watcher._tick())
+    try:
+        await asyncio.sleep(1.0)
+    finally:
+        tick.cancel()
+        await asyncio.gather(tick, return_exceptions=True)
+        await watcher.layer.flush()
+    warnings = [r for r in caplog.records if "could not reach the channel layer" in r.message]
+    assert len(warnings) == 1
+    assert "queue tick failed" not in caplog.text
