@@ -194,18 +194,7 @@
         save(saved);
         var li = log.querySelector('li[data-client-id="' + CSS.escape(frame.id || "") + '"]');
         if (li && frame.seq && seen[frame.seq]) li.remove();
-        else if (li) {
-          // The server does not echo this page's own message: the ack carries its seq.
-          li.classList.remove("pending");
-          li.removeAttribute("title");
-          li.removeAttribute("data-client-id");
-          if (frame.seq) {
-            seen[frame.seq] = true;
-            li.setAttribute("data-seq", String(frame.seq));
-            place(li, frame.seq);
-            advance();
-          }
-        }
+        else if (li && shared.acknowledge(log, li, frame.seq, seen)) advance();
         break;
       case "state":
         attempt = 0;

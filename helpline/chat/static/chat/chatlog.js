@@ -22,5 +22,18 @@
     else if (li.parentNode !== log || firstPending !== li) log.appendChild(li);
   }
 
-  window.HelplineChatLog = { fmt: fmt, place: place };
+  // This page's own line, acknowledged by the server (which does not echo it back):
+  // no longer pending, numbered with its seq and moved into order. False without a seq.
+  function acknowledge(log, li, seq, seen) {
+    li.classList.remove("pending");
+    li.removeAttribute("title");
+    li.removeAttribute("data-client-id");
+    if (!seq) return false;
+    seen[seq] = true;
+    li.setAttribute("data-seq", String(seq));
+    place(log, li, seq);
+    return true;
+  }
+
+  window.HelplineChatLog = { fmt: fmt, place: place, acknowledge: acknowledge };
 })();

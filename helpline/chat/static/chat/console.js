@@ -151,15 +151,7 @@
     var li = log.querySelector('li[data-client-id="' + CSS.escape(String(frame.id)) + '"]');
     if (!li) return;
     if (frame.seq && seen[frame.seq]) { li.remove(); return; }
-    li.classList.remove("pending");
-    li.removeAttribute("title");
-    li.removeAttribute("data-client-id");
-    if (frame.seq) {
-      seen[frame.seq] = true;
-      li.setAttribute("data-seq", String(frame.seq));
-      place(li, frame.seq);
-      advance();
-    }
+    if (shared.acknowledge(log, li, frame.seq, seen)) advance();
   }
 
   var suggestions = document.getElementById("suggestions");
