@@ -22,8 +22,11 @@ Housekeeping:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import json
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -119,8 +122,6 @@ _LABELS: dict[int, tuple[float, tuple[str, str]]] = {}
 
 def _specialist_label(user, *, fresh: bool = False) -> tuple[str, str]:
     """(first name, role) shown to visitors; cached for a minute per process."""
-    import time
-
     cached = _LABELS.get(user.pk)
     if cached and not fresh and time.monotonic() - cached[0] < 60:
         return cached[1]
@@ -144,8 +145,6 @@ def _may_post_sql(allowed_status, assigned_to_id, automatic) -> tuple[str, list]
 
 
 def _message_values(message: Message) -> list:
-    import json
-
     return [
         message.conversation_id, message.client_id, message.sender, message.sender_user_id,
         message.sender_label, message.text, json.dumps(message.data),
@@ -215,8 +214,6 @@ def _post_transaction():
     transaction: a savepoint, so a duplicate id undoes only this post.
     SQLite: UPDATE and INSERT need a transaction around them.
     """
-    import contextlib
-
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         return contextlib.nullcontext()
     return transaction.atomic()
