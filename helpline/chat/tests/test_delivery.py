@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 
-import httpx
 import pytest
 import websockets
 
@@ -15,18 +14,7 @@ from helpline.chat import services
 from helpline.chat.models import Message
 from helpline.common.testing import running_server
 
-from .test_ui_live import OPEN_JSON, _csrf, _recv_until
-
-
-def _staff_cookie(server, user) -> str:
-    client = httpx.Client(base_url=server.url, timeout=10)
-    form = client.get("/en/staff/login/").text
-    signed = client.post("/en/staff/login/", data={
-        "csrfmiddlewaretoken": _csrf(form), "username": user.username,
-        "password": "correct-horse-battery"},
-        headers={"Referer": server.url + "/en/staff/login/"})
-    assert signed.status_code == 302, signed.text[:300]
-    return f"sessionid={client.cookies['sessionid']}"
+from .test_ui_live import OPEN_JSON, _recv_until, _staff_cookie
 
 
 @pytest.mark.django_db(transaction=True)

@@ -26,6 +26,20 @@ def _seed_console_lists() -> None:
     importlib.import_module("helpline.chat.console.migrations.0002_seed").seed(apps, None)
 
 
+def _phone_page(browser):
+    return browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+
+
+def _start_chat(browser, base_url: str, first_message: str):
+    """A visitor at phone width starts a chat from the start page; returns the room page."""
+    page = _phone_page(browser)
+    page.goto(base_url + "/en/chat/")
+    page.get_by_label("What would you like to talk about? (optional)").fill(first_message)
+    page.get_by_role("button", name="Start chat").click()
+    page.wait_for_url("**/en/chat/room/")
+    return page
+
+
 def _no_overflow(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360 + 1, page.url
 
@@ -43,7 +57,7 @@ def test_visitor_and_specialist_in_real_browsers(staff_factory):
         browser = launch_chromium(pw)
         try:
             problems: list[str] = []
-            visitor = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+            visitor = _phone_page(browser)
             visitor.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
             visitor.on("pageerror", lambda e: problems.append(str(e)))
 
@@ -79,7 +93,7 @@ def test_visitor_and_specialist_in_real_browsers(staff_factory):
             assert visitor.locator("#pwned").count() == 0
 
             # The specialist signs in, sees the chat in the live queue and accepts it.
-            staff = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+            staff = _phone_page(browser)
             staff.on("pageerror", lambda e: problems.append(str(e)))
             staff.goto(server.url + "/en/staff/login/")
             staff.get_by_label("Username").fill(alice.username)
@@ -158,11 +172,7 @@ def test_visitor_page_survives_a_server_crash_without_losing_or_repeating_messag
         with sync_playwright() as pw:
             browser = launch_chromium(pw)
             try:
-                page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
-                page.goto(server.url + "/en/chat/")
-                page.get_by_label("What would you like to talk about? (optional)").fill("First")
-                page.get_by_role("button", name="Start chat").click()
-                page.wait_for_url("**/en/chat/room/")
+                page = _start_chat(browser, server.url, "First")
                 expect(page.locator("#chat-compose")).to_be_visible()
                 expect(page.locator("#chat-connection")).to_be_hidden()
 
@@ -214,11 +224,7 @@ def test_visitor_page_says_chat_is_unavailable_while_redis_is_down_and_recovers(
                 sync_playwright() as pw:
             browser = launch_chromium(pw)
             try:
-                page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
-                page.goto(server.url + "/en/chat/")
-                page.get_by_label("What would you like to talk about? (optional)").fill("First")
-                page.get_by_role("button", name="Start chat").click()
-                page.wait_for_url("**/en/chat/room/")
+                page = _start_chat(browser, server.url, "First")
                 expect(page.locator("#chat-connection")).to_be_hidden()
 
                 redis.stop()
@@ -252,7 +258,7 @@ def test_spanish_visitor_is_told_when_nobody_is_on_duty_for_their_language(staff
     with running_server(HELPLINE_HOURS_JSON=OPEN_JSON) as server, sync_playwright() as pw:
         browser = launch_chromium(pw)
         try:
-            page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+            page = _phone_page(browser)
             page.goto(server.url + "/es/chat/")
             page.get_by_role("button", name="Iniciar el chat").click()
             page.wait_for_url("**/es/chat/room/")

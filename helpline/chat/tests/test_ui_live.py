@@ -22,6 +22,23 @@ def _csrf(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
+def _staff_cookie(server, user) -> str:
+    """Sign ``user`` in through the real sign-in page; their session cookie header."""
+    return _signed_in(server, user)[1]
+
+
+def _signed_in(server, user) -> tuple[httpx.Client, str]:
+    """A client signed in as ``user`` through the real sign-in page, and its cookie header."""
+    client = httpx.Client(base_url=server.url, timeout=10)
+    form = client.get("/en/staff/login/").text
+    signed = client.post("/en/staff/login/", data={
+        "csrfmiddlewaretoken": _csrf(form), "username": user.username,
+        "password": "correct-horse-battery"},
+        headers={"Referer": server.url + "/en/staff/login/"})
+    assert signed.status_code == 302, signed.text[:500]
+    return client, f"sessionid={client.cookies['sessionid']}"
+
+
 def _attr(html: str, name: str) -> str:
     return re.search(rf'{name}="([^"]+)"', html).group(1)
 
@@ -45,14 +62,7 @@ def test_visitor_and_specialist_chat_through_the_pages_and_sockets(staff_factory
     with running_server(HELPLINE_HOURS_JSON=OPEN_JSON) as server:
         origin = server.url
         # The specialist signs in through the real sign-in page.
-        login = httpx.Client(base_url=server.url, timeout=10)
-        form = login.get("/en/staff/login/").text
-        signed = login.post("/en/staff/login/", data={
-            "csrfmiddlewaretoken": _csrf(form), "username": alice.username,
-            "password": "correct-horse-battery"},
-            headers={"Referer": server.url + "/en/staff/login/"})
-        assert signed.status_code == 302, signed.text[:500]
-        staff_cookie = f"sessionid={login.cookies['sessionid']}"
+        login, staff_cookie = _signed_in(server, alice)
         visitor = httpx.Client(base_url=server.url, timeout=10)
         start = visitor.get("/en/chat/")
         assert start.status_code == 200
