@@ -98,12 +98,16 @@ def messages_after(conversation: Conversation | int, last_seq: int = 0, upto: in
     return list(qs.order_by("seq")[:limit])
 
 
+def presence_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """A console last heard from before this moment counts as offline."""
+    return (now or timezone.now()) - dt.timedelta(seconds=chat_setting("PRESENCE_GRACE_SECONDS"))
+
+
 def is_online(status: SpecialistStatus | None, now: dt.datetime | None = None) -> bool:
     """Has this console been heard from within the presence grace period?"""
     if status is None or status.last_seen is None:
         return False
-    now = now or timezone.now()
-    return status.last_seen >= now - dt.timedelta(seconds=chat_setting("PRESENCE_GRACE_SECONDS"))
+    return status.last_seen >= presence_cutoff(now)
 
 
 def is_routable(status: SpecialistStatus | None, now: dt.datetime | None = None) -> bool:
@@ -116,8 +120,7 @@ def available_specialists(language: str | None = None, now: dt.datetime | None =
 
     Available, online, speaking the language, and under their concurrent limit.
     """
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(seconds=chat_setting("PRESENCE_GRACE_SECONDS"))
+    cutoff = presence_cutoff(now)
     rows = (
         SpecialistStatus.objects.filter(available=True, last_seen__gte=cutoff)
         .select_related("user")
@@ -179,11 +182,9 @@ def estimate_wait_seconds(position: int, rate_per_second: float) -> int | None:
 
 def specialists_online_by_language(now: dt.datetime | None = None) -> dict[str, int]:
     """How many specialists are available and online (busy or not), per language."""
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(seconds=chat_setting("PRESENCE_GRACE_SECONDS"))
     counts: dict[str, int] = {}
     for languages in SpecialistStatus.objects.filter(
-        available=True, last_seen__gte=cutoff
+        available=True, last_seen__gte=presence_cutoff(now)
     ).values_list("languages", flat=True):
         for language in set(languages or ()):
             counts[language] = counts.get(language, 0) + 1
