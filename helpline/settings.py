@@ -19,6 +19,11 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = PACKAGE_DIR.parent
 VAR_DIR = Path(os.environ.get("HELPLINE_VAR_DIR", BASE_DIR / "var"))
 CONTENT_DIR = Path(os.environ.get("HELPLINE_CONTENT_DIR", BASE_DIR / "content"))
+# Several workers add up their metrics through files in one directory; it must be
+# set before prometheus_client is imported (helpline.common.metrics).
+if os.environ.get("HELPLINE_METRICS_DIR") and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = os.environ["HELPLINE_METRICS_DIR"]
+    Path(os.environ["HELPLINE_METRICS_DIR"]).mkdir(parents=True, exist_ok=True)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -230,6 +235,8 @@ if os.environ.get("EMAIL_BACKEND"):
 elif not os.environ.get("EMAIL_HOST"):
     # With no mail server configured, mail is written to the console log.
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 # --- Security -------------------------------------------------------------
 # HTTPS is assumed when DEBUG is off; `make serve` on a laptop turns it off.
@@ -267,17 +274,23 @@ ANSWERS_INDEX_DIR = Path(os.environ.get("HELPLINE_ANSWERS_INDEX", VAR_DIR / "ans
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.request": {"level": "ERROR"},
-        "django.channels.server": {"level": "WARNING"},
-    },
-}
+# --- Operations: logs, metrics, health (docs/operations.md) -------------------
+# HELPLINE_LOG_FORMAT=json: one JSON object per line, with the request id.
+from helpline.common.logs import logging_config as _logging_config  # noqa: E402
+
+LOGGING = _logging_config(os.environ.get("HELPLINE_LOG_FORMAT", "plain").strip().lower(),
+                          os.environ.get("LOG_LEVEL", "INFO"))
+# /metrics: allowed to these addresses (direct calls, not through a proxy) or to
+# "Authorization: Bearer $HELPLINE_METRICS_TOKEN". HELPLINE_METRICS=0 turns metrics off.
+HELPLINE_METRICS = env_bool("HELPLINE_METRICS", True)
+HELPLINE_METRICS_TOKEN = os.environ.get("HELPLINE_METRICS_TOKEN", "")
+HELPLINE_METRICS_ALLOW = env_list("HELPLINE_METRICS_ALLOW", "127.0.0.1,::1")
+MIDDLEWARE.insert(0, "helpline.common.logs.RequestContextMiddleware")
+if HELPLINE_METRICS:
+    MIDDLEWARE.insert(1, "helpline.common.metrics.MetricsMiddleware")
+# E-mail goes through a counting backend to the one that delivers.
+HELPLINE_EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
+EMAIL_BACKEND = "helpline.common.mail.CountingEmailBackend"
 
 # --- Chat (console UI) ------------------------------------------------------
 # Canned responses and the wrap-up topic list live in a small app of their own.

@@ -2,6 +2,7 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from helpline.common import metrics as common_metrics
 from helpline.common import views as common_views
 
 admin.site.site_header = "Helpline staff administration"
@@ -13,6 +14,8 @@ urlpatterns = [
     path("sitemap.xml", common_views.sitemap, name="sitemap"),
     path("robots.txt", common_views.robots_txt, name="robots"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("readyz", common_views.readyz, name="readyz"),
+    path("metrics", common_metrics.metrics_view, name="metrics"),
     path("api/openapi.json", include("helpline.common.openapi_urls")),
     path("api/", include("helpline.answers.api_urls")),
     path("hooks/", include("helpline.outreach.hook_urls")),

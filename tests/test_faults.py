@@ -381,7 +381,7 @@ def test_postgres_restart_fails_cleanly_and_recovers() -> None:
 
         def health() -> int:
             try:
-                return http("GET", f"{server.url}/healthz", timeout=5)[0]
+                return http("GET", f"{server.url}/readyz", timeout=5)[0]
             except OSError:
                 return 0
         # The service recovers by itself: health, pages, answers and chat.

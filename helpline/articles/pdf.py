@@ -15,6 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from helpline.common.metrics import PDF_RENDERS
+
 from . import markup
 from .models import ArticleVersion
 
@@ -59,6 +61,7 @@ def render_pdf(version: ArticleVersion) -> bytes:
     from weasyprint import HTML
 
     css = Path(__file__).parent / "static" / "articles" / "print.css"
+    PDF_RENDERS.labels("article").inc()
     return HTML(string=render_html(version), base_url=str(settings.PACKAGE_DIR)).write_pdf(
         stylesheets=[str(css)]
     )

@@ -31,6 +31,7 @@ from channels.layers import get_channel_layer
 from helpline.common.exceptions import ApplicationError
 
 from . import events, selectors, services
+from .metrics import OPEN_SOCKETS
 from .models import Conversation
 
 log = logging.getLogger(__name__)
@@ -241,10 +242,14 @@ class _ChatSocket(AsyncWebsocketConsumer):
         self.channel_name = await self.channel_layer.new_channel()
         self.channel_receive = self._layer_receive
         self.base_send = send
+        sockets = OPEN_SOCKETS.labels(type(self).__name__)
+        sockets.inc()
         try:
             await await_many_dispatch([receive, self.channel_receive], self.dispatch)
         except StopConsumer:
             pass
+        finally:
+            sockets.dec()
 
     async def _layer_receive(self) -> dict:
         if self.layer_down:

@@ -23,6 +23,8 @@ import uuid
 from channels.exceptions import ChannelFull
 from channels.layers import InMemoryChannelLayer as _Base
 
+from helpline.common.metrics import REDIS_ERRORS
+
 log = logging.getLogger(__name__)
 
 
@@ -143,6 +145,7 @@ class RedisBroadcastLayer(InMemoryChannelLayer):
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - Redis stopped or unreachable
+                REDIS_ERRORS.inc()
                 if not link.down:
                     log.warning("chat: Redis channel layer unavailable: %r", exc)
                     link.down = True
@@ -231,6 +234,7 @@ class RedisBroadcastLayer(InMemoryChannelLayer):
             finally:
                 await client.aclose()
         except RedisError as exc:
+            REDIS_ERRORS.inc()
             raise ConnectionError(f"the Redis channel layer is unavailable: {exc}") from exc
 
     async def flush(self):

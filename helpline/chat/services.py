@@ -37,6 +37,7 @@ from django.utils import timezone
 from helpline.common.exceptions import ApplicationError, NotAllowed
 
 from . import events
+from .metrics import MESSAGES
 from .models import Conversation, Message, SpecialistStatus
 from .selectors import (
     active_count,
@@ -278,6 +279,7 @@ def _append(
         if existing is not None:
             return PostResult(existing, False)  # a re-send after the chat ended
         raise ApplicationError("This conversation is not open for your messages.", code="closed")
+    MESSAGES.labels(sender).inc()
     return PostResult(message, True)
 
 

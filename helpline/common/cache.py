@@ -12,6 +12,8 @@ import time
 
 from django.core.cache.backends.redis import RedisCache
 
+from .metrics import REDIS_ERRORS
+
 log = logging.getLogger(__name__)
 
 try:  # redis-py's errors; ConnectionError covers refused and reset connections
@@ -27,6 +29,7 @@ _last_warning = 0.0
 
 def _warn(operation: str) -> None:
     global _last_warning
+    REDIS_ERRORS.inc()
     now = time.monotonic()
     if now - _last_warning > 60:
         _last_warning = now

@@ -118,14 +118,26 @@ def openapi_document(server_url: str = "") -> dict:
             "/healthz": {
                 "get": {
                     "operationId": "health",
-                    "summary": "Service health (database reachable)",
+                    "summary": "Liveness: the process answers",
                     "responses": {
-                        "200": {"description": "Healthy.", "content": {"application/json": {
+                        "200": {"description": "Alive.", "content": {"application/json": {
+                            "schema": {"type": "object",
+                                       "properties": {"status": {"type": "string"}},
+                                       "required": ["status"]}}}},
+                    },
+                }
+            },
+            "/readyz": {
+                "get": {
+                    "operationId": "ready",
+                    "summary": "Readiness: database, Redis when configured, the answer index",
+                    "responses": {
+                        "200": {"description": "Every part is ready.", "content": {"application/json": {
                             "schema": {"type": "object",
                                        "properties": {"status": {"type": "string"},
-                                                      "database": {"type": "string"}},
-                                       "required": ["status", "database"]}}}},
-                        "503": {"description": "The database is unavailable.",
+                                                      "parts": {"type": "object"}},
+                                       "required": ["status", "parts"]}}}},
+                        "503": {"description": "A part is not ready; `failing` names it.",
                                 "content": {"application/json": {"schema": {"type": "object"}}}},
                     },
                 }

@@ -73,7 +73,8 @@ def smtp_server() -> Iterator[tuple[Inbox, int]]:
 
 
 def smtp_settings(settings, port: int) -> None:
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "helpline.common.mail.CountingEmailBackend"
+    settings.HELPLINE_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False

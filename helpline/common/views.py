@@ -10,6 +10,9 @@ from django.utils import translation
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
+from .health import readiness
+from .logs import current_request_id
+
 
 def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/") or "application/json" in request.headers.get(
@@ -68,17 +71,19 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
-    from django.db import connection
+    """Liveness: the process answers. It touches nothing else (see readyz)."""
+    return JsonResponse({"status": "ok"})
 
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        database = "ok"
-    except Exception:  # noqa: BLE001 - report, never raise, from a health check
-        database = "unavailable"
-    status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "degraded", "database": database},
-                        status=status)
+
+@require_safe
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Readiness: the database, Redis (when configured) and every part the apps registered."""
+    ready, parts = readiness()
+    failing = [name for name, part in parts.items() if not part["ok"]]
+    body = {"status": "ready" if ready else "unavailable", "parts": parts}
+    if failing:
+        body["failing"] = failing
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 @require_safe
@@ -124,12 +129,13 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     if _wants_json(request):
-        return JsonResponse({"error": "server error"}, status=500)
+        return JsonResponse({"error": "server error", "request_id": current_request_id()}, status=500)
     # Keep this page independent of the database and context processors.
     language = _language_from_path(request)
     with translation.override(language):
         template = loader.get_template("errors/500.html")
-        return HttpResponse(template.render({"LANG": language}), status=500)
+        return HttpResponse(template.render({"LANG": language, "request_id": current_request_id()}),
+                            status=500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
