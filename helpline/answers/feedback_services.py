@@ -69,7 +69,8 @@ def question_link(actor, entry_id: int, version_id: int, anchor: str, *,
     try:
         entry = QuestionLog.objects.select_for_update().get(pk=entry_id)
     except (QuestionLog.DoesNotExist, ValueError, TypeError) as exc:
-        raise ApplicationError(_("This question is not in the log."), code="unknown_question") from exc
+        raise ApplicationError(_("This question is not in the log."),
+                               code="unknown_question") from exc
     version = staff_version(version_id)
     if version is None:
         raise ApplicationError(_("That article does not exist."), code="unknown_section")

@@ -43,7 +43,7 @@ def unanswered_questions(user, *, days: int = 30, lang: str | None = None, limit
 
 
 def linked_questions(user, *, days: int = 30, limit: int = 50) -> list[dict]:
-    """Questions editors linked to a section lately (each becomes live when its draft is published)."""
+    """Questions editors linked to a section lately (live once the section's draft is published)."""
     check_can_view_questions(user)
     since = timezone.now() - datetime.timedelta(days=days)
     return list(

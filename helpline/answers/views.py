@@ -113,7 +113,7 @@ def api_answers(request: HttpRequest) -> JsonResponse:
 @csrf_exempt
 @ratelimit("answers-helpful-api", HELPFUL_LIMIT, 60)
 def api_feedback(request: HttpRequest) -> JsonResponse:
-    """POST /api/answers/feedback {"log_token", "helpful": true|false, "reason"?} -> {"ok": true}."""
+    """POST /api/answers/feedback {"log_token", "helpful": true|false, "reason"?} -> {"ok": true}"""
     if request.method != "POST":
         response = JsonResponse(
             {"error": {"code": "method_not_allowed", "message": "Use POST with a JSON body."}},

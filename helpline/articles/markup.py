@@ -120,7 +120,7 @@ def parse_sections(body: str, *, source: str = "<text>") -> list[dict]:
 
 
 def clean_questions(items, *, where: str = "") -> list[str]:
-    """One section's question variants: stripped, single-line, without repeats (case-insensitive)."""
+    """One section's question variants: stripped, one line each, no repeats (ignoring case)."""
     if items in (None, ""):
         return []
     if isinstance(items, str):

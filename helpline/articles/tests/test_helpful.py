@@ -70,7 +70,8 @@ def test_bad_input_is_a_clear_400(client, published_en, data, code):
 
 
 def test_unpublished_or_unknown_article_is_404(client, en_version):
-    assert client.post("/en/articles/no-such-article/helpful/", {"helpful": "yes"}).status_code == 404
+    unknown = client.post("/en/articles/no-such-article/helpful/", {"helpful": "yes"})
+    assert unknown.status_code == 404
     assert client.post(_url(en_version), {"helpful": "yes"}).status_code == 404
     with pytest.raises(ApplicationError):
         services.article_feedback_record(en_version, helpful=True)
