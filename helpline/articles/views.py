@@ -178,7 +178,7 @@ def editorial_questions(request: HttpRequest, pk: int) -> HttpResponse:
     }
     try:
         services.draft_questions_save(request.user, version, questions,
-                                      change_note=request.POST.get("change_note", "")[:300],
+                                      change_note=request.POST.get("questions_note", "")[:300],
                                       request=request)
     except NotAllowed as exc:
         raise PermissionDenied(exc.message) from exc

@@ -167,9 +167,11 @@ def test_editor_saves_questions_per_section_and_sees_them_in_preview_and_diff(
     assert page.status_code == 200
     assert b'name="questions-what-it-is"' in page.content
     response = client.post(f"/en/staff/editorial/{published_en.pk}/questions/",
-                           {"questions-what-it-is": "is fever after car t bad\r\nwhen to worry"})
+                           {"questions-what-it-is": "is fever after car t bad\r\nwhen to worry",
+                            "questions_note": "From the unanswered list"})
     assert response.status_code == 302
     published_en.refresh_from_db()
+    assert published_en.latest_revision.change_note == "From the unanswered list"
     assert published_en.latest_revision.sections[0]["questions"] == [
         "is fever after car t bad", "when to worry"]
     preview = client.get(f"/en/staff/editorial/{published_en.pk}/r2/")
