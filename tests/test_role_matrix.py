@@ -32,6 +32,7 @@ MATRIX: dict[str, tuple[bool, ...]] = {
     "translate_article":        (D,    D,   D,   A,    D,   A,    D),
     "publish_article":          (D,    D,   D,   D,    A,   D,    D),
     "archive_article":          (D,    D,   D,   D,    A,   D,    D),
+    "link_question_to_section": (D,    D,   D,   A,    D,   D,    D),
     "manage_resources":         (D,    D,   A,   D,    D,   D,    A),
     "refer_resources":          (D,    A,   A,   D,    D,   D,    A),
     "send_newsletter":          (D,    D,   A,   D,    D,   D,    A),
@@ -72,6 +73,11 @@ def _action(name: str, user, ctx) -> None:  # noqa: C901 - one branch per action
         _bool_check(articles.can_publish(user))
     elif name == "archive_article":
         _bool_check(articles.can_archive(user))
+    elif name == "link_question_to_section":
+        from helpline.answers import feedback_services
+
+        feedback_services.question_link(user, ctx["question"].pk, ctx["published_en"].pk,
+                                        "what-it-is")
     elif name == "manage_resources":
         from helpline.resources import services as resources
 
@@ -110,6 +116,7 @@ def _action(name: str, user, ctx) -> None:  # noqa: C901 - one branch per action
 
 @pytest.fixture
 def world(db):
+    from helpline.answers.models import QuestionLog
     from helpline.articles.models import ArticleVersion
     from helpline.chat import services as chat
     from helpline.chat.models import Conversation, SpecialistStatus
@@ -133,6 +140,9 @@ def world(db):
     active.refresh_from_db()
     waiting = chat.conversation_start(language="en", first_message="hello")
     load_sample_resources(if_empty=True)
+    published_en = _published_article(users["editor"], users["medical_reviewer"])
+    question = QuestionLog.objects.create(question="is a fever normal", lang="en",
+                                          status="no_answer")
     issue = NewsletterIssue.objects.create(subject_en="News", body_en="Hi", subject_es="Noticias",
                                            body_es="Hola")
     return {
@@ -144,7 +154,26 @@ def world(db):
         "resource": Resource.objects.order_by("pk").first(),
         "issue": issue,
         "target": make_staff("m_target", "editor"),
+        "published_en": published_en,
+        "question": question,
     }
+
+
+def _published_article(editor, reviewer):
+    from helpline.articles import services as articles
+    from helpline.articles.models import Article, ArticleVersion, Topic
+
+    topic = Topic.objects.create(slug="m-topic", name_en="T", name_es="T")
+    article = Article.objects.create(key="m-fever", topic=topic)
+    version = ArticleVersion.objects.create(article=article, language="en", slug="m-fever")
+    articles.draft_save(editor, version, articles.DraftInput(
+        title="Fever", summary="What a fever means.",
+        sections=[{"heading": "What it is", "anchor": "what-it-is", "body": "A paragraph."}],
+        references=[]))
+    articles.submit_for_review(editor, version)
+    articles.publish(reviewer, version)
+    version.refresh_from_db()
+    return version
 
 
 @pytest.mark.parametrize("action", list(MATRIX))
@@ -187,6 +216,7 @@ PAGES = {
     "/en/chat/console/": {"specialist", "supervisor"},
     "/en/chat/console/queue.json": {"specialist", "supervisor"},
     "/en/staff/editorial/": {"editor", "medical_reviewer", "translator", "administrator"},
+    "/en/ask/unanswered/": {"editor", "supervisor"},
 }
 
 
@@ -204,6 +234,36 @@ def test_role_matrix_through_pages(world, client, path) -> None:
             assert status == 302, f"{url} must send visitors to sign in"
         outcome[role] = status == 200
     assert {role for role, ok in outcome.items() if ok} == PAGES[path]
+
+
+POSTS = {
+    # path, form data (format with ctx), where an allowed role is sent: allowed roles
+    "/en/ask/unanswered/link/": (
+        {"entry": "{question}", "section": "{version}:what-it-is"}, "/en/ask/unanswered/",
+        {"editor"}),
+    "/en/staff/editorial/{version}/questions/": (
+        {"questions-what-it-is": "is a fever normal"}, "/en/staff/editorial/{version}/",
+        {"editor", "medical_reviewer"}),
+}
+
+
+@pytest.mark.parametrize("path", list(POSTS))
+def test_role_matrix_through_staff_posts(world, client, path) -> None:
+    ids = {"question": world["question"].pk, "version": world["published_en"].pk}
+    data, success, allowed = POSTS[path]
+    url, success = path.format(**ids), success.format(**ids)
+    outcome = {}
+    for role in ROLES:
+        client.logout()
+        if role != VISITOR:
+            client.force_login(world["users"][role])
+        response = client.post(url, {key: value.format(**ids) for key, value in data.items()})
+        assert response.status_code in (302, 403), f"{url} as {role}: {response.status_code}"
+        if role == VISITOR:
+            assert "/login/" in response["Location"], f"{url} must send visitors to sign in"
+            continue
+        outcome[role] = response.status_code == 302 and response["Location"] == success
+    assert {role for role, ok in outcome.items() if ok} == allowed
 
 
 # --- and through the staff websocket ------------------------------------------------

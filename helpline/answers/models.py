@@ -29,6 +29,19 @@ class QuestionLog(models.Model):
     handed_off = models.BooleanField(default=False)
     latency_ms = models.FloatField(default=0.0)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # "Was this helpful?" on this answer: one vote per answer (the last one counts),
+    # with an optional reason from helpline.common.feedback.HelpfulReason. Nothing else.
+    helpful = models.BooleanField(null=True, blank=True)
+    helpful_reason = models.CharField(max_length=20, blank=True)
+    helpful_at = models.DateTimeField(null=True, blank=True)
+    # An editor linked this question to the section that answers it: the question
+    # became a variant of that section in a draft (live once the draft is published).
+    linked_version = models.ForeignKey(
+        "articles.ArticleVersion", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    linked_anchor = models.CharField(max_length=120, blank=True)
+    linked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -6,5 +6,7 @@ app_name = "answers"
 
 urlpatterns = [
     path("", views.ask, name="ask"),
+    path("helpful/", views.ask_feedback, name="helpful"),
     path("unanswered/", views.unanswered, name="unanswered"),
+    path("unanswered/link/", views.unanswered_link, name="unanswered-link"),
 ]

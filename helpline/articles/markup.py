@@ -21,6 +21,9 @@ CITATION_RE = re.compile(r"\[(\d+(?:\s*[,–-]\s*\d+)*)\]")
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 DATE_FIELDS = ("date_reviewed", "last_revised", "next_review_due")
 REQUIRED_FIELDS = ("key", "lang", "slug", "topic", "title", "summary")
+# Reviewed question variants ("questions this section answers"), per section.
+MAX_QUESTION_CHARS = 300
+MAX_QUESTIONS_PER_SECTION = 60
 
 
 class ContentError(ValueError):
@@ -73,9 +76,11 @@ def parse(text: str, *, source: str = "<text>") -> ParsedArticle:
             {"number": int(ref.get("number", index)), "text": str(ref["text"]).strip(),
              "url": str(ref.get("url") or "").strip()}
         )
+    questions = meta.pop("questions", None) or {}
     sections = parse_sections(body, source=source)
     if not sections:
         raise ContentError(f"{source}: no '## ' sections")
+    attach_questions(sections, questions, source=source)
     numbers = {ref["number"] for ref in references}
     for section in sections:
         for cited in cited_numbers(section["body"]):
@@ -112,6 +117,53 @@ def parse_sections(body: str, *, source: str = "<text>") -> list[dict]:
     if duplicates:
         raise ContentError(f"{source}: duplicate section anchors {sorted(duplicates)}")
     return sections
+
+
+def clean_questions(items, *, where: str = "") -> list[str]:
+    """One section's question variants: stripped, one line each, no repeats (ignoring case)."""
+    if items in (None, ""):
+        return []
+    if isinstance(items, str):
+        items = items.splitlines()
+    if not isinstance(items, list):
+        raise ContentError(f"{where}questions must be a list of questions")
+    out: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, str):
+            raise ContentError(f"{where}each question must be text: {item!r}")
+        text = " ".join(item.replace("\x00", "").split())
+        if not text:
+            continue
+        if len(text) > MAX_QUESTION_CHARS:
+            raise ContentError(
+                f"{where}a question is longer than {MAX_QUESTION_CHARS} characters: {text[:60]!r}…"
+            )
+        if text.casefold() in seen:
+            continue
+        seen.add(text.casefold())
+        out.append(text)
+    if len(out) > MAX_QUESTIONS_PER_SECTION:
+        raise ContentError(f"{where}more than {MAX_QUESTIONS_PER_SECTION} questions")
+    return out
+
+
+def attach_questions(sections: list[dict], questions, *, source: str = "<text>") -> None:
+    """Put the front matter's ``questions: {anchor: [...]}`` on the sections (in place).
+
+    A section without questions carries no ``questions`` key, so content without
+    variants stays exactly as it was stored before variants existed.
+    """
+    if not isinstance(questions, dict):
+        raise ContentError(f"{source}: questions must be a mapping of section anchor to a list")
+    by_anchor = {section["anchor"]: section for section in sections}
+    unknown = sorted(str(anchor) for anchor in questions if str(anchor) not in by_anchor)
+    if unknown:
+        raise ContentError(f"{source}: questions for sections that do not exist: {unknown}")
+    for anchor, items in questions.items():
+        cleaned = clean_questions(items, where=f"{source}: section {anchor!r}: ")
+        if cleaned:
+            by_anchor[str(anchor)]["questions"] = cleaned
 
 
 def cited_numbers(body: str) -> set[int]:
@@ -209,6 +261,9 @@ def dump(meta: dict, sections: list[dict], references: list[dict]) -> str:
         {"number": ref["number"], "text": ref["text"], "url": ref.get("url", "")}
         for ref in references
     ]
+    questions = {s["anchor"]: list(s["questions"]) for s in sections if s.get("questions")}
+    if questions:
+        front["questions"] = questions
     head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
     body = "\n\n".join(
         f"## {section['heading']} {{#{section['anchor']}}}\n\n{section['body'].strip()}"

@@ -179,3 +179,21 @@ class WorkflowEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.version} by {self.actor}"
+
+
+class ArticleFeedback(models.Model):
+    """One "Was this helpful?" vote on an article version. No visitor data is kept."""
+
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="feedback")
+    # The live revision the visitor read.
+    revision_number = models.PositiveIntegerField()
+    helpful = models.BooleanField()
+    # One of helpline.common.feedback.HelpfulReason, only with helpful=False.
+    reason = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.version} r{self.revision_number}: {'yes' if self.helpful else 'no'}"

@@ -6,14 +6,17 @@ import datetime
 import difflib
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from helpline.common.feedback import HelpfulReason
+
 from . import markup
-from .models import ArticleVersion, Revision, Topic
+from .models import ArticleFeedback, ArticleVersion, Revision, Topic
 
 LANGUAGES = ("en", "es")
+FEEDBACK_DAYS = 30  # the editorial pages show "Was this helpful?" votes of the last 30 days
 
 
 def public_versions(language: str | None = None) -> QuerySet[ArticleVersion]:
@@ -113,8 +116,41 @@ def version_sections(version: ArticleVersion) -> Iterator[dict]:
             "anchor": section["anchor"],
             "url": f"{base_url}#{section['anchor']}",
             "text": markup.plain_text(section["body"]),
+            # The reviewed "questions this section answers", in the version's language.
+            "questions": list(section.get("questions") or []),
             "last_reviewed": revision.date_reviewed,
         }
+
+
+def staff_version(pk) -> ArticleVersion | None:
+    """A version by id for staff work (any status), or None."""
+    try:
+        return ArticleVersion.objects.select_related("article", "latest_revision").get(pk=pk)
+    except (ArticleVersion.DoesNotExist, ValueError, TypeError):
+        return None
+
+
+def section_choices(language: str) -> list[dict]:
+    """Sections an editor can link a question to: the working text of every version in a language.
+
+    [{"value": "<version id>:<anchor>", "version_id", "anchor", "label"}]
+    """
+    versions = (
+        ArticleVersion.objects.filter(language=language, latest_revision__isnull=False)
+        .exclude(status=ArticleVersion.Status.ARCHIVED)
+        .select_related("latest_revision")
+        .order_by("article__topic__order", "article__order", "article__key")
+    )
+    choices = []
+    for version in versions:
+        revision = version.latest_revision
+        for section in revision.sections:
+            choices.append({
+                "value": f"{version.pk}:{section['anchor']}", "version_id": version.pk,
+                "anchor": section["anchor"],
+                "label": f"{revision.title} — {section['heading']}",
+            })
+    return choices
 
 
 # --- Staff: flags, history, comparison -----------------------------------
@@ -154,6 +190,8 @@ def editorial_rows(today: datetime.date | None = None) -> list[dict]:
     versions = ArticleVersion.objects.select_related(
         "article", "article__topic", "live_revision", "latest_revision"
     ).order_by("article__topic__order", "article__order", "language")
+    since = timezone.now() - datetime.timedelta(days=FEEDBACK_DAYS)
+    helpful = {row["version_id"]: row for row in article_feedback_counts(since=since)}
     for version in versions:
         rows.append(
             {
@@ -163,6 +201,7 @@ def editorial_rows(today: datetime.date | None = None) -> list[dict]:
                 "due_date": version.live_revision.review_due_date() if version.live_revision else None,
                 "translation_out_of_date": translation_out_of_date(version),
                 "unpublished_changes": version.has_unpublished_changes,
+                "helpful": helpful.get(version.pk),
             }
         )
     return rows
@@ -188,6 +227,9 @@ def revision_as_text(revision: Revision) -> list[str]:
         lines += [f"## {section['heading']} {{#{section['anchor']}}}", ""]
         lines += section["body"].strip().splitlines()
         lines.append("")
+        if section.get("questions"):
+            lines += [f"? {question}" for question in section["questions"]]
+            lines.append("")
     lines.append("References")
     lines += [f"{ref['number']}. {ref['text']} {ref.get('url', '')}".rstrip()
               for ref in revision.references]
@@ -210,3 +252,60 @@ def compare_revisions(old: Revision, new: Revision) -> list[dict]:
 
 def topics() -> QuerySet[Topic]:
     return Topic.objects.all()
+
+
+# --- "Was this helpful?" counts ------------------------------------------------
+
+def _rate(yes: int, no: int) -> float | None:
+    return round(100 * yes / (yes + no), 1) if (yes + no) else None
+
+
+def article_feedback_counts(*, since=None, until=None, language: str | None = None,
+                            version_ids=None) -> list[dict]:
+    """Helpful votes per article version in a period (aggregated by the database).
+
+    [{"version_id", "article_key", "language", "title", "yes", "no", "rate"}], most votes first.
+    """
+    qs = ArticleFeedback.objects.all()
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if until is not None:
+        qs = qs.filter(created_at__lt=until)
+    if language:
+        qs = qs.filter(version__language=language)
+    if version_ids is not None:
+        qs = qs.filter(version_id__in=list(version_ids))
+    rows = (
+        qs.order_by().values("version_id", "version__article__key", "version__language",
+                             "version__slug")
+        .annotate(yes=Count("id", filter=Q(helpful=True)), no=Count("id", filter=Q(helpful=False)))
+    )
+    titles = dict(
+        ArticleVersion.objects.filter(pk__in=[r["version_id"] for r in rows])
+        .values_list("pk", "latest_revision__title")
+    )
+    out = [
+        {"version_id": r["version_id"], "article_key": r["version__article__key"],
+         "language": r["version__language"],
+         "title": titles.get(r["version_id"]) or r["version__slug"],
+         "yes": r["yes"], "no": r["no"], "rate": _rate(r["yes"], r["no"])}
+        for r in rows
+    ]
+    out.sort(key=lambda row: (-(row["yes"] + row["no"]), row["article_key"], row["language"]))
+    return out
+
+
+def version_feedback(version: ArticleVersion, *, days: int = 30) -> dict:
+    """Helpful votes on one version in the last ``days`` days, with the reasons for "no"."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    qs = ArticleFeedback.objects.filter(version=version, created_at__gte=since).order_by()
+    totals = qs.aggregate(yes=Count("id", filter=Q(helpful=True)),
+                          no=Count("id", filter=Q(helpful=False)))
+    labels = dict(HelpfulReason.choices)
+    reasons = [
+        {"reason": labels.get(r["reason"], r["reason"]), "n": r["n"]}
+        for r in qs.filter(helpful=False).exclude(reason="").values("reason")
+        .annotate(n=Count("id")).order_by("-n", "reason")
+    ]
+    return {"days": days, "yes": totals["yes"], "no": totals["no"],
+            "rate": _rate(totals["yes"], totals["no"]), "reasons": reasons}

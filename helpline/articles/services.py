@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 
 from helpline.common import audit
 from helpline.common.exceptions import ApplicationError, NotAllowed
+from helpline.common.feedback import parse_helpful, parse_reason
 
 from . import markup, signals
-from .models import Article, ArticleVersion, Revision, Topic, WorkflowEvent
+from .models import Article, ArticleFeedback, ArticleVersion, Revision, Topic, WorkflowEvent
 from .selectors import source_version
 
 Status = ArticleVersion.Status
@@ -146,6 +147,91 @@ def draft_save(actor, version: ArticleVersion, data: DraftInput, *, request=None
     return revision
 
 
+def _questions_from(section: dict) -> list[str]:
+    return list(section.get("questions") or [])
+
+
+@transaction.atomic
+def draft_questions_save(actor, version: ArticleVersion, questions: dict[str, list[str] | str], *,
+                         change_note: str = "", request=None) -> Revision:
+    """Set the question variants of sections in the working draft.
+
+    The variants are part of the revision's content, so this is an ordinary
+    draft edit (``draft_save``): it edits the open draft or starts one from the
+    latest revision, and they go live only when that draft is published.
+    ``questions`` maps a section anchor to its questions (a list, or text with
+    one question per line); sections not named keep theirs.
+    """
+    version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
+    _check_edit(actor, version)
+    latest = version.latest_revision
+    if latest is None:
+        raise ApplicationError(_("This version has no text yet."))
+    anchors = {section["anchor"] for section in latest.sections}
+    unknown = sorted(set(questions) - anchors)
+    if unknown:
+        raise ApplicationError(
+            _("The draft has no section “%(anchor)s”.") % {"anchor": ", ".join(unknown)}
+        )
+    sections = []
+    for original in latest.sections:
+        section = {key: value for key, value in original.items() if key != "questions"}
+        items = questions.get(section["anchor"], _questions_from(original))
+        try:
+            cleaned = markup.clean_questions(items)
+        except markup.ContentError as exc:
+            raise ApplicationError(
+                _("Section “%(heading)s”: %(error)s") % {"heading": section["heading"],
+                                                        "error": exc}
+            ) from exc
+        if cleaned:
+            section["questions"] = cleaned
+        sections.append(section)
+    data = DraftInput(title=latest.title, summary=latest.summary, sections=sections,
+                      references=latest.references,
+                      change_note=change_note or _("Questions this section answers"))
+    return draft_save(actor, version, data, request=request)
+
+
+@transaction.atomic
+def question_variant_add(actor, version: ArticleVersion, anchor: str, question: str, *,
+                         request=None, source: str = "") -> Revision:
+    """Add one question to a section's variants in the working draft (idempotent).
+
+    Used when an editor links a logged question to the section that answers it.
+    The question goes into the draft (created from the latest revision when
+    there is none) and becomes live only when that draft is reviewed and
+    published.
+    """
+    version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
+    _check_edit(actor, version)
+    latest = version.latest_revision
+    if latest is None:
+        raise ApplicationError(_("This version has no text yet."))
+    section = next((s for s in latest.sections if s["anchor"] == anchor), None)
+    if section is None:
+        raise ApplicationError(_("The draft has no section “%(anchor)s”.") % {"anchor": anchor})
+    try:
+        [text] = markup.clean_questions([question]) or [""]
+    except markup.ContentError as exc:
+        raise ApplicationError(str(exc)) from exc
+    if not text:
+        raise ApplicationError(_("The question is empty."))
+    existing = _questions_from(section)
+    already = text.casefold() in {q.casefold() for q in existing}
+    revision = latest
+    if not already:
+        revision = draft_questions_save(
+            actor, version, {anchor: [*existing, text]}, request=request,
+            change_note=_("Question added to “%(heading)s”") % {"heading": section["heading"]},
+        )
+    audit.record(actor, "articles.question_variant_add", version,
+                 data={"revision": revision.number, "anchor": anchor, "source": source[:60],
+                       "already_present": already},
+                 request=request)
+    return revision
+
+
 @transaction.atomic
 def submit_for_review(actor, version: ArticleVersion, *, note: str = "", request=None) -> None:
     version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
@@ -232,6 +318,28 @@ def restore(actor, version: ArticleVersion, *, note: str = "", request=None) -> 
     version.live_revision = None
     version.save(update_fields=["status", "live_revision", "updated_at"])
     _event(version, version.latest_revision, actor, "restore", Status.ARCHIVED, note, request)
+
+
+# --- "Was this helpful?" on article pages ------------------------------------
+
+def article_feedback_record(version: ArticleVersion, *, helpful, reason="") -> ArticleFeedback:
+    """Count one visitor's vote on the live revision of a public version.
+
+    Nothing about the visitor is stored: the version, the revision they read,
+    yes or no, and for a "no" an optional reason from a closed list.
+    """
+    vote = parse_helpful(helpful)
+    if vote is None:
+        raise ApplicationError(_("Please answer yes or no."), code="bad_helpful")
+    code = parse_reason(reason)
+    if code is None:
+        raise ApplicationError(_("Please choose a reason from the list."), code="bad_reason")
+    if not version.is_public:
+        raise ApplicationError(_("This article is not published."), code="not_public")
+    return ArticleFeedback.objects.create(
+        version=version, revision_number=version.live_revision.number, helpful=vote,
+        reason="" if vote else code,
+    )
 
 
 # --- Bundled content: load and export -------------------------------------

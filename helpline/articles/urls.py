@@ -8,6 +8,7 @@ urlpatterns = [
     path("articles/", views.index, name="index"),
     path("articles/<slug:slug>/", views.detail, name="detail"),
     path("articles/<slug:slug>.pdf", views.article_pdf, name="pdf"),
+    path("articles/<slug:slug>/helpful/", views.article_feedback, name="helpful"),
     path("pdfs/", views.pdf_list, name="pdfs"),
     path("staff/editorial/", views.editorial, name="editorial"),
     path("staff/editorial/<int:pk>/", views.editorial_version, name="editorial-version"),
@@ -16,6 +17,8 @@ urlpatterns = [
          name="editorial-preview"),
     path("staff/editorial/<int:pk>/r<int:number>/compare/", views.editorial_compare,
          name="editorial-compare"),
+    path("staff/editorial/<int:pk>/questions/", views.editorial_questions,
+         name="editorial-questions"),
     path("staff/editorial/<int:pk>/<slug:action>/", views.editorial_action,
          name="editorial-action"),
 ]

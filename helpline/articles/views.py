@@ -5,13 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.conf import settings
 from django.views.decorators.http import require_POST, require_safe
 
 from helpline.common.exceptions import ApplicationError, NotAllowed
+from helpline.common.feedback import HelpfulReason
+from helpline.common.ratelimit import ratelimit
 
 from . import markup, pdf, selectors, services
 from .forms import DraftForm, WorkflowForm
@@ -45,8 +48,44 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "articles/detail.html",
         {"version": version, "revision": revision, "sections": sections,
-         "alternates": alternates},
+         "alternates": alternates, "helpful_reasons": HelpfulReason.choices,
+         "helpful_given": version.pk in request.session.get(HELPFUL_SESSION_KEY, [])},
     )
+
+
+HELPFUL_SESSION_KEY = "helpful_articles"
+FEEDBACK_LIMIT = getattr(settings, "HELPFUL_RATE_LIMIT", 20)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@require_POST
+@ratelimit("articles-helpful", FEEDBACK_LIMIT, 60)
+def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Was this helpful?" on an article: a plain form post (redirects back) or fetch (JSON).
+
+    A visitor's vote counts once per article version in their browser session;
+    the vote itself is stored without anything about the visitor.
+    """
+    version = selectors.get_public_version(_current_language(), slug)
+    given = request.session.get(HELPFUL_SESSION_KEY, [])
+    thanks = _("Thank you for your feedback.")
+    if version.pk not in given:
+        try:
+            services.article_feedback_record(version, helpful=request.POST.get("helpful"),
+                                             reason=request.POST.get("reason", ""))
+        except ApplicationError as exc:
+            if _wants_json(request):
+                return JsonResponse({"error": {"code": exc.code, "message": exc.message}},
+                                    status=400)
+            return render(request, "errors/400.html", {"message": exc.message}, status=400)
+        request.session[HELPFUL_SESSION_KEY] = [*given, version.pk][-200:]
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "message": thanks})
+    messages.success(request, thanks)
+    return redirect(version.get_absolute_url() + "#helpful")
 
 
 @require_safe
@@ -114,9 +153,40 @@ def editorial_version(request: HttpRequest, pk: int) -> HttpResponse:
          "can_publish": services.can_publish(request.user),
          "can_archive": services.can_archive(request.user),
          "review_due": selectors.review_due(version),
+         "question_sections": [
+             {"anchor": s["anchor"], "heading": s["heading"],
+              "text": "\n".join(s.get("questions") or [])}
+             for s in (revision.sections if revision else [])
+         ],
+         "helpful": selectors.version_feedback(version),
          "out_of_date": selectors.translation_out_of_date(version),
          "workflow_form": WorkflowForm()},
     )
+
+
+@login_required
+@require_POST
+def editorial_questions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the "questions this section answers" of every section into the draft."""
+    version = _staff_version(request, pk)
+    revision = version.latest_revision
+    if revision is None:
+        raise Http404
+    questions = {
+        section["anchor"]: request.POST.get(f"questions-{section['anchor']}", "")[:20_000]
+        for section in revision.sections
+    }
+    try:
+        services.draft_questions_save(request.user, version, questions,
+                                      change_note=request.POST.get("questions_note", "")[:300],
+                                      request=request)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Questions saved in the draft."))
+    return redirect("articles:editorial-version", pk=version.pk)
 
 
 @login_required

@@ -115,6 +115,44 @@ def openapi_document(server_url: str = "") -> dict:
                     },
                 }
             },
+            "/api/answers/feedback": {
+                "post": {
+                    "operationId": "answerFeedback",
+                    "summary": "Was this answer helpful? (one vote per answer; the last counts)",
+                    "description": (
+                        "Keyed by the log_token of an answer. Nothing about the person is "
+                        "stored: yes or no, and for no an optional reason from a closed list. "
+                        "A no puts the question in front of our editors."
+                    ),
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {
+                            "type": "object",
+                            "properties": {
+                                "log_token": {"type": "string", "format": "uuid"},
+                                "helpful": {"type": "boolean"},
+                                "reason": {"type": "string", "enum": [
+                                    "not_answered", "unclear", "incomplete", "other"]},
+                            },
+                            "required": ["log_token", "helpful"],
+                        }}},
+                    },
+                    "responses": {
+                        "200": {"description": "The vote is stored.",
+                                "content": {"application/json": {"schema": {
+                                    "type": "object",
+                                    "properties": {"ok": {"type": "boolean"}},
+                                    "required": ["ok"]}}}},
+                        "400": {"description": "Malformed JSON, an unknown answer or a bad "
+                                               "field.",
+                                "content": {"application/json": {"schema": ERROR}}},
+                        "405": {"description": "Only POST is allowed.",
+                                "content": {"application/json": {"schema": ERROR}}},
+                        "413": {"description": "The body is too large."},
+                        "429": RATE_LIMITED,
+                    },
+                }
+            },
             "/healthz": {
                 "get": {
                     "operationId": "health",

@@ -259,11 +259,25 @@ def unanswered_questions(period: Period, limit: int = UNANSWERED_LIMIT) -> list[
     from helpline.common.privacy import scrub
 
     rows = (
-        _questions(period).filter(status="no_answer").values("question", "lang")
+        # No reviewed answer, or the person said the answer did not help.
+        _questions(period).filter(Q(status="no_answer") | Q(helpful=False))
+        .values("question", "lang")
         .annotate(n=Count("id"), last=Max("created_at")).order_by("-n", "-last")[:limit]
     )
     return [{"question": scrub(r["question"]), "lang": r["lang"], "count": r["n"],
              "last_asked": r["last"]} for r in rows]
+
+
+def helpful_votes(period: Period) -> dict:
+    """ "Was this helpful?": answers overall and each article version, votes given in the period."""
+    from helpline.answers.selectors import answer_feedback_counts
+    from helpline.articles.selectors import article_feedback_counts
+
+    first, after = period.bounds
+    return {
+        "answers": answer_feedback_counts(since=first, until=after, language=period.language),
+        "articles": article_feedback_counts(since=first, until=after, language=period.language),
+    }
 
 
 def referrals_by_need(period: Period) -> list[tuple[str, int]]:
@@ -292,12 +306,13 @@ def dashboard_summary(user, period: Period) -> dict:
         "ratings": ratings(period, totals),
         "answers": answer_use(period),
         "unanswered": unanswered_questions(period),
+        "helpful": helpful_votes(period),
         "referrals": referrals_by_need(period),
     }
 
 
 SECTIONS = ("channels", "topics", "waits", "specialists", "ratings", "answers", "unanswered",
-            "referrals")
+            "helpful", "referrals")
 
 
 def section_rows(user, period: Period, section: str) -> tuple[list[str], list[list]]:
@@ -329,6 +344,14 @@ def section_rows(user, period: Period, section: str) -> tuple[list[str], list[li
         return ["question", "language", "times asked", "last asked"], [
             [r["question"], r["lang"], r["count"], timezone.localtime(r["last_asked"]).isoformat()]
             for r in unanswered_questions(period, limit=1000)
+        ]
+    if section == "helpful":
+        votes = helpful_votes(period)
+        answers = votes["answers"]
+        return ["what", "language", "yes", "no", "helpful percent"], [
+            ["answers", period.language or "all", answers["yes"], answers["no"], answers["rate"]],
+            *[[f"article {r['article_key']}: {r['title']}", r["language"], r["yes"], r["no"],
+               r["rate"]] for r in votes["articles"]],
         ]
     if section == "referrals":
         return ["need", "resources referred"], [list(r) for r in referrals_by_need(period)]

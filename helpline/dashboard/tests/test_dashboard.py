@@ -198,3 +198,46 @@ def test_csv_downloads(seeded, client):
     assert rows["wait p50 seconds"] == "120.0" and rows["abandonment rate percent"] == "16.7"
     for section in selectors.SECTIONS:
         assert client.get(reverse("dashboard:csv", args=[section]), QUERY).status_code == 200
+
+
+def test_helpful_votes_on_answers_and_articles(seeded, client):
+    from helpline.answers.models import QuestionLog
+    from helpline.articles.models import Article, ArticleFeedback, ArticleVersion, Topic
+
+    topic = Topic.objects.create(slug="zz-t", name_en="T", name_es="T")
+    article = Article.objects.create(key="zz-fever", topic=topic)
+    en = ArticleVersion.objects.create(article=article, language="en", slug="zz-fever")
+    es = ArticleVersion.objects.create(article=article, language="es", slug="zz-fiebre")
+    for version, helpful, day in [(en, True, 2), (en, True, 3), (en, False, 4), (es, False, 2),
+                                  (en, False, 9)]:
+        ArticleFeedback.objects.create(version=version, revision_number=1, helpful=helpful,
+                                       reason="" if helpful else "unclear", created_at=at(day))
+    answered = QuestionLog.objects.filter(status="answered", lang="en")
+    first, second = answered
+    QuestionLog.objects.filter(pk=first.pk).update(helpful=True, helpful_at=at(2))
+    QuestionLog.objects.filter(pk=second.pk).update(helpful=False, helpful_reason="incomplete",
+                                                    helpful_at=at(3))
+
+    votes = selectors.helpful_votes(Period(START, END, "en"))
+    assert votes["answers"] == {"yes": 1, "no": 1, "rate": 50.0,
+                                "reasons": [("It was missing information I needed", 1)]}
+    assert [(r["article_key"], r["language"], r["yes"], r["no"], r["rate"])
+            for r in votes["articles"]] == [("zz-fever", "en", 2, 1, 66.7)]
+    everything = selectors.helpful_votes(Period(START, END, None))["articles"]
+    assert {(r["language"], r["yes"], r["no"]) for r in everything} == {("en", 2, 1), ("es", 0, 1)}
+    # An answer marked "no" joins the unanswered list although it was answered.
+    unanswered = {r["question"]: r["count"] for r in
+                  selectors.unanswered_questions(Period(START, END, "en"))}
+    assert unanswered["What is CAR T?"] == 1
+
+    client.force_login(make_staff("boss", "supervisor"))
+    html = client.get(reverse("dashboard:index"), {**QUERY, "language": "en"}).content.decode()
+    assert "Answers: 1 yes, 1 no." in html and "Helpful rate 50.0 %." in html
+    assert "66.7 %" in html
+    spanish = client.get("/es/staff/dashboard/", {**QUERY, "language": "en"}).content.decode()
+    assert "Respuestas: 1 sí, 1 no." in spanish
+    response = client.get(reverse("dashboard:csv", args=["helpful"]), {**QUERY, "language": "en"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["what", "language", "yes", "no", "helpful percent"]
+    assert rows[1] == ["answers", "en", "1", "1", "50.0"]
+    assert rows[2][1:] == ["en", "2", "1", "66.7"]
