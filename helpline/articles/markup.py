@@ -202,6 +202,9 @@ def plain_text(body: str) -> str:
 def dump(meta: dict, sections: list[dict], references: list[dict]) -> str:
     """The inverse of ``parse``: a content file for one article version."""
     front = dict(meta)
+    if not front.get("date_reviewed"):
+        # No medical review has happened: the file says so by leaving the date out.
+        front.pop("date_reviewed", None)
     for name in DATE_FIELDS:
         if isinstance(front.get(name), datetime.date):
             front[name] = front[name].isoformat()
