@@ -36,7 +36,7 @@ WARNING_LEAD_IN_RE = re.compile(
 # Aucatzyl exception in the same paragraph or list item, or in the next sentence.
 TWO_WEEKS_RE = re.compile(r"\b(2|two)\s+weeks?\b|\b(2|dos)\s+semanas?\b", re.IGNORECASE)
 RULE_WORDS_RE = re.compile(
-    r"stay|near|close to|within|driv|monitor|caregiver|care partner|dangerous|machine|"
+    r"stay|near|close to|driv|monitor|caregiver|care partner|dangerous|machine|"
     r"quedar|permanec|cerca|manej|conduc|vigil|cuidador|peligros|máquina",
     re.IGNORECASE,
 )
