@@ -26,7 +26,7 @@ TRUSTED_DOMAINS: dict[str, tuple[str, ...]] = {
     "NIH, NCI, NLM, PubMed, DailyMed": (
         "nih.gov", "cancer.gov", "medlineplus.gov", "clinicaltrials.gov",
     ),
-    "CDC": ("cdc.gov",),
+    "US public health agencies (CDC; SAMHSA, which runs the 988 Lifeline)": ("cdc.gov", "samhsa.gov"),
     "professional societies and their journals": (
         "asco.org", "cancer.net", "ascopubs.org", "hematology.org", "ashpublications.org",
         "ashpublications.net", "astct.org", "astctjournal.org", "nccn.org", "ons.org",
