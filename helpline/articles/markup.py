@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -20,6 +21,9 @@ HEADING_RE = re.compile(r"^##\s+(?P<heading>.+?)\s*(?:\{#(?P<anchor>[a-z0-9][a-z
 CITATION_RE = re.compile(r"\[(\d+(?:\s*[,–-]\s*\d+)*)\]")
 BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 DATE_FIELDS = ("date_reviewed", "last_revised", "next_review_due")
+# Written in a body where the helpline's own phone number belongs; each
+# deployment's number (settings.HELPLINE["PHONE"]) replaces it when shown.
+PHONE_TOKEN = "{helpline-phone}"
 REQUIRED_FIELDS = ("key", "lang", "slug", "topic", "title", "summary")
 # Reviewed question variants ("questions this section answers"), per section.
 MAX_QUESTION_CHARS = 300
@@ -212,8 +216,12 @@ def _blocks(body: str) -> list[tuple[str, list[str]]]:
     return blocks
 
 
+def helpline_phone() -> str:
+    return str(settings.HELPLINE["PHONE"])
+
+
 def _inline(text: str, *, cite_prefix: str) -> str:
-    html = escape(text)
+    html = escape(text).replace(escape(PHONE_TOKEN), escape(helpline_phone()))
     html = BOLD_RE.sub(r"<strong>\1</strong>", html)
 
     def cite(match: re.Match) -> str:
@@ -245,7 +253,7 @@ def plain_text(body: str) -> str:
             out.append(content[0])
         else:
             out.extend(f"• {item}" for item in content)
-    text = "\n".join(out)
+    text = "\n".join(out).replace(PHONE_TOKEN, helpline_phone())
     text = CITATION_RE.sub("", text)
     text = BOLD_RE.sub(r"\1", text)
     return re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
@@ -254,6 +262,9 @@ def plain_text(body: str) -> str:
 def dump(meta: dict, sections: list[dict], references: list[dict]) -> str:
     """The inverse of ``parse``: a content file for one article version."""
     front = dict(meta)
+    if not front.get("date_reviewed"):
+        # No medical review has happened: the file says so by leaving the date out.
+        front.pop("date_reviewed", None)
     for name in DATE_FIELDS:
         if isinstance(front.get(name), datetime.date):
             front[name] = front[name].isoformat()

@@ -151,6 +151,11 @@ class Revision(models.Model):
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    @property
+    def is_medically_reviewed(self) -> bool:
+        """A named medical reviewer signed this revision off (bundled content has none)."""
+        return bool(self.medically_reviewed_by.strip())
+
     def review_due_date(self) -> datetime.date | None:
         if self.next_review_due:
             return self.next_review_due

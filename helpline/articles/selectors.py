@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from helpline.common.feedback import HelpfulReason
 
@@ -56,6 +57,20 @@ def public_translations(version: ArticleVersion) -> dict[str, str]:
     return urls
 
 
+def review_line(revision: Revision) -> str:
+    """The honest review line for a revision, in the active language.
+
+    A revision without a medical reviewer (bundled content, loaded from files)
+    says who wrote it and that it awaits the deploying organisation's medical
+    review; a reviewer's publish fills in ``medically_reviewed_by`` and the
+    line names the reviewer instead.
+    """
+    if revision.is_medically_reviewed:
+        return _("Medically reviewed by %(reviewer)s.") % {"reviewer": revision.medically_reviewed_by}
+    return _("Written by the Helpline editorial team from the cited sources. Awaiting medical "
+             "review by the organisation that runs this helpline.")
+
+
 def public_topic_index(language: str) -> list[dict]:
     topics: dict[int, dict] = {}
     for version in public_versions(language):
@@ -68,7 +83,10 @@ def public_topic_index(language: str) -> list[dict]:
                 "pdf_url": version.get_pdf_url(),
                 "title": version.live_revision.title,
                 "summary": version.live_revision.summary,
-                "last_reviewed": version.live_revision.date_reviewed,
+                "last_reviewed": (version.live_revision.date_reviewed
+                                  if version.live_revision.is_medically_reviewed else None),
+                "last_updated": version.live_revision.last_revised,
+                "medically_reviewed": version.live_revision.is_medically_reviewed,
                 "version": version,
             }
         )
@@ -106,6 +124,8 @@ def version_sections(version: ArticleVersion) -> Iterator[dict]:
     if revision is None:
         return
     base_url = version.get_absolute_url()
+    with translation.override(version.language):
+        line = review_line(revision)
     for section in revision.sections:
         yield {
             "version_id": version.pk,
@@ -118,7 +138,10 @@ def version_sections(version: ArticleVersion) -> Iterator[dict]:
             "text": markup.plain_text(section["body"]),
             # The reviewed "questions this section answers", in the version's language.
             "questions": list(section.get("questions") or []),
-            "last_reviewed": revision.date_reviewed,
+            # None while no medical review has happened (bundled content).
+            "last_reviewed": revision.date_reviewed if revision.is_medically_reviewed else None,
+            "last_updated": revision.last_revised,
+            "review_line": line,
         }
 
 

@@ -21,7 +21,7 @@ from helpline.common import audit
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.feedback import parse_helpful, parse_reason
 
-from . import markup, signals
+from . import markup, reference_policy, signals
 from .models import Article, ArticleFeedback, ArticleVersion, Revision, Topic, WorkflowEvent
 from .selectors import source_version
 
@@ -96,6 +96,12 @@ def _validate(data: DraftInput) -> None:
         raise ApplicationError(_("A summary is required."))
     if not data.sections:
         raise ApplicationError(_("An article needs at least one section."))
+    bad_references = reference_policy.check_references(data.references)
+    if bad_references:
+        raise ApplicationError(" ".join(
+            _("Reference %(number)s: %(reason)s") % {"number": number, "reason": reason}
+            for number, reason in bad_references
+        ))
     numbers = {ref["number"] for ref in data.references}
     for section in data.sections:
         missing = markup.cited_numbers(section["body"]) - numbers
@@ -391,6 +397,11 @@ def content_load_file(path: Path, *, actor=None) -> str:
     the reviewed source of record for bundled content).
     """
     parsed = markup.parse(path.read_text(encoding="utf-8"), source=str(path))
+    bad_references = reference_policy.check_references(parsed.references)
+    if bad_references:
+        raise markup.ContentError("; ".join(
+            f"{path}: reference {number}: {reason}" for number, reason in bad_references
+        ))
     meta = parsed.meta
     topic, _created = Topic.objects.get_or_create(
         slug=meta["topic"], defaults={"name_en": meta["topic"], "name_es": meta["topic"]}

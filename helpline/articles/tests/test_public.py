@@ -132,7 +132,9 @@ class TestBundledContent:
             revision = version.live_revision
             assert f'<html lang="{version.language}">' in html, url
             assert 'id="references"' in html and 'id="ref-1"' in html, url
-            assert "data-last-reviewed" in html, url
+            # Bundled content has had no medical review: the page says so instead of a date.
+            assert "data-last-updated" in html and "data-last-reviewed" not in html, url
+            assert "Medically reviewed by" not in html and "Revisión médica" not in html, url
             assert re.search(r'<a [^>]*href="[^"]+\.pdf"', html), url
             for section in revision.sections:
                 assert f'id="{section["anchor"]}"' in html, url
@@ -175,3 +177,33 @@ def test_pdf_cache_is_not_fooled_by_a_reused_revision_id(client, published_en):
     published_en.refresh_from_db()
     assert pdf.cache_path(published_en) != first
     assert "Other text under the same id" in pdf_text(client.get("/en/articles/fever-after-car-t.pdf"))
+
+    @pytest.mark.parametrize(("lang", "line", "updated"), [
+        ("en", "Written by the Helpline editorial team from the cited sources. Awaiting medical "
+               "review by the organisation that runs this helpline.", "Last updated"),
+        ("es", "Escrito por el equipo editorial de Helpline a partir de las fuentes citadas. "
+               "Pendiente de revisión médica por parte de la organización que gestiona esta línea "
+               "de ayuda.", "Última actualización"),
+    ])
+    def test_honest_review_line_on_page_pdf_and_pdf_list(self, client, bundled_content, lang,
+                                                         line, updated):
+        version = ArticleVersion.objects.select_related("live_revision").filter(
+            language=lang, article__key="car-t-treatment-steps").get()
+        html = client.get(version.get_absolute_url()).content.decode()
+        assert line in html and f"{updated}:" in html
+        assert 'datetime="2026-12-05" data-last-updated' in html
+        text = " ".join(pdf_text(client.get(version.get_pdf_url())).split())
+        assert line in text and updated in text
+        assert "Medically reviewed by" not in text and "Last reviewed" not in text
+        pdfs = client.get(f"/{lang}/pdfs/").content.decode()
+        assert ("awaiting medical review" if lang == "en" else "pendiente de revisión médica") in pdfs
+
+    def test_answer_passages_carry_the_honest_line_and_no_review_date(self, bundled_content):
+        from helpline.articles import selectors
+
+        sections = list(selectors.live_sections("es"))
+        assert sections
+        for section in sections:
+            assert section["last_reviewed"] is None
+            assert str(section["last_updated"]) == "2026-12-05"
+            assert section["review_line"].startswith("Escrito por el equipo editorial de Helpline")
