@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helpline.common.exceptions import ApplicationError, NotAllowed
 
@@ -63,7 +64,7 @@ def can_edit(user, contact: PhoneContact) -> bool:
 
 def check_can_log(user) -> None:
     if not can_log(user):
-        raise NotAllowed("Only specialists and supervisors can log calls.")
+        raise NotAllowed(_("Only specialists and supervisors can log calls."))
 
 
 # --- contacts ----------------------------------------------------------------------
@@ -83,9 +84,9 @@ def contact_for(user, token) -> PhoneContact:
     check_can_log(user)
     contact = contact_by_token(token)
     if contact is None:
-        raise ApplicationError("This call record does not exist.", code="not_found")
+        raise ApplicationError(_("This call record does not exist."), code="not_found")
     if contact.specialist_id != user.pk and not can_see_all(user):
-        raise NotAllowed("This call record belongs to another specialist.")
+        raise NotAllowed(_("This call record belongs to another specialist."))
     return contact
 
 

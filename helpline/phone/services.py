@@ -20,6 +20,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from helpline.common import audit
 from helpline.common.exceptions import ApplicationError, NotAllowed
@@ -38,14 +39,14 @@ LOCK_MINUTES = 15
 
 def _clean_language(language) -> str:
     if language not in selectors.LANGUAGES:
-        raise ApplicationError("Choose English or Spanish.", code="invalid")
+        raise ApplicationError(_("Choose English or Spanish."), code="invalid")
     return language
 
 
 def _check_edit(user, contact: PhoneContact) -> None:
     selectors.check_can_log(user)
     if not selectors.can_edit(user, contact):
-        raise NotAllowed("Only the specialist who took this call or a supervisor can change it.")
+        raise NotAllowed(_("Only the specialist who took this call or a supervisor can change it."))
 
 
 def _once(call_sid: str, kind: str, data: dict | None = None) -> bool:
@@ -83,9 +84,9 @@ def contact_open(user, *, callback_token=None, language: str | None = None,
     if callback_token is not None:
         request = chat_selectors.conversation_by_token(callback_token)
         if request is None or request.channel != "callback":
-            raise ApplicationError("This callback request does not exist.", code="not_found")
+            raise ApplicationError(_("This callback request does not exist."), code="not_found")
         if not chat_selectors.can_view(user, request):
-            raise NotAllowed("This callback request belongs to another specialist.")
+            raise NotAllowed(_("This callback request belongs to another specialist."))
         existing = PhoneContact.objects.filter(
             callback_token=request.token, specialist=user, status__in=(S.ACTIVE, S.ENDED)).first()
         if existing is not None:
@@ -109,28 +110,29 @@ def _clean_record(contact: PhoneContact, *, caller_type="", language=None, topic
     from helpline.chat.console.models import WrapUpTopic
 
     if caller_type and caller_type not in PhoneContact.CallerType.values:
-        raise ApplicationError("Choose who called.", code="invalid")
+        raise ApplicationError(_("Choose who called."), code="invalid")
     if outcome and outcome not in PhoneContact.Outcome.values:
-        raise ApplicationError("Choose an outcome.", code="invalid")
+        raise ApplicationError(_("Choose an outcome."), code="invalid")
     language = _clean_language(language or contact.language)
     topics = [str(t) for t in topics][:20]
     known = set(WrapUpTopic.objects.filter(code__in=topics).values_list("code", flat=True))
     if set(topics) - known:
-        raise ApplicationError("Unknown topic.", code="invalid")
+        raise ApplicationError(_("Unknown topic."), code="invalid")
     codes = {sign["code"] for sign in selectors.urgent_signs(language)}
     urgent_signs = [str(c) for c in urgent_signs]
     if set(urgent_signs) - codes:
-        raise ApplicationError("Unknown urgent sign.", code="invalid")
+        raise ApplicationError(_("Unknown urgent sign."), code="invalid")
     if not isinstance(notes, str) or len(notes) > NOTES_MAX:
-        raise ApplicationError(f"Notes are limited to {NOTES_MAX} characters.", code="invalid")
+        raise ApplicationError(_("Notes are limited to %(n)d characters.") % {"n": NOTES_MAX},
+                               code="invalid")
     duration = None
     if duration_minutes not in (None, ""):
         try:
             minutes = float(duration_minutes)
         except (TypeError, ValueError):
-            raise ApplicationError("The duration must be a number of minutes.", code="invalid") from None
+            raise ApplicationError(_("The duration must be a number of minutes."), code="invalid") from None
         if not 0 <= minutes <= 600:
-            raise ApplicationError("The duration must be between 0 and 600 minutes.", code="invalid")
+            raise ApplicationError(_("The duration must be between 0 and 600 minutes."), code="invalid")
         duration = round(minutes * 60)
     return {
         "caller_type": caller_type or "", "language": language, "topics": topics,
@@ -149,7 +151,7 @@ def _refer(user, contact: PhoneContact, resources, email: str) -> dict:
         try:
             ids.append(int(item))
         except (TypeError, ValueError):
-            raise ApplicationError("Unknown service.", code="invalid") from None
+            raise ApplicationError(_("Unknown service."), code="invalid") from None
     new = [i for i in dict.fromkeys(ids) if i not in contact.resource_ids]
     changes: dict = {}
     referral = None
@@ -163,7 +165,7 @@ def _refer(user, contact: PhoneContact, resources, email: str) -> dict:
 
         chosen = resources_by_ids(changes.get("resource_ids", contact.resource_ids))
         if not chosen:
-            raise ApplicationError("Choose at least one service to send.", code="empty")
+            raise ApplicationError(_("Choose at least one service to send."), code="empty")
         resources_services.resource_list_email(chosen, email, contact.language,
                                                client_key=f"phone:{contact.token}")
     return changes
@@ -173,14 +175,14 @@ def _save(user, token, *, complete: bool, resources=(), email: str = "", **field
     contact = selectors.contact_for(user, token)
     _check_edit(user, contact)
     if not contact.is_editable:
-        raise ApplicationError("This call record is already completed.", code="closed")
+        raise ApplicationError(_("This call record is already completed."), code="closed")
     values = _clean_record(contact, **fields)
     now = timezone.now()
     if complete:
         if not values["caller_type"]:
-            raise ApplicationError("Choose who called before completing the record.", code="invalid")
+            raise ApplicationError(_("Choose who called before completing the record."), code="invalid")
         if not values["outcome"]:
-            raise ApplicationError("Choose an outcome before completing the record.", code="invalid")
+            raise ApplicationError(_("Choose an outcome before completing the record."), code="invalid")
         if values["duration_seconds"] is None:
             if contact.handle_seconds is not None:
                 values["duration_seconds"] = contact.handle_seconds
@@ -190,7 +192,7 @@ def _save(user, token, *, complete: bool, resources=(), email: str = "", **field
         # Lock the row: two saves of one record apply one after the other.
         contact = PhoneContact.objects.select_for_update().get(pk=contact.pk)
         if not contact.is_editable:
-            raise ApplicationError("This call record is already completed.", code="closed")
+            raise ApplicationError(_("This call record is already completed."), code="closed")
         values.update(_refer(user, contact, resources, (email or "").strip()))
         if complete:
             values.update(status=S.COMPLETED, completed_at=now,
@@ -236,10 +238,10 @@ def agent_line_set(user, *, phone_number: str, pin: str) -> tuple[PhoneAgent, st
     selectors.check_can_log(user)
     number = _normalize_number(phone_number)
     if not (isinstance(pin, str) and pin.isdigit() and 4 <= len(pin) <= 8):
-        raise ApplicationError("The PIN must be 4 to 8 digits.", code="invalid")
+        raise ApplicationError(_("The PIN must be 4 to 8 digits."), code="invalid")
     taken = PhoneAgent.objects.filter(phone_number=number).exclude(user=user).exists()
     if taken:
-        raise ApplicationError("This number is already another specialist's agent line.",
+        raise ApplicationError(_("This number is already another specialist's agent line."),
                                code="invalid")
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
@@ -333,7 +335,7 @@ def call_callback_requested(call_sid: str, from_number: str, language: str,
         if contact.callback_token:
             return contact
         if contact.status != S.QUEUED:
-            raise ApplicationError("This call is no longer waiting.", code="closed")
+            raise ApplicationError(_("This call is no longer waiting."), code="closed")
         request = chat_services.callback_request_create(
             phone=from_number, language=language, preferred_time="asap",
             reason="Phone caller who waited in the queue", now=now)

@@ -64,7 +64,7 @@ def greeting(*, open_now: bool) -> VoiceResponse:
             _say(response, lang, _recording_notice(lang))
     gather = Gather(num_digits=1, action=url("language"), method="POST", timeout=8)
     _say(gather, "en", _in("en", lambda: _("For English, press 1.")))
-    _say(gather, "es", _in("es", lambda: _("Para español, oprima 2.")))
+    _say(gather, "es", _in("es", lambda: _("For Spanish, press 2.")))
     response.append(gather)
     # No key pressed: English.
     response.redirect(url("language") + "?Digits=1", method="POST")
@@ -74,7 +74,7 @@ def greeting(*, open_now: bool) -> VoiceResponse:
 def menu_again() -> VoiceResponse:
     response = VoiceResponse()
     _say(response, "en", _in("en", lambda: _("Sorry, that is not an option.")))
-    _say(response, "es", _in("es", lambda: _("Lo sentimos, esa opción no existe.")))
+    _say(response, "es", _in("es", lambda: _("Sorry, that is not an option.")))
     response.redirect(url(), method="POST")
     return response
 

@@ -33,9 +33,9 @@ def phone_view(view):
             selectors.check_can_log(request.user)
             return view(request, *args, **kwargs)
         except NotAllowed as exc:
-            return render(request, "errors/403.html", {"message": _(exc.message)}, status=403)
+            return render(request, "errors/403.html", {"message": exc.message}, status=403)
         except ApplicationError as exc:
-            messages.error(request, _(exc.message))
+            messages.error(request, exc.message)
             token = kwargs.get("token")
             if token is not None and exc.code != "not_found":
                 return redirect("phone:record", token=token)
@@ -138,7 +138,7 @@ def record(request: HttpRequest, token: UUID) -> HttpResponse:
     except NotAllowed:
         raise
     except ApplicationError as exc:
-        form.add_error(None, _(exc.message))
+        form.add_error(None, exc.message)
         return render(request, "phone/record.html", _record_context(request, contact, form),
                       status=400)
     messages.success(request, _("The call record is completed.") if complete
@@ -154,7 +154,7 @@ def agent_line(request: HttpRequest) -> HttpResponse:
         try:
             _agent, code = services.agent_line_set(request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error("phone_number", _(exc.message))
+            form.add_error("phone_number", exc.message)
         else:
             messages.success(request, _("Your agent line is saved. Verify it with the code below."))
             return render(request, "phone/index.html", _index_context(request, code=code))
