@@ -525,3 +525,13 @@ def phone_contacts_purge(cutoff: dt.datetime, dry_run: bool = False) -> int:
     rows.update(notes="")
     events_old.delete()
     return count
+
+
+def agent_line_verify_by_operator(agent: PhoneAgent, *, note: str = "") -> PhoneAgent:
+    """An operator (``helpline phoneagent --verified``) vouches for the number without a test call."""
+    with transaction.atomic():
+        PhoneAgent.objects.filter(pk=agent.pk).update(verified_at=timezone.now(),
+                                                      verification_hash="")
+        agent.refresh_from_db()
+        audit.record(None, "phone.agent_verified", agent, data={"by": "operator", "note": note[:200]})
+    return agent
