@@ -78,6 +78,10 @@ def twilio_webhook(view):
         validator = RequestValidator(settings.TWILIO_AUTH_TOKEN)
         if not validator.validate(url, request.POST, signature, algorithm=algorithm):
             return _reject(request, "bad signature")
+        call_sid = request.POST.get("CallSid", "")
+        if not (call_sid.isalnum() and 2 < len(call_sid) <= 64):
+            return HttpResponse("A CallSid is required.", status=400,
+                                content_type="text/plain; charset=utf-8")
         try:
             return view(request, *args, **kwargs)
         except ApplicationError as exc:

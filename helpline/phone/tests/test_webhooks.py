@@ -272,6 +272,10 @@ def test_unsigned_and_wrongly_signed_requests_are_refused_and_audited(voice):
                    .values_list("data__reason", flat=True))
     assert reasons == ["bad signature", "bad signature", "bad signature", "unsigned"]
     assert voice.client.get(VOICE).status_code == 405
+    # Signed but without a call: a clear 400, nothing stored.
+    assert voice.post(VOICE + "language/", {"Digits": "1"}).status_code == 400
+    assert voice.post(VOICE + "status/", {"CallSid": "../x", "CallStatus": "completed"}).status_code == 400
+    assert not PhoneContact.objects.exists()
 
 
 def test_replayed_signed_requests_change_nothing(voice, specialist):
