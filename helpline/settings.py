@@ -354,3 +354,26 @@ if REDIS_URL:
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 1, "socket_timeout": 2}
     )
+
+# --- Phone line (issue 15) ----------------------------------------------------
+# Contact logging always works; the Twilio voice webhooks answer only when both
+# TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set (docs/phone.md).
+INSTALLED_APPS += ["helpline.phone"]
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+HELPLINE_PHONE = {
+    # Twilio signs the public URL it called. Behind a proxy set PUBLIC_URL
+    # (e.g. "https://help.example.org"), or TRUST_FORWARDED to take the scheme and
+    # host from X-Forwarded-Proto / X-Forwarded-Host.
+    "PUBLIC_URL": os.environ.get("HELPLINE_PHONE_PUBLIC_URL", "").rstrip("/"),
+    "TRUST_FORWARDED": env_bool("HELPLINE_PHONE_TRUST_FORWARDED", False),
+    # Recording stays off unless the organisation turns it on (callers hear a notice).
+    "RECORDING": env_bool("HELPLINE_PHONE_RECORDING", False),
+    # Hold audio played between place-in-line announcements ("" = silence).
+    "HOLD_AUDIO_URL": os.environ.get("HELPLINE_PHONE_HOLD_AUDIO_URL", ""),
+    "ANNOUNCE_EVERY_SECONDS": int(os.environ.get("HELPLINE_PHONE_ANNOUNCE_EVERY_SECONDS", "30")),
+    # After this long in the queue the caller is offered a callback by keypad.
+    "CALLBACK_OFFER_AFTER_SECONDS": int(os.environ.get("HELPLINE_PHONE_CALLBACK_AFTER_SECONDS",
+                                                       "120")),
+    "QUEUE_PREFIX": os.environ.get("HELPLINE_PHONE_QUEUE_PREFIX", "helpline"),
+}

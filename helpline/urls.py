@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/openapi.json", include("helpline.common.openapi_urls")),
     path("api/", include("helpline.answers.api_urls")),
     path("hooks/", include("helpline.outreach.hook_urls")),
+    path("hooks/twilio/", include("helpline.phone.hook_urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
@@ -34,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("staff/", include("helpline.accounts.urls")),
     path("", include("helpline.common.trust_urls")),
     path("staff/dashboard/", include("helpline.dashboard.urls")),
+    path("phone/", include("helpline.phone.urls")),
     prefix_default_language=True,
 )
 

@@ -41,6 +41,11 @@ MATRIX: dict[str, tuple[bool, ...]] = {
     "view_dashboard":           (D,    D,   A,   D,    D,   D,    A),
     "manage_staff":             (D,    D,   D,   D,    D,   D,    A),
     "view_audit_log":           (D,    D,   D,   D,    D,   D,    A),
+    "log_phone_call":           (D,    A,   A,   D,    D,   D,    D),
+    "complete_own_phone_call":  (D,    A,   A,   D,    D,   D,    D),
+    "read_others_phone_call":   (D,    D,   A,   D,    D,   D,    D),
+    "complete_others_phone_call": (D,  D,   A,   D,    D,   D,    D),
+    "set_agent_line":           (D,    A,   A,   D,    D,   D,    D),
 }
 
 
@@ -110,6 +115,26 @@ def _action(name: str, user, ctx) -> None:  # noqa: C901 - one branch per action
         from helpline.accounts import selectors as accounts_selectors
 
         list(accounts_selectors.audit_entries(user)[:1])
+    elif name in ("log_phone_call", "complete_own_phone_call"):
+        from helpline.phone import services as phone
+
+        contact = phone.contact_open(user, language="en")
+        if name == "complete_own_phone_call":
+            phone.contact_complete(user, contact.token, caller_type="patient", outcome="answered")
+    elif name == "read_others_phone_call":
+        from helpline.phone import selectors as phone_selectors
+
+        phone_selectors.contact_for(user, ctx["phone_contact"].token)
+    elif name == "complete_others_phone_call":
+        from helpline.phone import services as phone
+
+        contact = phone.contact_open(ctx["phone_owner"], language="en")
+        phone.contact_complete(user, contact.token, caller_type="patient", outcome="answered")
+    elif name == "set_agent_line":
+        from helpline.phone import services as phone
+
+        number = f"+1212555{1000 + (user.pk or 0) % 9000:04d}"
+        phone.agent_line_set(user, phone_number=number, pin="2468")
     else:  # pragma: no cover
         raise AssertionError(name)
 
@@ -156,6 +181,8 @@ def world(db):
         "target": make_staff("m_target", "editor"),
         "published_en": published_en,
         "question": question,
+        "phone_owner": owner,
+        "phone_contact": _phone_contact(owner),
     }
 
 
@@ -174,6 +201,12 @@ def _published_article(editor, reviewer):
     articles.publish(reviewer, version)
     version.refresh_from_db()
     return version
+
+
+def _phone_contact(owner):
+    from helpline.phone import services as phone
+
+    return phone.contact_open(owner, language="en")
 
 
 @pytest.mark.parametrize("action", list(MATRIX))
@@ -217,12 +250,15 @@ PAGES = {
     "/en/chat/console/queue.json": {"specialist", "supervisor"},
     "/en/staff/editorial/": {"editor", "medical_reviewer", "translator", "administrator"},
     "/en/ask/unanswered/": {"editor", "supervisor"},
+
+    "/en/phone/": {"specialist", "supervisor"},
+    "/en/phone/c/{phone_contact}/": {"supervisor"},
 }
 
 
 @pytest.mark.parametrize("path", list(PAGES))
 def test_role_matrix_through_pages(world, client, path) -> None:
-    url = path.format(active=world["active"].token)
+    url = path.format(active=world["active"].token, phone_contact=world["phone_contact"].token)
     outcome = {}
     for role in ROLES:
         client.logout()

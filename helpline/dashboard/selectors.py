@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from helpline.common.exceptions import NotAllowed
+from helpline.phone import selectors as phone_selectors
 
 PERMISSION = "dashboard.view_dashboard"
 UNANSWERED_LIMIT = 25
@@ -121,7 +122,8 @@ def contacts_by_channel(period: Period, totals: dict | None = None) -> list[tupl
     from helpline.chat.models import Conversation
 
     totals = totals or conversation_totals(period)
-    return [(str(label), totals[value] or 0) for value, label in Conversation.Channel.choices]
+    rows = [(str(label), totals[value] or 0) for value, label in Conversation.Channel.choices]
+    return [*rows, (_("Phone call"), phone_selectors.phone_totals(period)["total"])]
 
 
 def contacts_by_topic(period: Period) -> list[tuple[str, int]]:
@@ -308,11 +310,12 @@ def dashboard_summary(user, period: Period) -> dict:
         "unanswered": unanswered_questions(period),
         "helpful": helpful_votes(period),
         "referrals": referrals_by_need(period),
+        "phone": phone_selectors.phone_summary(period),
     }
 
 
 SECTIONS = ("channels", "topics", "waits", "specialists", "ratings", "answers", "unanswered",
-            "helpful", "referrals")
+            "helpful", "referrals", "phone")
 
 
 def section_rows(user, period: Period, section: str) -> tuple[list[str], list[list]]:
@@ -355,4 +358,6 @@ def section_rows(user, period: Period, section: str) -> tuple[list[str], list[li
         ]
     if section == "referrals":
         return ["need", "resources referred"], [list(r) for r in referrals_by_need(period)]
+    if section == "phone":
+        return phone_selectors.phone_csv_rows(period)
     raise ValueError(section)

@@ -54,6 +54,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             (_("Handed off to a specialist"), data["answers"]["handed_off"]),
         ]),
         "referrals": bar_chart(data["referrals"]),
+        "phone_topics": bar_chart(data["phone"]["topics"]),
+        "phone_languages": bar_chart([(lang.upper(), n) for lang, n in data["phone"]["languages"]]),
+        "phone_hours": bar_chart([(f"{hour:02d}:00", n) for hour, n in data["phone"]["hours"] if n]),
     }
     return render(request, "dashboard/index.html", {
         "form": form, "data": data, "charts": charts, "query": urlencode(query),

@@ -84,7 +84,8 @@ def seeded(db):
 
 def test_figures_for_english(seeded):
     period = Period(START, END, "en")
-    assert selectors.contacts_by_channel(period) == [("Live chat", 6), ("Callback request", 1)]
+    assert selectors.contacts_by_channel(period) == [("Live chat", 6), ("Callback request", 1),
+                                                      ("Phone call", 0)]
     assert selectors.contacts_by_topic(period) == [("zz-a", 3), ("zz-b", 2), ("zz-c", 1)]
     assert selectors.wait_times(period) == {"p50": 60.0, "p90": 300.0, "count": 4}
     assert selectors.abandonment(period) == {"ended": 5, "abandoned": 1, "rate": 20.0}
@@ -113,7 +114,8 @@ def test_figures_for_english(seeded):
 
 def test_figures_for_all_languages(seeded):
     period = Period(START, END, None)
-    assert selectors.contacts_by_channel(period) == [("Live chat", 7), ("Callback request", 1)]
+    assert selectors.contacts_by_channel(period) == [("Live chat", 7), ("Callback request", 1),
+                                                      ("Phone call", 0)]
     assert selectors.contacts_by_topic(period) == [("zz-a", 4), ("zz-b", 2), ("zz-c", 1)]
     # 30, 60, 120, 300, 500: nearest rank p50 = 3rd, p90 = 5th.
     assert selectors.wait_times(period) == {"p50": 120.0, "p90": 500.0, "count": 5}
@@ -142,7 +144,7 @@ def test_only_supervisors_see_figures(seeded):
     assert summary["waits"] == selectors.wait_times(period) == {"p50": 60.0, "p90": 300.0,
                                                                  "count": 4}
     assert summary["ratings"] == selectors.ratings(period)
-    assert summary["channels"] == [("Live chat", 6), ("Callback request", 1)]
+    assert summary["channels"] == [("Live chat", 6), ("Callback request", 1), ("Phone call", 0)]
 
 
 def test_page_permissions_and_render(seeded, client):
@@ -156,7 +158,7 @@ def test_page_permissions_and_render(seeded, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<svg" in html and 'role="img"' in html
-    assert "Live chat: 6; Callback request: 1" in html  # the chart's text alternative
+    assert "Live chat: 6; Callback request: 1; Phone call: 0" in html  # the chart's text alternative
     assert "20.0 %" in html
     assert "555-123-4567" not in html
     spanish = client.get("/es/staff/dashboard/", QUERY).content.decode()
