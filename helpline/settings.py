@@ -212,7 +212,21 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-WHITENOISE_USE_FINDERS = True
+# Served compressed (gzip, brotli) under content-hashed names with a long cache
+# lifetime: `collectstatic` (run by `make serve`) writes them and the manifest.
+# The test suite and DEBUG read the source folders directly (no collectstatic
+# step, files as edited), with the same middleware.
+STATIC_COLLECTED = env_bool("HELPLINE_STATIC_COLLECTED", not (TESTING or DEBUG))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": ("whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_COLLECTED
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"),
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+# Hashed names get whitenoise's ten-year "immutable" lifetime; the unhashed copies
+# keep its default minute, so a new deploy is seen at once.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
