@@ -206,6 +206,8 @@ LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
+# Dates written the same way everywhere (helpline/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["helpline.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 
 # --- Static files ---------------------------------------------------------
@@ -275,6 +277,11 @@ HELPLINE = {
     "RETENTION_DAYS": int(os.environ.get("HELPLINE_RETENTION_DAYS", "365")),
     "QUICK_EXIT_URL": os.environ.get("HELPLINE_QUICK_EXIT_URL", "https://www.weather.gov/"),
 }
+# Paper size of every PDF (articles, timeline, transcripts): Letter (US) or A4.
+_paper = os.environ.get("HELPLINE_PAPER", "Letter").strip().lower()
+if _paper not in {"letter", "a4", "legal"}:
+    raise ImproperlyConfigured("HELPLINE_PAPER must be Letter, A4 or Legal.")
+HELPLINE_PAPER = {"letter": "Letter", "a4": "A4", "legal": "Legal"}[_paper]
 PDF_CACHE_DIR = Path(os.environ.get("HELPLINE_PDF_CACHE", VAR_DIR / "pdf"))
 ANSWERS_INDEX_DIR = Path(os.environ.get("HELPLINE_ANSWERS_INDEX", VAR_DIR / "answers"))
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("sitemap.xml", common_views.sitemap, name="sitemap"),
     path("robots.txt", common_views.robots_txt, name="robots"),
     path("healthz", common_views.healthz, name="healthz"),
+    path("favicon.ico", common_views.favicon, name="favicon"),
+    path("manifest.webmanifest", common_views.web_manifest, name="web-manifest"),
     path("api/openapi.json", include("helpline.common.openapi_urls")),
     path("api/", include("helpline.answers.api_urls")),
     path("hooks/", include("helpline.outreach.hook_urls")),

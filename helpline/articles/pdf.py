@@ -15,6 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from helpline.common import paper
+
 from . import markup
 from .models import ArticleVersion
 
@@ -38,7 +40,7 @@ def cache_path(version: ArticleVersion) -> Path:
     return (
         Path(settings.PDF_CACHE_DIR)
         / version.language
-        / f"{version.slug}-r{revision.pk}-{stamp}.pdf"
+        / f"{version.slug}-r{revision.pk}-{stamp}-{paper.name().lower()}.pdf"
     )
 
 
@@ -60,7 +62,7 @@ def render_pdf(version: ArticleVersion) -> bytes:
 
     css = Path(__file__).parent / "static" / "articles" / "print.css"
     return HTML(string=render_html(version), base_url=str(settings.PACKAGE_DIR)).write_pdf(
-        stylesheets=[str(css)]
+        stylesheets=[str(css), paper.stylesheet()]
     )
 
 
