@@ -320,8 +320,9 @@ MIDDLEWARE += ["helpline.accounts.middleware.StaffTwoFactorMiddleware"]
 HELPLINE_TRUSTED_PROXY_HEADER = os.environ.get("HELPLINE_TRUSTED_PROXY_HEADER", "")
 
 # --- Resources and outreach (issue 5) -------------------------------------
-# Site address used in links of e-mails sent outside a request (sendnewsletter).
-OUTREACH_SITE_URL = os.environ.get("HELPLINE_SITE_URL", "http://127.0.0.1:8000")
+# The public address of the site: every link in an e-mail starts with it.
+HELPLINE_SITE_URL = os.environ.get("HELPLINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+OUTREACH_SITE_URL = HELPLINE_SITE_URL
 # How long a newsletter confirmation link works (seconds).
 OUTREACH_CONFIRM_MAX_AGE = int(os.environ.get("HELPLINE_NEWSLETTER_CONFIRM_SECONDS", str(3 * 24 * 3600)))
 OUTREACH_DONATION_CURRENCY = os.environ.get("HELPLINE_DONATION_CURRENCY", "usd")

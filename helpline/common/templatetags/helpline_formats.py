@@ -6,6 +6,7 @@ visitor's language (formats in ``helpline/formats``).
     {{ passage.last_reviewed|long_date }}      the same from an ISO string ("2026-11-20")
     {{ opens_at|day_time }}                    Monday, December 7, 8 a.m. / lunes 7 de diciembre, 08:00
     {{ sent_at|date_time_zone }}               Dec. 7, 2026, 8 a.m. EST (times in e-mails)
+    {{ sent_at|time_zone }}                    8 a.m. EST
     {{ resource.languages|language_names }}    English, Spanish / inglés, español
 """
 
@@ -65,6 +66,16 @@ def date_time_zone(value) -> str:
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         text = f"{text} {dateformat(value, 'T')}"
     return text
+
+
+@register.filter
+def time_zone(value) -> str:
+    """The time of day with the time zone named ("9:05 a.m. EST" / "09:05 EST")."""
+    value = _local(_as_date(value))
+    if not isinstance(value, datetime.datetime):
+        return ""
+    text = formats.time_format(value, "TIME_FORMAT")
+    return f"{text} {dateformat(value, 'T')}" if timezone.is_aware(value) else text
 
 
 @register.filter
