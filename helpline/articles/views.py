@@ -13,7 +13,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from helpline.chat.ui_services import chat_availability
 from helpline.common import pagecache
 from helpline.common.exceptions import ApplicationError, NotAllowed
 
@@ -53,7 +52,6 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     language = _current_language()
     # What the page depends on: the live revisions of the article's translations
     # (one query, kept until the next publish or withdrawal starts a new generation).
-    # With the launcher's state, that is the cache key of the page.
     current = pagecache.generation()
     state_key = f"articles:page-state:{current}:{language}:{slug}"
     state = cache.get(state_key)
@@ -62,9 +60,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         if not state:
             raise Http404("No such article")
         cache.set(state_key, state, STATE_TIMEOUT)
-    chat = chat_availability()
-    key = (pagecache.page_key(request, language, state, chat["open"], chat["opens_at"],
-                              current=current)
+    key = (pagecache.page_key(request, language, state, current=current)
            if pagecache.shareable(request) else None)
     if key is not None and (page := pagecache.lookup(key)) is not None:
         return pagecache.respond(request, page, shared=True)

@@ -5,3 +5,16 @@ class ChatConfig(AppConfig):
     name = "helpline.chat"
     label = "chat"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helpline.common import pagecache
+
+        from .ui_services import chat_availability
+
+        # The launcher on every public page says whether chat is open and when it
+        # opens: a cached page must change when that does.
+        def launcher_state() -> tuple:
+            availability = chat_availability()
+            return availability["open"], availability["opens_at"]
+
+        pagecache.vary_on(launcher_state)

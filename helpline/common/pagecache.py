@@ -8,7 +8,9 @@ and does not vary on cookies. Pages with forms or per-visitor bits are therefore
 rendered each time (the caller can still cache its expensive fragments).
 
 The caller's key parts name what the page depends on (for an article: the live
-revisions of its translations); a site-wide generation number, bumped when
+revisions of its translations). What every page's frame depends on (the chat
+launcher says whether chat is open) is registered by its app with ``vary_on``. A
+site-wide generation number, bumped when
 content is published or withdrawn, is part of every key, so the entries of
 earlier content are never read again and age out.
 
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -31,6 +34,7 @@ from django.utils.http import http_date
 
 GENERATION_KEY = "pages:generation"
 TIMEOUT = 3600
+_frame_state: list[Callable[[], object]] = []
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,12 @@ class CachedPage:
     content_type: str
     etag: str
     last_modified: float | None
+
+
+def vary_on(state: Callable[[], object]) -> None:
+    """Register a part of every page's frame that changes on its own (part of every key)."""
+    if state not in _frame_state:
+        _frame_state.append(state)
 
 
 def generation() -> int:
@@ -64,9 +74,10 @@ def shareable(request: HttpRequest) -> bool:
 
 
 def page_key(request: HttpRequest, *parts, current: int | None = None) -> str:
-    """The cache key of this page: host, path, the caller's parts and the generation."""
+    """The cache key of this page: host, path, the caller's parts, the frame, the generation."""
     current = generation() if current is None else current
-    raw = repr((current, request.get_host(), request.path, parts)).encode()
+    frame = tuple(state() for state in _frame_state)
+    raw = repr((current, request.get_host(), request.path, parts, frame)).encode()
     return "pages:" + hashlib.sha256(raw).hexdigest()
 
 

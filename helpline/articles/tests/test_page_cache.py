@@ -95,3 +95,22 @@ def test_a_visitors_message_never_reaches_another_visitor(client, published_en, 
     shared = client.get(EN)
     assert shared.status_code == 200 and b"Draft saved." not in shared.content
     assert client.get(EN).content == shared.content
+
+
+def test_the_cached_page_follows_the_chat_launcher(client, published_en, settings):
+    """The launcher on the page says whether chat is open: the shared copy changes with it."""
+    import time_machine
+
+    settings.HELPLINE_HOURS = {"chat": {
+        "always_open": False, "time_zone": "America/New_York", "holidays": [],
+        "weekly": {**{d: [["08:00", "23:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
+                   "sat": [], "sun": []}}}
+    # Monday 9 March, New York (EDT): 7:59:30, then 8:00:30 when chat has opened; a
+    # minute apart, well within the life of a cached page.
+    with time_machine.travel("2026-03-09 11:59:30+00:00", tick=False):
+        closed = client.get(EN).content.decode()
+        assert client.get(EN).content.decode() == closed  # the shared copy
+    with time_machine.travel("2026-03-09 12:00:30+00:00", tick=False):
+        opened = client.get(EN).content.decode()
+    assert "Live chat is closed now." in closed and "It opens Monday, March 9, 8 a.m." in closed
+    assert "Live chat is open now." in opened and "Live chat is closed now." not in opened
