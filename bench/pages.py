@@ -26,6 +26,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _server import prepare_server  # noqa: E402
 
+
 async def hammer(client: httpx.AsyncClient, url: str, concurrency: int, seconds: float,
                  latencies: list[float] | None = None, errors: int = 0,
                  elapsed_before: float = 0.0) -> dict:

@@ -102,7 +102,7 @@ def test_newsletter_issue(mailserver, site, lang):
                                        status=Subscriber.Status.CONFIRMED)
     services.issue_message(issue, reader).send()
     [received] = mailserver.messages
-    text, html = _check_parts(received, lang)
+    text, _html = _check_parts(received, lang)
     assert "/unsubscribe/" in text and f"{SITE}/{lang}/articles/" in text
 
 
@@ -116,5 +116,5 @@ def test_resource_list(mailserver, site, lang, words):
     chosen = list(Resource.objects.order_by("pk")[:2])
     services.resource_list_email(chosen, "ana@example.org", lang)
     [received] = mailserver.messages
-    text, html = _check_parts(received, lang)
+    text, _html = _check_parts(received, lang)
     assert words in text and chosen[0].name in text

@@ -20,7 +20,6 @@ from . import markup, pdf, selectors, services
 from .forms import DraftForm, WorkflowForm
 from .models import ArticleVersion, Revision
 
-
 # Without a publish signal (e.g. an edit in the admin), a page follows the database
 # after this many seconds at most.
 STATE_TIMEOUT = 60

@@ -8,7 +8,10 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from helpline.common.templatetags.helpline_formats import (
-    date_time_zone, day_time, language_names, long_date,
+    date_time_zone,
+    day_time,
+    language_names,
+    long_date,
 )
 
 pytestmark = pytest.mark.django_db
@@ -53,10 +56,11 @@ def test_paper_defaults_to_letter_and_rejects_unknown_sizes(tmp_path):
         if value is not None:
             env["HELPLINE_PAPER"] = value
         return subprocess.run(
-            [sys.executable, "-c", "import django; django.setup(); "
-             "from django.conf import settings; print(settings.HELPLINE_PAPER)"],
+            [sys.executable, "-c", ("import django; django.setup(); "
+                                    "from django.conf import settings; "
+                                    "print(settings.HELPLINE_PAPER)")],
             cwd=REPO_DIR, env={**env, "DJANGO_SETTINGS_MODULE": "helpline.settings"},
-            capture_output=True, text=True, timeout=60)
+            capture_output=True, text=True, timeout=60, check=False)
 
     assert paper(None).stdout.strip() == "Letter"
     assert paper("a4").stdout.strip() == "A4"
