@@ -9,10 +9,10 @@ rendered each time (the caller can still cache its expensive fragments).
 
 The caller's key parts name what the page depends on (for an article: the live
 revisions of its translations). What every page's frame depends on (the chat
-launcher says whether chat is open) is registered by its app with ``vary_on``. A
-site-wide generation number, bumped when
-content is published or withdrawn, is part of every key, so the entries of
-earlier content are never read again and age out.
+launcher says whether chat is open) is registered by its app with ``vary_on``.
+A site-wide generation number, bumped when content is published or withdrawn, is
+part of every key, so the entries of earlier content are never read again and
+age out.
 
 Every response carries an ``ETag`` (a hash of the body) and, when the caller knows
 it, ``Last-Modified``; a conditional GET that matches gets a 304.
