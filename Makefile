@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 
-.PHONY: browser-deps serve test install venv migrate content messages lint clean bench
+.PHONY: browser-deps serve test install venv migrate content static messages lint clean bench
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -33,7 +33,11 @@ content: migrate
 	$(PY) -m helpline loadcontent --if-empty
 	$(PY) -m helpline loadresources --if-empty
 
-serve: content
+# Compressed, content-hashed static files and their manifest (var/static).
+static: install
+	$(PY) -m helpline collectstatic --noinput -v 0
+
+serve: content static
 	@echo "Helpline on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	HELPLINE_HTTPS=0 $(VENV)/bin/uvicorn helpline.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
 

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def prepare_server(workers: int, *, prefix: str = "helpline-bench-"):
-    """Migrate and load content in a temporary folder, start uvicorn on 127.0.0.1.
+    """Migrate, load content and collect static files in a temporary folder, start uvicorn.
 
     Returns (process, base URL, TemporaryDirectory); the caller stops the process
     and cleans up the folder.
@@ -28,7 +28,7 @@ def prepare_server(workers: int, *, prefix: str = "helpline-bench-"):
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     py = sys.executable
-    for args in (["migrate", "-v0"], ["loadcontent"]):
+    for args in (["migrate", "-v0"], ["loadcontent"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run([py, "-m", "helpline", *args], cwd=REPO, env=env, check=True,
                        stdout=subprocess.DEVNULL)
     with socket.socket() as s:

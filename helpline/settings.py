@@ -211,13 +211,29 @@ LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True
+# Dates written the same way everywhere (helpline/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["helpline.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/New_York")
 
 # --- Static files ---------------------------------------------------------
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
-WHITENOISE_USE_FINDERS = True
+# Served compressed (gzip, brotli) under content-hashed names with a long cache
+# lifetime: `collectstatic` (run by `make serve`) writes them and the manifest.
+# The test suite and DEBUG read the source folders directly (no collectstatic
+# step, files as edited), with the same middleware.
+STATIC_COLLECTED = env_bool("HELPLINE_STATIC_COLLECTED", not (TESTING or DEBUG))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": ("whitenoise.storage.CompressedManifestStaticFilesStorage" if STATIC_COLLECTED
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"),
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
+# Hashed names get whitenoise's ten-year "immutable" lifetime; the unhashed copies
+# keep its default minute, so a new deploy is seen at once.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
@@ -268,6 +284,11 @@ HELPLINE = {
     "RETENTION_DAYS": int(os.environ.get("HELPLINE_RETENTION_DAYS", "365")),
     "QUICK_EXIT_URL": os.environ.get("HELPLINE_QUICK_EXIT_URL", "https://www.weather.gov/"),
 }
+# Paper size of every PDF (articles, timeline, transcripts): Letter (US) or A4.
+_paper = os.environ.get("HELPLINE_PAPER", "Letter").strip().lower()
+if _paper not in {"letter", "a4", "legal"}:
+    raise ImproperlyConfigured("HELPLINE_PAPER must be Letter, A4 or Legal.")
+HELPLINE_PAPER = {"letter": "Letter", "a4": "A4", "legal": "Legal"}[_paper]
 PDF_CACHE_DIR = Path(os.environ.get("HELPLINE_PDF_CACHE", VAR_DIR / "pdf"))
 ANSWERS_INDEX_DIR = Path(os.environ.get("HELPLINE_ANSWERS_INDEX", VAR_DIR / "answers"))
 
@@ -312,8 +333,9 @@ MIDDLEWARE += ["helpline.accounts.middleware.StaffTwoFactorMiddleware"]
 HELPLINE_TRUSTED_PROXY_HEADER = os.environ.get("HELPLINE_TRUSTED_PROXY_HEADER", "")
 
 # --- Resources and outreach (issue 5) -------------------------------------
-# Site address used in links of e-mails sent outside a request (sendnewsletter).
-OUTREACH_SITE_URL = os.environ.get("HELPLINE_SITE_URL", "http://127.0.0.1:8000")
+# The public address of the site: every link in an e-mail starts with it.
+HELPLINE_SITE_URL = os.environ.get("HELPLINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+OUTREACH_SITE_URL = HELPLINE_SITE_URL
 # How long a newsletter confirmation link works (seconds).
 OUTREACH_CONFIRM_MAX_AGE = int(os.environ.get("HELPLINE_NEWSLETTER_CONFIRM_SECONDS", str(3 * 24 * 3600)))
 OUTREACH_DONATION_CURRENCY = os.environ.get("HELPLINE_DONATION_CURRENCY", "usd")

@@ -16,6 +16,9 @@ urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
     path("readyz", common_views.readyz, name="readyz"),
     path("metrics", common_metrics.metrics_view, name="metrics"),
+
+    path("favicon.ico", common_views.favicon, name="favicon"),
+    path("manifest.webmanifest", common_views.web_manifest, name="web-manifest"),
     path("api/openapi.json", include("helpline.common.openapi_urls")),
     path("api/", include("helpline.answers.api_urls")),
     path("hooks/", include("helpline.outreach.hook_urls")),

@@ -1,6 +1,7 @@
 """The set-up contract: what `make serve` does works on an empty machine folder."""
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -30,10 +31,10 @@ def test_secret_key_is_required_when_debug_is_off(tmp_path):
 
 @pytest.mark.slow
 def test_serve_pipeline_answers_both_languages(tmp_path):
-    """migrate + loadcontent --if-empty + uvicorn, as `make serve` runs them."""
+    """migrate + loadcontent --if-empty + collectstatic + uvicorn, as `make serve` runs them."""
     env = _env(tmp_path, SECRET_KEY="contract-test-key", HELPLINE_HTTPS="0", DEBUG="0")
-    for args in (["migrate", "--noinput", "-v0"], ["loadcontent", "--if-empty"],
-                 ["loadcontent", "--if-empty"]):
+    for args in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"],
+                 ["loadcontent", "--if-empty"], ["loadcontent", "--if-empty"]):
         done = subprocess.run([sys.executable, "-m", "helpline", *args], cwd=REPO_DIR, env=env,
                               capture_output=True, text=True, timeout=300)
         assert done.returncode == 0, done.stderr[-2000:]
@@ -57,6 +58,16 @@ def test_serve_pipeline_answers_both_languages(tmp_path):
         assert statuses["/en/"][0] == 200 and '<html lang="en">' in statuses["/en/"][1]
         assert statuses["/es/"][0] == 200 and '<html lang="es">' in statuses["/es/"][1]
         assert "CAR T" in statuses["/en/"][1]
+        # Static files: content-hashed names, compressed, cached for a long time.
+        css = re.search(r'href="(/static/helpline/css/site\.[0-9a-f]{12}\.css)"', statuses["/en/"][1])
+        assert css, "the stylesheet is not served under a hashed name"
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{css.group(1)}",
+                                         headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=5) as r:
+            assert r.status == 200
+            assert r.headers["Content-Encoding"] == "gzip"
+            assert "immutable" in r.headers["Cache-Control"]
+            assert int(r.headers["Cache-Control"].split("max-age=")[1].split(",")[0]) >= 365 * 86400
     finally:
         server.terminate()
         server.wait(10)

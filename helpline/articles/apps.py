@@ -5,3 +5,17 @@ class ArticlesConfig(AppConfig):
     name = "helpline.articles"
     label = "articles"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from helpline.common import pagecache
+
+        from .signals import version_published, version_unpublished
+
+        # Cached public pages name the live revisions they show; a publish or a
+        # withdrawal also starts a new generation, so no earlier page is read again.
+        def _pages_changed(sender, **kwargs) -> None:
+            pagecache.bump_generation()
+
+        version_published.connect(_pages_changed, dispatch_uid="articles-pages-published", weak=False)
+        version_unpublished.connect(_pages_changed, dispatch_uid="articles-pages-unpublished",
+                                    weak=False)

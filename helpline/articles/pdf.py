@@ -17,6 +17,8 @@ from django.utils import translation
 
 from helpline.common.metrics import PDF_RENDERS
 
+from helpline.common import paper
+
 from . import markup
 from .models import ArticleVersion
 
@@ -40,7 +42,7 @@ def cache_path(version: ArticleVersion) -> Path:
     return (
         Path(settings.PDF_CACHE_DIR)
         / version.language
-        / f"{version.slug}-r{revision.pk}-{stamp}.pdf"
+        / f"{version.slug}-r{revision.pk}-{stamp}-{paper.name().lower()}.pdf"
     )
 
 
@@ -63,7 +65,7 @@ def render_pdf(version: ArticleVersion) -> bytes:
     css = Path(__file__).parent / "static" / "articles" / "print.css"
     PDF_RENDERS.labels("article").inc()
     return HTML(string=render_html(version), base_url=str(settings.PACKAGE_DIR)).write_pdf(
-        stylesheets=[str(css)]
+        stylesheets=[str(css), paper.stylesheet()]
     )
 
 

@@ -40,6 +40,27 @@ def get_public_version(language: str, slug: str) -> ArticleVersion:
         raise Http404("No such article") from exc
 
 
+def public_page_state(language: str, slug: str) -> tuple:
+    """What a public article page depends on, in one query (the page cache's key).
+
+    ``((language, slug, live revision id, published_at), ...)`` for every public
+    translation of the article at (language, slug); empty when there is no such
+    public article.
+    """
+    rows = (
+        ArticleVersion.objects.filter(article__versions__language=language,
+                                      article__versions__slug=slug)
+        .order_by("language")
+        .values_list("language", "slug", "status", "live_revision_id",
+                     "live_revision__published_at")
+    )
+    public = tuple((lang, sl, rev, when) for lang, sl, status, rev, when in rows
+                   if rev is not None and status != ArticleVersion.Status.ARCHIVED)
+    if not any(lang == language and sl == slug for lang, sl, _rev, _when in public):
+        return ()
+    return public
+
+
 def public_translations(version: ArticleVersion) -> dict[str, str]:
     """URLs of the public versions of the same article, by language (including this one)."""
     from django.urls import reverse

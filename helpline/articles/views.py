@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.conf import settings
 from django.views.decorators.http import require_POST, require_safe
 
+from helpline.common import pagecache
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.feedback import HelpfulReason
 from helpline.common.ratelimit import ratelimit
@@ -19,6 +22,10 @@ from helpline.common.ratelimit import ratelimit
 from . import markup, pdf, selectors, services
 from .forms import DraftForm, WorkflowForm
 from .models import ArticleVersion, Revision
+
+# Without a publish signal (e.g. an edit in the admin), a page follows the database
+# after this many seconds at most.
+STATE_TIMEOUT = 60
 
 
 def _current_language() -> str:
@@ -31,26 +38,52 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/index.html", {"topics": topics})
 
 
+def _rendered_sections(revision: Revision, language: str) -> list[dict]:
+    """The article's sections as HTML, rendered once per (revision, language)."""
+    stamp = revision.published_at.timestamp() if revision.published_at else 0
+    key = f"articles:sections:{revision.pk}:{language}:{stamp}"
+    sections = cache.get(key)
+    if sections is None:
+        sections = [{**s, "html": markup.render_body(s["body"])} for s in revision.sections]
+        cache.set(key, sections, pagecache.TIMEOUT)
+    return sections
+
+
 @require_safe
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    version = selectors.get_public_version(_current_language(), slug)
+    language = _current_language()
+    # What the page depends on: the live revisions of the article's translations
+    # (one query, kept until the next publish or withdrawal starts a new generation).
+    current = pagecache.generation()
+    state_key = f"articles:page-state:{current}:{language}:{slug}"
+    state = cache.get(state_key)
+    if state is None:
+        state = selectors.public_page_state(language, slug)
+        if not state:
+            raise Http404("No such article")
+        cache.set(state_key, state, STATE_TIMEOUT)
+    key = (pagecache.page_key(request, language, state, current=current)
+           if pagecache.shareable(request) else None)
+    if key is not None and (page := pagecache.lookup(key)) is not None:
+        return pagecache.respond(request, page, shared=True)
+    version = selectors.get_public_version(language, slug)
     revision = version.live_revision
     alternates = selectors.public_translations(version)
-    sections = [{**s, "html": markup.render_body(s["body"])} for s in revision.sections]
+    sections = _rendered_sections(revision, language)
     # A language without this article falls back to that language's article index.
     for code in ("en", "es"):
         if code not in alternates:
             with translation.override(code):
-                from django.urls import reverse
-
                 alternates[code] = reverse("articles:index")
-    return render(
+    response = render(
         request,
         "articles/detail.html",
         {"version": version, "revision": revision, "sections": sections,
          "alternates": alternates, "helpful_reasons": HelpfulReason.choices,
          "helpful_given": version.pk in request.session.get(HELPFUL_SESSION_KEY, [])},
     )
+    last_modified = max((when for _l, _s, _r, when in state if when), default=None)
+    return pagecache.finish(request, response, key=key, last_modified=last_modified)
 
 
 HELPFUL_SESSION_KEY = "helpful_articles"

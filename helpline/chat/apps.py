@@ -12,3 +12,15 @@ class ChatConfig(AppConfig):
         from .metrics import queue_metrics
 
         register_collector(queue_metrics)
+
+        from helpline.common import pagecache
+
+        from .ui_services import chat_availability
+
+        # The launcher on every public page says whether chat is open and when it
+        # opens: a cached page must change when that does.
+        def launcher_state() -> tuple:
+            availability = chat_availability()
+            return availability["open"], availability["opens_at"]
+
+        pagecache.vary_on(launcher_state)

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
+from helpline.common import mail
+
 logger = logging.getLogger(__name__)
 
 
@@ -194,7 +196,6 @@ def transcript_text(conversation, language: str) -> str:
 def visitor_transcript_send(conversation, *, email: str, language: str) -> None:
     """E-mail the transcript once. The address is not stored anywhere."""
     from django.core.exceptions import ValidationError
-    from django.core.mail import EmailMessage
     from django.core.validators import validate_email
     from django.utils import translation
     from django.utils.translation import gettext as _
@@ -211,8 +212,8 @@ def visitor_transcript_send(conversation, *, email: str, language: str) -> None:
             code="rate_limited")
     with translation.override(language):
         subject = _("Your chat with %(name)s") % {"name": settings.HELPLINE["NAME"]}
-    message = EmailMessage(subject=subject, body=transcript_text(conversation, language),
-                           to=[email])
+    message = mail.build(subject=subject, text=transcript_text(conversation, language),
+                         to=[email], language=language)
     try:
         message.send(fail_silently=False)
     except Exception as exc:  # noqa: BLE001 - SMTP or network trouble: tell the visitor

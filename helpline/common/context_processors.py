@@ -16,4 +16,12 @@ def helpline(request: HttpRequest) -> dict:
         "HELPLINE": settings.HELPLINE,
         "LANGUAGE_ALTERNATES": alternates,
         "CURRENT_LANGUAGE": current,
+        # Staff pages (/<lang>/staff/...) have no visitor chat launcher.
+        "STAFF_PAGE": _is_staff_path(request.path_info),
     }
+
+
+def _is_staff_path(path: str) -> bool:
+    """Staff pages: anything under a ``staff/`` segment, the chat console, the admin."""
+    parts = path.strip("/").split("/")
+    return "staff" in parts or parts[1:3] == ["chat", "console"] or parts[:1] == ["admin"]

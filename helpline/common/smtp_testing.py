@@ -34,6 +34,11 @@ class Received:
         part = self.message.get_body(preferencelist=("plain",))
         return part.get_content() if part is not None else ""
 
+    @property
+    def html(self) -> str:
+        part = self.message.get_body(preferencelist=("html",))
+        return part.get_content() if part is not None else ""
+
 
 @dataclass
 class Inbox:

@@ -124,7 +124,9 @@ def transcript_export_pdf(user, token, *, request=None) -> bytes:
         "conversation": conversation, "lines": _lines(conversation, original=False),
         "HELPLINE": settings.HELPLINE,
     })
-    pdf = HTML(string=html, base_url=None).write_pdf()
+    from helpline.common import paper
+
+    pdf = HTML(string=html, base_url=None).write_pdf(stylesheets=[paper.stylesheet()])
     record(user, "chat.export", conversation, data={"format": "pdf"}, request=request)
     return pdf
 

@@ -294,6 +294,83 @@ def referrals_by_need(period: Period) -> list[tuple[str, int]]:
     return [(str(labels.get(need, need)), n) for need, n in rows.values_list("need", "n")]
 
 
+# --- Daily series ------------------------------------------------------------
+
+def _days(period: Period) -> list[dt.date]:
+    return [period.start + dt.timedelta(days=n) for n in range((period.end - period.start).days + 1)]
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def daily_contacts(period: Period) -> list[dict]:
+    """Chats and callbacks per local day, every day of the period (zeros included)."""
+    from django.db.models.functions import TruncDate
+
+    rows = (
+        _conversations(period)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_default_timezone()))
+        .values("day")
+        .annotate(chat=Count("id", filter=Q(channel="chat")),
+                  callback=Count("id", filter=Q(channel="callback")))
+    )
+    by_day = {_as_date(r["day"]): r for r in rows}
+    return [{"day": day, "chat": by_day.get(day, {}).get("chat", 0),
+             "callback": by_day.get(day, {}).get("callback", 0)} for day in _days(period)]
+
+
+def daily_waits(period: Period) -> list[dict]:
+    """Nearest-rank p50/p90 of the chat wait (seconds) per local day, as ``wait_times``."""
+    where, params = _conversation_where(period)
+    where += " AND channel = 'chat' AND accepted_at IS NOT NULL"
+    tz = str(timezone.get_default_timezone())
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT (created_at AT TIME ZONE %s)::date AS day, "
+            "percentile_disc(0.5) WITHIN GROUP (ORDER BY s), "
+            "percentile_disc(0.9) WITHIN GROUP (ORDER BY s), COUNT(*) FROM ("
+            "SELECT created_at, EXTRACT(EPOCH FROM (accepted_at - queued_at)) AS s "
+            f"FROM chat_conversation WHERE {where}) w GROUP BY 1 ORDER BY 1"
+        )
+        params = [tz, *params]
+    else:
+        # Django's own SQLite function turns a stored UTC time into a local date.
+        sql = (
+            "WITH w AS (SELECT django_datetime_cast_date(created_at, %s, %s) AS day, "
+            "(julianday(accepted_at) - julianday(queued_at)) * 86400.0 AS s "
+            f"FROM chat_conversation WHERE {where}), "
+            "r AS (SELECT day, s, ROW_NUMBER() OVER (PARTITION BY day ORDER BY s) AS rn, "
+            "COUNT(*) OVER (PARTITION BY day) AS n FROM w) "
+            "SELECT day, MIN(CASE WHEN rn >= 0.5 * n THEN s END), "
+            "MIN(CASE WHEN rn >= 0.9 * n THEN s END), COUNT(*) FROM r GROUP BY day ORDER BY day"
+        )
+        params = [tz, connection.timezone_name, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        by_day = {_as_date(day): _wait_result(p50, p90, n) for day, p50, p90, n in cursor.fetchall()}
+    empty = {"p50": None, "p90": None, "count": 0}
+    return [{"day": day, **by_day.get(day, empty)} for day in _days(period)]
+
+
+def daily_answers(period: Period) -> list[dict]:
+    """Answer service outcomes per local day."""
+    from django.db.models.functions import TruncDate
+
+    rows = (
+        _questions(period)
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_default_timezone()))
+        .values("day")
+        .annotate(answered=Count("id", filter=Q(status="answered")),
+                  no_answer=Count("id", filter=Q(status="no_answer")),
+                  urgent=Count("id", filter=Q(status="urgent")))
+    )
+    by_day = {_as_date(r["day"]): r for r in rows}
+    return [{"day": day, **{key: by_day.get(day, {}).get(key, 0)
+                            for key in ("answered", "no_answer", "urgent")}}
+            for day in _days(period)]
+
+
 def dashboard_summary(user, period: Period) -> dict:
     """Every figure of the dashboard (supervisors only)."""
     check_can_view_dashboard(user)
@@ -311,11 +388,14 @@ def dashboard_summary(user, period: Period) -> dict:
         "helpful": helpful_votes(period),
         "referrals": referrals_by_need(period),
         "phone": phone_selectors.phone_summary(period),
+
+        "daily": {"contacts": daily_contacts(period), "waits": daily_waits(period),
+                  "answers": daily_answers(period)},
     }
 
 
 SECTIONS = ("channels", "topics", "waits", "specialists", "ratings", "answers", "unanswered",
-            "helpful", "referrals", "phone")
+            "helpful", "referrals", "phone", "daily-contacts", "daily-waits", "daily-answers")
 
 
 def section_rows(user, period: Period, section: str) -> tuple[list[str], list[list]]:
@@ -360,4 +440,19 @@ def section_rows(user, period: Period, section: str) -> tuple[list[str], list[li
         return ["need", "resources referred"], [list(r) for r in referrals_by_need(period)]
     if section == "phone":
         return phone_selectors.phone_csv_rows(period)
+
+    if section == "daily-contacts":
+        return ["date", "chats", "callbacks", "contacts"], [
+            [r["day"].isoformat(), r["chat"], r["callback"], r["chat"] + r["callback"]]
+            for r in daily_contacts(period)
+        ]
+    if section == "daily-waits":
+        return ["date", "accepted chats", "wait p50 seconds", "wait p90 seconds"], [
+            [r["day"].isoformat(), r["count"], r["p50"], r["p90"]] for r in daily_waits(period)
+        ]
+    if section == "daily-answers":
+        return ["date", "answered", "no_answer", "urgent"], [
+            [r["day"].isoformat(), r["answered"], r["no_answer"], r["urgent"]]
+            for r in daily_answers(period)
+        ]
     raise ValueError(section)

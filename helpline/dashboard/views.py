@@ -8,12 +8,13 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from helpline.common.exceptions import NotAllowed
 
 from . import selectors
-from .charts import bar_chart
+from .charts import bar_chart, daily_chart
 from .forms import PeriodForm
 
 CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -57,10 +58,54 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "phone_topics": bar_chart(data["phone"]["topics"]),
         "phone_languages": bar_chart([(lang.upper(), n) for lang, n in data["phone"]["languages"]]),
         "phone_hours": bar_chart([(f"{hour:02d}:00", n) for hour, n in data["phone"]["hours"] if n]),
+
+        **_daily_charts(data["daily"]),
     }
     return render(request, "dashboard/index.html", {
         "form": form, "data": data, "charts": charts, "query": urlencode(query),
     })
+
+
+def _summary(chart: dict, series: list[tuple[str, list]]) -> str:
+    """What a screen reader hears for a daily chart: each series' highest day."""
+    if chart["empty"]:
+        return _("No data for this period.")
+    days = [row["day"] for row in chart["rows"]]
+    parts = []
+    for label, values in series:
+        known = [(v, day) for v, day in zip(values, days, strict=True) if v is not None]
+        if known:
+            value, day = max(known, key=lambda pair: pair[0])
+            parts.append(_("%(label)s: highest %(value)s on %(day)s") % {
+                "label": label, "value": f"{value:g}",
+                "day": formats.date_format(day, "DATE_FORMAT")})
+    return "; ".join(parts)
+
+
+def _daily_charts(daily: dict) -> dict:
+    language = (translation.get_language() or "en")[:2]
+    days = [row["day"] for row in daily["contacts"]]
+    specs = {
+        "daily_contacts": ("stacked", [
+            (_("Chats"), [row["chat"] for row in daily["contacts"]]),
+            (_("Callbacks"), [row["callback"] for row in daily["contacts"]]),
+        ]),
+        "daily_waits": ("lines", [
+            (_("Median wait (p50)"), [row["p50"] for row in daily["waits"]]),
+            (_("90th percentile wait (p90)"), [row["p90"] for row in daily["waits"]]),
+        ]),
+        "daily_answers": ("stacked", [
+            (_("Answered"), [row["answered"] for row in daily["answers"]]),
+            (_("No answer"), [row["no_answer"] for row in daily["answers"]]),
+            (_("Urgent"), [row["urgent"] for row in daily["answers"]]),
+        ]),
+    }
+    charts = {}
+    for name, (kind, series) in specs.items():
+        chart = daily_chart(days, series, kind=kind, language=language)
+        chart["summary"] = _summary(chart, series)
+        charts[name] = chart
+    return charts
 
 
 def _csv_cell(value) -> str:

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 
 from helpline.common.metrics import PDF_RENDERS
 
+from helpline.common import paper
+
 from .timeline import Timeline, estimate_note, present
 
 UID_NAMESPACE = uuid.UUID("5d0f3a56-8f7b-4c1e-9a43-6a2f1f0b7e11")
@@ -113,5 +115,5 @@ def build_pdf(timeline: Timeline, *, links: dict | None = None, base_url: str = 
     html = render_pdf_html(timeline, links=links, base_url=base_url)
     PDF_RENDERS.labels("timeline").inc()
     return HTML(string=html, base_url=str(settings.PACKAGE_DIR)).write_pdf(
-        stylesheets=[CSS(filename=str(PRINT_CSS))]
+        stylesheets=[CSS(filename=str(PRINT_CSS)), paper.stylesheet()]
     )

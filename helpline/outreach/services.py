@@ -23,6 +23,8 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from helpline.common import mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -64,7 +66,7 @@ def clean_email(address: str) -> str:
 
 
 def site_url() -> str:
-    return getattr(settings, "OUTREACH_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return mail.site_url()
 
 
 # --- Newsletter: tokens ------------------------------------------------------
@@ -116,8 +118,9 @@ def _confirmation_message(subscriber: Subscriber, base_url: str | None) -> Email
             "confirm_url": confirm, "unsubscribe_url": unsubscribe, "hours": hours,
             "HELPLINE": settings.HELPLINE,
         })
-    return EmailMessage(subject=subject, body=body, to=[subscriber.email],
-                        headers={"List-Unsubscribe": f"<{unsubscribe}>"})
+    return mail.build(subject=subject, text=body, to=[subscriber.email],
+                      language=subscriber.language,
+                      headers={"List-Unsubscribe": f"<{unsubscribe}>"})
 
 
 def newsletter_signup(email: str, language: str, *, source: str, base_url: str | None = None,
@@ -235,8 +238,8 @@ def issue_message(issue: NewsletterIssue, subscriber: Subscriber,
             "body": issue.body(language), "unsubscribe_url": unsubscribe,
             "HELPLINE": settings.HELPLINE,
         })
-    return EmailMessage(
-        subject=issue.subject(language), body=body, to=[subscriber.email],
+    return mail.build(
+        subject=issue.subject(language), text=body, to=[subscriber.email], language=language,
         headers={"List-Unsubscribe": f"<{unsubscribe}>",
                  "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                  "X-Helpline-Issue": str(issue.pk)},

@@ -22,8 +22,9 @@ def _ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+def _base_url(request: HttpRequest) -> str | None:
+    """Links in e-mails use HELPLINE_SITE_URL, never the address this request came to."""
+    return None
 
 
 # --- Topics ----------------------------------------------------------------

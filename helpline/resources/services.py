@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from helpline.common import audit
+from helpline.common import audit, mail
 from helpline.common.exceptions import ApplicationError, NotAllowed
 
 from .models import Referral, ReferralItem, Resource
@@ -72,7 +72,7 @@ def resource_list_message(resources: list[Resource], to: str, language: str,
              "HELPLINE": settings.HELPLINE},
         )
         subject = _("Your list of services from %(name)s") % {"name": settings.HELPLINE["NAME"]}
-    return EmailMessage(subject=subject, body=body, to=[to])
+    return mail.build(subject=subject, text=body, to=[to], language=language)
 
 
 def resource_list_email(resources: Iterable[Resource], to: str, language: str,

@@ -59,6 +59,7 @@ def test_axe_public_pages_console_and_dashboard(playwright_browser, axe_path, sh
     from helpline.common.testing import make_staff
 
     make_staff("sue", "supervisor")
+    make_staff("edna", "editor")
     articles = {lang: _article_url(lang) for lang in ("en", "es")}
     failures = {}
     with server(chat_open=True) as srv:
@@ -98,6 +99,20 @@ def test_axe_public_pages_console_and_dashboard(playwright_browser, axe_path, sh
         page.goto(srv.url + "/es/staff/dashboard/")
         if violations := run_axe(page, axe_path):
             failures["/es/staff/dashboard/"] = violations
+        context.close()
+        # The editor: the article list and one article's edit page, in both languages.
+        from helpline.articles.models import ArticleVersion
+
+        version = ArticleVersion.objects.get(article__key="car-t-cytokine-release-syndrome",
+                                             language="en")
+        context, page = new_page(playwright_browser, DESKTOP, bypass_csp=True)
+        login(page, srv.url, "edna", "/en/staff/editorial/")
+        for path in ("/en/staff/editorial/", f"/en/staff/editorial/{version.pk}/",
+                     f"/es/staff/editorial/{version.pk}/"):
+            assert page.goto(srv.url + path).status == 200, path
+            shots(page, path.strip("/").replace("/", "_"))
+            if violations := run_axe(page, axe_path):
+                failures[path] = violations
         context.close()
     assert not failures, "serious/critical axe violations:\n" + "\n".join(
         f"{path}: {v}" for path, vs in failures.items() for v in vs

@@ -39,7 +39,10 @@ def test_launcher_when_closed_says_when_it_opens_and_offers_phone_callback_and_a
     with time_machine.travel("2026-03-07 17:00:00+00:00", tick=False):
         page = client.get("/en/").content.decode()
     assert "Live chat is closed now." in page
-    assert "Monday 9 March" in page and "8 a.m." in page
+    assert "It opens Monday, March 9, 8 a.m. (EDT)." in page
+    with time_machine.travel("2026-03-07 17:00:00+00:00", tick=False):
+        page_es = client.get("/es/").content.decode()
+    assert "lunes 9 de marzo, 08:00" in page_es
     assert "/en/chat/callback/" in page
     assert "/en/ask/" in page
     assert "tel:1-800-555-0199" in page

@@ -3,12 +3,14 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 
 from helpline.outreach import services
 from helpline.outreach.models import Subscriber
 
-LINK = re.compile(r"(http://testserver/\S+)")
+SITE = settings.HELPLINE_SITE_URL
+LINK = re.compile(re.escape(SITE) + r"/\S+")
 
 
 def links(message) -> list[str]:
@@ -16,7 +18,7 @@ def links(message) -> list[str]:
 
 
 def path_of(url: str) -> str:
-    return url.removeprefix("http://testserver")
+    return url.removeprefix(SITE)
 
 
 def sign_up(client, email="ana@example.org", language="en", prefix="en"):
@@ -121,7 +123,7 @@ def test_tampered_and_expired_links_are_refused(client: Client, mailserver):
     confirm_url, unsubscribe_url = links(mailserver.messages[0])
     token = confirm_url.rstrip("/").rsplit("/", 1)[1]
     tampered = confirm_url.replace(token, token[:-3] + ("abc" if token[-3:] != "abc" else "xyz"))
-    for url in (tampered, "http://testserver/en/newsletter/confirm/garbage/",
+    for url in (tampered, SITE + "/en/newsletter/confirm/garbage/",
                 unsubscribe_url.replace("unsubscribe/", "unsubscribe/x")):
         response = client.get(path_of(url))
         assert response.status_code == 400

@@ -52,11 +52,15 @@ def test_directory_renders_in_both_languages(client: Client, sample, lang, headi
 def test_search_by_need_and_zip_in_the_page(client: Client, sample):
     html = client.get("/en/resources/", {"need": "lodging", "zip": "19104"}).content.decode()
     assert "Sample: Hope House lodging (Philadelphia)" in html
-    assert "about 0 miles away" in html
+    assert "less than a mile away" in html and "about 0 miles" not in html
+    assert "Languages: English" in html and "en,es" not in html
     assert "Harbor Rooms" not in html  # 83 miles away, radius 30
     html = client.get("/en/resources/", {"need": "lodging", "zip": "10001"}).content.decode()
     assert "Harbor Rooms" in html and "about 2 miles away" in html
     assert "Hope House" not in html
+    html = client.get("/es/resources/", {"need": "lodging", "zip": "19104"}).content.decode()
+    assert "a menos de una milla" in html
+    assert "Idiomas: inglés" in html
     # Nationwide services are listed whatever the ZIP code.
     html = client.get("/en/resources/", {"need": "transportation", "zip": "90033"}).content.decode()
     assert "Road to Care" in html and "Keystone" not in html
