@@ -95,6 +95,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 @require_POST
+@pagecache.same_origin_post
 @ratelimit("articles-helpful", FEEDBACK_LIMIT, 60)
 def article_feedback(request: HttpRequest, slug: str) -> HttpResponse:
     """ "Was this helpful?" on an article: a plain form post (redirects back) or fetch (JSON).

@@ -145,3 +145,37 @@ def finish(request: HttpRequest, response: HttpResponse, *, key: str | None,
         return not_modified
     _headers(response, page, shared=shared)
     return response
+
+
+def same_origin_post(view):
+    """CSRF protection without a per-visitor token, for small anonymous forms on cached pages.
+
+    A page that carries a CSRF token cannot be shared between visitors. A form on a
+    shared page (e.g. "Was this helpful?") posts to a view wrapped here instead: the
+    browser's ``Origin`` header (or, when a browser sends none, the ``Referer``) must
+    name this site, as Django's own CSRF check requires of HTTPS requests. Anything
+    else is refused with 403. Use it only for writes a forged request cannot abuse
+    beyond a rate-limited anonymous vote.
+    """
+    from functools import wraps
+    from urllib.parse import urlsplit
+
+    from django.core.exceptions import PermissionDenied
+    from django.views.decorators.csrf import csrf_exempt
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        host = request.get_host()
+        trusted = {f"{request.scheme}://{host}", *getattr(settings, "CSRF_TRUSTED_ORIGINS", [])}
+        origin = request.headers.get("Origin")
+        if origin and origin != "null":
+            allowed = origin in trusted
+        else:
+            referer = urlsplit(request.headers.get("Referer", ""))
+            allowed = bool(referer.netloc) and f"{referer.scheme}://{referer.netloc}" in trusted
+        if not allowed:
+            raise PermissionDenied("cross-site form post")
+        return view(request, *args, **kwargs)
+
+    return wrapped

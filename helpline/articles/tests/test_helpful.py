@@ -9,6 +9,14 @@ from helpline.common.exceptions import ApplicationError
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client():
+    """A browser on this site: its form posts carry the site's Origin, as browsers send it."""
+    from django.test import Client
+
+    return Client(HTTP_ORIGIN="http://testserver")
+
+
 def _url(version):
     return f"{version.get_absolute_url()}helpful/"
 
@@ -18,8 +26,22 @@ def test_article_page_has_an_accessible_helpful_form(client, published_en):
     assert '<legend>Was this helpful?</legend>' in page
     assert 'name="helpful" value="yes"' in page and 'name="helpful" value="no"' in page
     assert 'role="status"' in page and 'aria-live="polite"' in page
-    assert 'csrfmiddlewaretoken' in page
+    # No per-visitor token: the page stays shareable by the page cache.
+    assert 'csrfmiddlewaretoken' not in page
     assert "helpful.js" in page
+
+
+def test_a_vote_posted_from_another_site_is_refused(published_en):
+    from django.test import Client
+
+    for headers in ({"HTTP_ORIGIN": "https://evil.example"}, {},
+                    {"HTTP_REFERER": "https://evil.example/page"}, {"HTTP_ORIGIN": "null"}):
+        response = Client(**headers).post(_url(published_en), {"helpful": "no"})
+        assert response.status_code == 403, headers
+    assert not ArticleFeedback.objects.exists()
+    # A browser that sends only a same-site Referer is fine.
+    ok = Client(HTTP_REFERER="http://testserver/en/articles/x/").post(_url(published_en), {"helpful": "yes"})
+    assert ok.status_code == 302 and ArticleFeedback.objects.count() == 1
 
 
 def test_article_page_in_spanish(client, published_es):
