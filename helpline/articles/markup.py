@@ -340,3 +340,35 @@ def dump(meta: dict, sections: list[dict], references: list[dict],
         for section in sections
     )
     return f"---\n{head}---\n\n{body}\n"
+
+
+def renumber_citations(body: str, mapping: dict[int, int]) -> str:
+    """Rewrite ``[n]`` markers after references moved: old number -> new number.
+
+    Numbers not in ``mapping`` stay as written. A range whose numbers are no
+    longer consecutive is written out as a list.
+    """
+
+    def replace(match: re.Match) -> str:
+        numbers = []
+        for part in re.split(r"\s*,\s*", match.group(1)):
+            if re.search(r"[–-]", part):
+                low, high = (int(n) for n in re.split(r"\s*[–-]\s*", part))
+                numbers.extend(range(low, high + 1))
+            else:
+                numbers.append(int(part))
+        mapped = [mapping.get(n, n) for n in numbers]
+        if mapped == numbers:
+            return match.group(0)
+        ordered = sorted(dict.fromkeys(mapped))
+        runs: list[list[int]] = []
+        for n in ordered:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        parts = [f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run))
+                 for run in runs]
+        return f"[{', '.join(parts)}]"
+
+    return CITATION_RE.sub(replace, body)

@@ -102,6 +102,130 @@ def draft_from_text(text: str) -> DraftInput:
     )
 
 
+def draft_from_structured(*, title: str, summary: str, key_points, sections: list[dict],
+                          references: list[dict], change_note: str = "") -> DraftInput:
+    """Build a draft from the structured editor's fields.
+
+    ``sections`` are ``{"heading", "anchor", "body", "questions"}`` in their new
+    order (an empty anchor is made from the heading; the anchor and question
+    variants of an existing section are kept). ``references`` are
+    ``{"old_number", "authors", "title", "publisher", "year", "url", "accessed"}``
+    in their new order: they are numbered 1..n and every ``[n]`` citation in the
+    sections follows its reference to its new number.
+    """
+    from django.utils.text import slugify
+
+    mapping: dict[int, int] = {}
+    refs: list[dict] = []
+    for number, item in enumerate(references, start=1):
+        old = item.get("old_number")
+        if old:
+            mapping[int(old)] = number
+        ref = {"number": number, "text": "", "url": (item.get("url") or "").strip()}
+        for name in markup.REFERENCE_FIELDS:
+            value = item.get(name)
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            value = " ".join(str(value or "").split())
+            if value:
+                ref[name] = value
+        ref["text"] = markup.reference_text(ref)
+        if set(ref) & set(markup.REFERENCE_FIELDS) == {"title"}:
+            # A citation kept as one line (older references): store it as text only.
+            del ref["title"]
+        if not ref["text"]:
+            raise ApplicationError(
+                _("Reference %(number)s needs at least a title.") % {"number": number})
+        refs.append(ref)
+    out_sections: list[dict] = []
+    anchors: set[str] = set()
+    for item in sections:
+        heading = " ".join((item.get("heading") or "").split())
+        body = (item.get("body") or "").replace("\r\n", "\n").strip()
+        if not heading:
+            raise ApplicationError(_("Every section needs a heading."))
+        anchor = slugify(item.get("anchor") or "") or slugify(heading) or "section"
+        base, n = anchor, 2
+        while anchor in anchors:
+            anchor, n = f"{base}-{n}", n + 1
+        anchors.add(anchor)
+        section = {"heading": heading, "anchor": anchor,
+                   "body": markup.renumber_citations(body, mapping)}
+        try:
+            questions = markup.clean_questions(item.get("questions") or [])
+        except markup.ContentError as exc:
+            raise ApplicationError(str(exc)) from exc
+        if questions:
+            section["questions"] = questions
+        out_sections.append(section)
+    try:
+        points = markup.clean_key_points(key_points)
+    except markup.ContentError as exc:
+        raise ApplicationError(str(exc)) from exc
+    return DraftInput(title=" ".join((title or "").split()), summary=(summary or "").strip(),
+                      sections=out_sections, references=refs, key_points=points,
+                      change_note=change_note)
+
+
+def preview_revision(version: ArticleVersion, data: DraftInput) -> Revision:
+    """An unsaved revision for the live preview: nothing is written."""
+    _validate(data)
+    latest = version.latest_revision
+    revision = Revision(version=version, number=(latest.number if latest else 0),
+                        title=data.title, summary=data.summary, sections=data.sections,
+                        references=data.references, key_points=data.key_points or [])
+    if latest is not None:
+        for name in ("written_by", "medically_reviewed_by", "translated_by", "date_reviewed",
+                     "last_revised"):
+            setattr(revision, name, getattr(latest, name))
+    return revision
+
+
+@transaction.atomic
+def article_create(actor, *, title: str, topic: Topic, request=None) -> ArticleVersion:
+    """A new subject with its English version (no text yet; the editor writes the draft)."""
+    from django.utils.text import slugify
+
+    if not (actor and actor.has_perm("articles.add_articleversion")
+            and actor.has_perm(EDIT_PERMISSION["en"])):
+        raise NotAllowed(_("Only editors can start a new article."))
+    base = slugify(title)[:100]
+    if not base:
+        raise ApplicationError(_("A title is required."))
+    key, n = base, 2
+    while (Article.objects.filter(key=key).exists()
+           or ArticleVersion.objects.filter(language="en", slug=key).exists()):
+        key, n = f"{base}-{n}", n + 1
+    order = (Article.objects.filter(topic=topic).count() + 1)
+    article = Article.objects.create(key=key, topic=topic, order=order)
+    version = ArticleVersion.objects.create(article=article, language="en", slug=key)
+    audit.record(actor, "articles.create", version, data={"key": key, "topic": topic.slug},
+                 request=request)
+    return version
+
+
+@transaction.atomic
+def translation_start(actor, source: ArticleVersion, *, slug: str = "",
+                      request=None) -> ArticleVersion:
+    """The Spanish version of an article, started from its English text (translators, editors)."""
+    from django.utils.text import slugify
+
+    existing = ArticleVersion.objects.filter(article_id=source.article_id, language="es").first()
+    if existing is not None:
+        return existing
+    if not (actor and actor.has_perm(EDIT_PERMISSION["es"])):
+        raise NotAllowed(_("Only translators and editors can edit the Spanish version."))
+    base = slugify(slug) or source.slug
+    value, n = base, 2
+    while ArticleVersion.objects.filter(language="es", slug=value).exists():
+        value, n = f"{base}-{n}", n + 1
+    version = ArticleVersion.objects.create(article_id=source.article_id, language="es",
+                                            slug=value)
+    audit.record(actor, "articles.translation_start", version, data={"slug": value},
+                 request=request)
+    return version
+
+
 def _validate(data: DraftInput) -> None:
     if not data.title.strip():
         raise ApplicationError(_("A title is required."))
