@@ -400,3 +400,24 @@ def translation_changes(version: ArticleVersion) -> dict | None:
                     "status": status, "sentences": marks})
     return {"source_number": current.number, "followed_number": followed_number,
             "any_changed": any(s["status"] != "same" for s in out), "sections": out}
+
+
+def reviews_due_within(days: int = 30, today: datetime.date | None = None) -> list[dict]:
+    """Public versions whose next medical review falls within ``days`` days (or is overdue).
+
+    Bundled content that has never been medically reviewed is listed too, as
+    "awaiting first review". Sorted by due date, the ones without a date first.
+    """
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=days)
+    rows = []
+    for version in public_versions():
+        revision = version.live_revision
+        due = revision.review_due_date() if revision.is_medically_reviewed else None
+        if revision.is_medically_reviewed and (due is None or due > horizon):
+            continue
+        rows.append({"version": version, "title": revision.title, "language": version.language,
+                     "due": due, "overdue": due is not None and due < today,
+                     "never_reviewed": not revision.is_medically_reviewed})
+    rows.sort(key=lambda r: (r["due"] is not None, r["due"] or today, r["title"]))
+    return rows

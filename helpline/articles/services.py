@@ -34,6 +34,7 @@ from .models import (
     TrustedDomain,
     WorkflowEvent,
 )
+from . import selectors
 from .selectors import source_version
 
 Status = ArticleVersion.Status
@@ -692,3 +693,52 @@ def content_export(actor, version: ArticleVersion, *, request=None) -> str:
     audit.record(actor, "articles.export", version, data={"revision": revision.number},
                  request=request)
     return markup.dump(meta, revision.sections, revision.references, revision.key_points)
+
+
+# --- Review-due reminders ------------------------------------------------------
+
+REVIEW_DIGEST_DAYS = 30
+
+
+def review_digest_send(*, today: datetime.date | None = None, days: int = REVIEW_DIGEST_DAYS,
+                       site_url: str = "") -> int:
+    """E-mail every active medical reviewer the list of reviews due within ``days`` days.
+
+    One message per reviewer; nothing is sent when nothing is due. Returns the
+    number of messages sent. Audited once per run.
+    """
+    from django.contrib.auth import get_user_model
+    from django.core.mail import EmailMessage, get_connection
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from helpline.accounts.roles import MEDICAL_REVIEWER
+
+    rows = selectors.reviews_due_within(days, today)
+    if not rows:
+        return 0
+    User = get_user_model()
+    reviewers = (User.objects.filter(is_active=True).exclude(email="")
+                 .filter(Q(groups__name=MEDICAL_REVIEWER) | Q(is_superuser=True))
+                 .distinct().order_by("pk"))
+    lines = []
+    for row in rows:
+        if row["never_reviewed"]:
+            when = "awaiting its first medical review"
+        elif row["overdue"]:
+            when = f"overdue since {row['due'].isoformat()}"
+        else:
+            when = f"due {row['due'].isoformat()}"
+        url = site_url.rstrip("/") + reverse("articles:editorial-version", args=[row["version"].pk])
+        lines.append(f"- {row['title']} [{row['language']}]: {when}\n  {url}")
+    body = (f"Medical reviews due within {days} days ({len(rows)}):\n\n" + "\n".join(lines)
+            + "\n\nOpen each one, check it against its sources and publish it, or return it "
+              "to its author.\n")
+    subject = f"Helpline: {len(rows)} article review(s) due within {days} days"
+    messages_ = [EmailMessage(subject, body, to=[user.email]) for user in reviewers]
+    if messages_:
+        with get_connection() as connection:
+            connection.send_messages(messages_)
+    audit.record(None, "articles.review_digest",
+                 data={"due": len(rows), "recipients": len(messages_), "days": days})
+    return len(messages_)
