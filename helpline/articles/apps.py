@@ -7,7 +7,14 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from helpline.accounts import roles
+
+        from . import reference_policy
+
+        post_migrate.connect(reference_policy.seed_defaults_if_empty, sender=self,
+                             dispatch_uid="articles-seed-trusted-domains")
 
         roles.register(
             roles.ADMINISTRATOR, "articles.view_trusteddomain", "articles.add_trusteddomain",

@@ -171,3 +171,30 @@ def refused_references(references: list[dict]) -> list[tuple[int, str]]:
 def held_references(references: list[dict]) -> list[dict]:
     """References on domains outside the list (well-formed ``https:``): they need acceptance."""
     return [ref for ref in references if classify_reference_url(ref.get("url"))[0] == HELD]
+
+
+def seed_defaults_if_empty(**_kwargs) -> int:
+    """Put the shipped list in an empty table (after ``migrate`` and ``flush``); returns rows added.
+
+    The data migration seeds a new database; this keeps a flushed one (tests,
+    a restore into a fresh schema) from trusting nothing at all. A list that
+    administrators have edited is never touched.
+    """
+    from django.db import router
+
+    from .models import TrustedDomain
+
+    using = _kwargs.get("using") or router.db_for_write(TrustedDomain)
+    from django.db import connections
+
+    if TrustedDomain._meta.db_table not in connections[using].introspection.table_names():
+        return 0  # migrated back past the table
+    if TrustedDomain.objects.using(using).exists():
+        return 0
+    TrustedDomain.objects.using(using).bulk_create(
+        [TrustedDomain(domain=domain, kind=kind[:120])
+         for kind, domains in DEFAULT_TRUSTED_DOMAINS.items() for domain in domains],
+        ignore_conflicts=True,
+    )
+    clear_cache()
+    return len(DEFAULT_DOMAIN_LIST)
