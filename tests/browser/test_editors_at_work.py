@@ -187,3 +187,38 @@ def test_translator_sees_the_changed_english_sentences(playwright_browser, viewp
         assert page.locator("mark[data-changed-sentence]").count() == 0
         context.close()
     del translator
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_structured_editor_works_without_javascript(playwright_browser, viewport, shots):
+    from helpline.articles import services
+    from helpline.articles.models import Article, ArticleVersion, Topic
+
+    editor = make_staff("eddie", "editor")
+    topic = Topic.objects.create(slug="side-effects", name_en="Side effects", name_es="Efectos")
+    version = ArticleVersion.objects.create(
+        article=Article.objects.create(key="rest", topic=topic), language="en", slug="rest")
+    services.draft_save(editor, version, services.DraftInput(
+        title="Rest", summary="Resting well.",
+        sections=[{"heading": "Why", "anchor": "why", "body": "Rest helps [1]. Sleep too [2]."}],
+        references=[{"number": 1, "text": "NCI. Fatigue.", "url": "https://www.cancer.gov/"},
+                    {"number": 2, "text": "FDA. Label.", "url": "https://www.fda.gov/"}]))
+    with server() as srv:
+        context, page = new_page(playwright_browser, viewport, java_script_enabled=False)
+        login(page, srv.url, "eddie", f"/en/staff/editorial/{version.pk}/edit/")
+        # Swap the two references by their positions: the citations follow them.
+        page.fill("[name=references-0-ORDER]", "2")
+        page.fill("[name=references-1-ORDER]", "1")
+        page.fill("[name=sections-0-heading]", "Why rest matters")
+        page.get_by_role("button", name="Preview", exact=True).click()
+        preview = page.frame_locator("#article-preview")
+        preview.locator("h2", has_text="Why rest matters").wait_for()
+        assert preview.locator("#ref-1").inner_text().startswith("FDA. Label.")
+        assert preview.locator("section[aria-labelledby=why] sup.cite").first.inner_text() == "[2]"
+        shots(page, "no-js-preview")
+        submit_and_wait(page, "Save draft")
+        version.refresh_from_db()
+        revision = version.latest_revision
+        assert revision.sections[0]["body"] == "Rest helps [2]. Sleep too [1]."
+        assert [r["text"] for r in revision.references] == ["FDA. Label.", "NCI. Fatigue."]
+        context.close()

@@ -36,7 +36,14 @@
   form.addEventListener("change", schedule);
   var button = form.querySelector("[data-preview-button]");
   if (button) {
-    button.addEventListener("click", function (event) { event.preventDefault(); refresh(); });
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      refresh();
+      // One column (phones): bring the preview into view.
+      if (window.matchMedia("(max-width: 1099px)").matches) {
+        document.getElementById("preview-h").scrollIntoView();
+      }
+    });
   }
 
   function renumber(container) {
