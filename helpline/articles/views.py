@@ -402,10 +402,19 @@ def editorial_edit(request: HttpRequest, pk: int) -> HttpResponse:
     changes = selectors.translation_changes(version)
     if changes:
         # Side by side: the English section at the same position as each Spanish one.
+        # Sections are paired by anchor (the same in both languages), else by position.
         english = changes["sections"]
+        by_anchor = {item["anchor"]: item for item in english}
+        used: set[str] = set()
         for index, form in enumerate(sections.forms):
-            form.english = english[index] if index < len(english) else None
-        changes["extra"] = english[len(sections.forms):]
+            anchor = form["anchor"].value() or ""
+            match = by_anchor.get(anchor)
+            if match is None and index < len(english) and english[index]["anchor"] not in used:
+                match = english[index]
+            if match is not None and match["anchor"] not in used:
+                used.add(match["anchor"])
+                form.english = match
+        changes["extra"] = [item for item in english if item["anchor"] not in used]
     return render(
         request, "articles/editor.html",
         {"version": version, "revision": revision, "fields": fields, "sections": sections,
