@@ -222,3 +222,43 @@ def test_structured_editor_works_without_javascript(playwright_browser, viewport
         assert revision.sections[0]["body"] == "Rest helps [2]. Sleep too [1]."
         assert [r["text"] for r in revision.references] == ["FDA. Label.", "NCI. Fatigue."]
         context.close()
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_axe_on_the_editor_pages(playwright_browser, axe_path, viewport):
+    from helpline.articles import services
+    from helpline.articles.models import Article, ArticleVersion, Topic
+
+    from .test_accessibility import run_axe
+
+    editor = make_staff("eddie", "editor")
+    reviewer = make_staff("rita", "medical_reviewer")
+    topic = Topic.objects.create(slug="side-effects", name_en="Side effects", name_es="Efectos")
+    article = Article.objects.create(key="rest", topic=topic)
+    en = ArticleVersion.objects.create(article=article, language="en", slug="rest")
+    es = ArticleVersion.objects.create(article=article, language="es", slug="descanso")
+    services.draft_save(editor, en, services.DraftInput(
+        title="Rest", summary="Resting well.", key_points=["Rest helps."],
+        sections=[{"heading": "Why", "anchor": "why", "body": "Rest helps [1]."}],
+        references=[{"number": 1, "text": "NCI. Fatigue.", "url": "https://www.cancer.gov/"},
+                    {"number": 2, "text": "A shop.", "url": "https://shop.example/"}]))
+    services.submit_for_review(editor, en)
+    with server() as srv:
+        context, page = new_page(playwright_browser, viewport, bypass_csp=True)
+        login(page, srv.url, "rita", f"/en/staff/editorial/{en.pk}/")
+        assert page.locator("[data-held-references]").count() == 1
+        problems = {"version": run_axe(page, axe_path)}
+        submit_and_wait(page, "Accept this source")
+        submit_and_wait(page, "Publish (medical review passed)")
+        assert page.locator("[data-status]").get_attribute("data-status") == "published"
+        context.close()
+
+        context, page = new_page(playwright_browser, viewport, bypass_csp=True)
+        login(page, srv.url, "eddie", "/en/staff/editorial/new/")
+        problems["new"] = run_axe(page, axe_path)
+        page.goto(f"{srv.url}/en/staff/editorial/{es.pk}/edit/")
+        assert page.locator(".english-source").count() == 1
+        problems["translation-editor"] = run_axe(page, axe_path)
+        context.close()
+    assert not any(problems.values()), problems
+    del reviewer
