@@ -181,3 +181,49 @@ def test_review_digest_sends_nothing_when_nothing_is_due(mailserver, published_e
     reviewer.save()
     call_command("reviewdigest")
     assert mailserver.messages == []
+
+
+def test_accept_reference_page_is_for_reviewers_only(client, en_version, editor, reviewer):
+    url = "https://www.example-clinic.org/car-t"
+    services.draft_save(editor, en_version, services.DraftInput(
+        title="Fever", summary="S.", sections=[{"heading": "H", "anchor": "h", "body": "A [1]."}],
+        references=[{"number": 1, "text": "A clinic page.", "url": url}]))
+    client.force_login(editor)
+    page = client.get(f"/en/staff/editorial/{en_version.pk}/").content.decode()
+    assert "data-held-references" in page and "Accept this source" not in page
+    assert client.post(f"/en/staff/editorial/{en_version.pk}/accept-reference/",
+                       {"url": url}).status_code == 403
+    client.force_login(reviewer)
+    page = client.get(f"/en/staff/editorial/{en_version.pk}/").content.decode()
+    assert "Accept this source" in page
+    response = client.post(f"/en/staff/editorial/{en_version.pk}/accept-reference/",
+                           {"url": url, "note": "Hospital patient page, checked"})
+    assert response.status_code == 302
+    assert services.unaccepted_references(en_version) == []
+    assert AuditEntry.objects.get(action="articles.reference_accept").data["note"] == (
+        "Hospital patient page, checked")
+
+
+def test_export_and_raw_import_keep_key_points_and_reference_fields(published_en, editor):
+    data = services.draft_from_structured(
+        title="Fever", summary="What a fever means.", key_points="Check twice a day.",
+        sections=[{"heading": "What it is", "anchor": "what-it-is", "body": "Text [1]."}],
+        references=[{"authors": "NCI", "title": "Fever", "year": "2025",
+                     "url": "https://www.cancer.gov/", "accessed": datetime.date(2026, 12, 1)}])
+    services.draft_save(editor, published_en, data)
+    published_en.refresh_from_db()
+    text = services.content_export(editor, published_en)
+    assert "key_points:" in text and "accessed: '2026-12-01'" in text
+    again = services.draft_from_text(text)
+    assert again.key_points == ["Check twice a day."]
+    assert again.references == data.references
+
+
+def test_new_translation_starts_from_the_english_text(client, published_en, translator):
+    client.force_login(translator)
+    response = client.post(f"/en/staff/editorial/{published_en.pk}/translate/")
+    spanish = ArticleVersion.objects.get(article=published_en.article, language="es")
+    assert response["Location"].endswith(f"/{spanish.pk}/edit/")
+    html = client.get(response["Location"]).content.decode()
+    assert "No translation has been saved yet" in html
+    assert 'value="What it is"' in html and "data-changed-sentence" in html
