@@ -49,12 +49,19 @@ DEFAULT_TRUSTED_DOMAINS: dict[str, tuple[str, ...]] = {
     "professional societies and their journals": (
         "asco.org", "cancer.net", "ascopubs.org", "hematology.org", "ashpublications.org",
         "ashpublications.net", "astct.org", "astctjournal.org", "nccn.org", "ons.org",
+        "aacrjournals.org",  # journals of the American Association for Cancer Research
     ),
     "peer-reviewed articles": ("doi.org",),
     "cancer centers' and national cancer charities' patient pages": (
         "cancer.org", "lls.org", "nmdp.org", "bethematch.org", "stjude.org", "mskcc.org",
         "dana-farber.org", "cancercare.org", "bmtinfonet.org", "myeloma.org", "childrensmn.org",
         "cellularimmunotherapy.wustl.edu", "siteman.wustl.edu",
+        "mdanderson.org",  # MD Anderson Cancer Center (NCI comprehensive cancer center)
+        "oncolink.org",  # Penn Medicine Abramson Cancer Center's patient pages
+        "aboutkidshealth.ca",  # SickKids (The Hospital for Sick Children), Toronto
+        "childrensoncologygroup.org",  # Children's Oncology Group (NCI-supported)
+        "cancersupportcommunity.org",  # Cancer Support Community (national charity)
+        "bloodcancerunited.org",  # Blood Cancer United, formerly LLS (national charity)
     ),
     "manufacturers' prescribing information (label-only hosts)": (
         "packageinserts.bms.com", "janssenlabels.com",

@@ -53,6 +53,13 @@ def content_file(directory, *, url="https://www.cancer.gov/about-cancer/treatmen
     "https://doi.org/10.1016/j.bbmt.2018.12.758",
     "https://www.cancer.org/es/",
     "HTTPS://WWW.CANCER.GOV/",
+    "https://aacrjournals.org/clincancerres/article-abstract/30/14/2865/746337/x",
+    "https://www.mdanderson.org/cancerwise/x.html",
+    "https://oncolink.org/cancer-treatment/oncolink-rx/x",
+    "https://teens.aboutkidshealth.ca/healthaz/oncology/x",
+    "https://www.childrensoncologygroup.org/school-support/x",
+    "https://www.cancersupportcommunity.org/x",
+    "https://bloodcancerunited.org/about-us",
     "",
 ])
 def test_trusted_references_pass(url):
@@ -66,6 +73,9 @@ def test_trusted_references_pass(url):
     ("https://www.bioworld.com/articles/1", "bioworld.com"),
     ("https://www.drugs.com/pro/kymriah.html", "drugs.com"),
     ("https://www.cigna.com/knowledge-center/hw/medications/x", "cigna.com"),
+    ("https://www.explorecarttherapy.com/infection/", "explorecarttherapy.com"),
+    ("https://www.osfhealthcare.org/childrens/x", "osfhealthcare.org"),
+    ("https://www.childrensdayton.org/kidshealth/a/x", "childrensdayton.org"),
     ("https://cancer.gov.example.com/page", "cancer.gov.example.com"),
     ("https://evilcancer.gov/page", "evilcancer.gov"),
     ("https://www.fda.gov@evil.example/", "user name"),
