@@ -13,12 +13,15 @@ SEED = {
     "professional societies and their journals": (
         "asco.org", "cancer.net", "ascopubs.org", "hematology.org", "ashpublications.org",
         "ashpublications.net", "astct.org", "astctjournal.org", "nccn.org", "ons.org",
+        "aacrjournals.org",
     ),
     "peer-reviewed articles": ("doi.org",),
     "cancer centers' and national cancer charities' patient pages": (
         "cancer.org", "lls.org", "nmdp.org", "bethematch.org", "stjude.org", "mskcc.org",
         "dana-farber.org", "cancercare.org", "bmtinfonet.org", "myeloma.org", "childrensmn.org",
         "cellularimmunotherapy.wustl.edu", "siteman.wustl.edu",
+        "mdanderson.org", "oncolink.org", "aboutkidshealth.ca", "childrensoncologygroup.org",
+        "cancersupportcommunity.org", "bloodcancerunited.org",
     ),
     "manufacturers' prescribing information (label-only hosts)": (
         "packageinserts.bms.com", "janssenlabels.com",
