@@ -377,6 +377,7 @@ def editorial_edit(request: HttpRequest, pk: int) -> HttpResponse:
         start_from = source.live_revision if source is not None else None
     fields, sections, references = _editor_forms(request, start_from)
     error = ""
+    invalid = False
     if request.method == "POST":
         adding = {"add_section": "sections", "add_reference": "references"}
         added = next((prefix for name, prefix in adding.items() if name in request.POST), None)
@@ -399,6 +400,8 @@ def editorial_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if data is not None:
                     messages.success(request, _("Draft saved."))
                     return redirect("articles:editorial-edit", pk=version.pk)
+                invalid = True
+                error = _("The form has errors.")
     changes = selectors.translation_changes(version)
     if changes:
         # Side by side: the English section at the same position as each Spanish one.
@@ -421,7 +424,7 @@ def editorial_edit(request: HttpRequest, pk: int) -> HttpResponse:
          "references": references, "error": error,
          "held": services.unaccepted_references(version) if revision else [],
          "translation": changes},
-        status=400 if error else 200,
+        status=400 if (error or invalid) else 200,
     )
 
 

@@ -227,3 +227,45 @@ def test_new_translation_starts_from_the_english_text(client, published_en, tran
     html = client.get(response["Location"]).content.decode()
     assert "No translation has been saved yet" in html
     assert 'value="What it is"' in html and "data-changed-sentence" in html
+
+
+@pytest.mark.parametrize(("url", "outcome"), [
+    ("javascript:alert(document.cookie)", "refused"),
+    ("http://www.car-t-deals.shop/cart", "refused"),
+    ("https://www.car-t-deals.shop/cart", "held"),
+])
+def test_editor_refuses_or_holds_bad_references(client, published_en, editor, reviewer, url,
+                                               outcome):
+    client.force_login(editor)
+    before = published_en.latest_revision_id
+    data = editor_post(sections=[{"heading": "Rest", "anchor": "", "body": "Rest [1] [2]."}],
+                       references=[{"title": "NCI", "url": "https://www.cancer.gov/"},
+                                   {"title": "Deals", "url": url}])
+    response = client.post(f"/en/staff/editorial/{published_en.pk}/edit/", data)
+    published_en.refresh_from_db()
+    if outcome == "refused":
+        assert response.status_code == 400
+        assert "Reference 2:" in response.content.decode()
+        assert published_en.latest_revision_id == before
+        return
+    assert response.status_code == 302 and published_en.latest_revision_id != before
+    page = client.get(f"/en/staff/editorial/{published_en.pk}/edit/").content.decode()
+    assert "data-held-references" in page and "www.car-t-deals.shop" in page
+    services.submit_for_review(editor, published_en)
+    with pytest.raises(services.ApplicationError, match="Reference 2 is outside"):
+        services.publish(reviewer, published_en)
+
+
+@pytest.mark.parametrize("payload", [
+    {},
+    {"sections-TOTAL_FORMS": "x", "references-TOTAL_FORMS": "-1", "title": "T"},
+    {**editor_post(sections=[{"heading": "H", "anchor": "", "body": "B", "ORDER": "first"}],
+                   references=[])},
+])
+def test_garbage_posts_get_a_clear_400_not_a_500(client, published_en, editor, payload):
+    client.force_login(editor)
+    for path in ("edit/", "edit/preview/"):
+        response = client.post(f"/en/staff/editorial/{published_en.pk}/{path}", payload)
+        assert response.status_code == 400, (path, response.status_code)
+    published_en.refresh_from_db()
+    assert published_en.latest_revision.title == "Fever after CAR T"
