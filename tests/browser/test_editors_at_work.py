@@ -137,7 +137,7 @@ def test_translator_sees_the_changed_english_sentences(playwright_browser, viewp
 
     editor = make_staff("eddie", "editor")
     reviewer = make_staff("rita", "medical_reviewer")
-    translator = make_staff("tomas", "translator")
+    make_staff("tomas", "translator")
     topic = Topic.objects.create(slug="side-effects", name_en="Side effects", name_es="Efectos")
     article = Article.objects.create(key="tiredness", topic=topic)
     en = ArticleVersion.objects.create(article=article, language="en", slug="tiredness")
@@ -186,7 +186,6 @@ def test_translator_sees_the_changed_english_sentences(playwright_browser, viewp
         assert page.locator("[data-no-changes]").count() == 1
         assert page.locator("mark[data-changed-sentence]").count() == 0
         context.close()
-    del translator
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -232,7 +231,7 @@ def test_axe_on_the_editor_pages(playwright_browser, axe_path, viewport):
     from .test_accessibility import run_axe
 
     editor = make_staff("eddie", "editor")
-    reviewer = make_staff("rita", "medical_reviewer")
+    make_staff("rita", "medical_reviewer")
     topic = Topic.objects.create(slug="side-effects", name_en="Side effects", name_es="Efectos")
     article = Article.objects.create(key="rest", topic=topic)
     en = ArticleVersion.objects.create(article=article, language="en", slug="rest")
@@ -261,4 +260,3 @@ def test_axe_on_the_editor_pages(playwright_browser, axe_path, viewport):
         problems["translation-editor"] = run_axe(page, axe_path)
         context.close()
     assert not any(problems.values()), problems
-    del reviewer
