@@ -137,7 +137,7 @@ def test_translator_sees_the_changed_english_sentences(playwright_browser, viewp
 
     editor = make_staff("eddie", "editor")
     reviewer = make_staff("rita", "medical_reviewer")
-    make_staff("tomas", "translator")
+    translator = make_staff("tomas", "translator")
     topic = Topic.objects.create(slug="side-effects", name_en="Side effects", name_es="Efectos")
     article = Article.objects.create(key="tiredness", topic=topic)
     en = ArticleVersion.objects.create(article=article, language="en", slug="tiredness")
