@@ -56,3 +56,19 @@ def staff_users() -> QuerySet:
 
 def user_roles(user) -> list[str]:
     return sorted(g.name for g in user.groups.all() if g.name in ALL_ROLES)
+
+
+def public_byline(user) -> str:
+    """A staff member's name as printed on public pages: display name and credentials.
+
+    Falls back to the full name, then the user name, when no profile is set.
+    """
+    if user is None:
+        return ""
+    from .models import StaffProfile
+
+    profile = StaffProfile.objects.filter(user_id=user.pk).first()
+    name = ((profile.display_name if profile else "").strip()
+            or user.get_full_name().strip() or user.get_username())
+    credentials = (profile.credentials if profile else "").strip()
+    return f"{name}, {credentials}" if credentials else name

@@ -3,7 +3,15 @@ from django.contrib import admin, messages
 from helpline.common.exceptions import ApplicationError
 
 from . import selectors, services
-from .models import Article, ArticleVersion, Revision, Topic, WorkflowEvent
+from .models import (
+    Article,
+    ArticleVersion,
+    ReferenceAcceptance,
+    Revision,
+    Topic,
+    TrustedDomain,
+    WorkflowEvent,
+)
 
 
 @admin.register(Topic)
@@ -82,4 +90,37 @@ class WorkflowEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(TrustedDomain)
+class TrustedDomainAdmin(admin.ModelAdmin):
+    """The trusted-source list (administrators). Changes are audited and clear the policy cache."""
+
+    list_display = ["domain", "kind", "note", "added_at"]
+    list_filter = ["kind"]
+    search_fields = ["domain", "kind"]
+    readonly_fields = ["added_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        services.trusted_domain_save(request.user, obj, request=request)
+
+    def delete_model(self, request, obj) -> None:
+        services.trusted_domain_delete(request.user, obj, request=request)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            services.trusted_domain_delete(request.user, obj, request=request)
+
+
+@admin.register(ReferenceAcceptance)
+class ReferenceAcceptanceAdmin(admin.ModelAdmin):
+    """Read-only: acceptances are given on the editorial page by medical reviewers."""
+
+    list_display = ["accepted_at", "version", "url", "accepted_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -19,3 +19,18 @@ class ArticlesConfig(AppConfig):
         version_published.connect(_pages_changed, dispatch_uid="articles-pages-published", weak=False)
         version_unpublished.connect(_pages_changed, dispatch_uid="articles-pages-unpublished",
                                     weak=False)
+
+        from django.db.models.signals import post_migrate
+
+        from helpline.accounts import roles
+
+        from . import reference_policy
+
+        post_migrate.connect(reference_policy.seed_defaults_if_empty, sender=self,
+                             dispatch_uid="articles-seed-trusted-domains")
+
+        roles.register(
+            roles.ADMINISTRATOR, "articles.view_trusteddomain", "articles.add_trusteddomain",
+            "articles.change_trusteddomain", "articles.delete_trusteddomain",
+        )
+        roles.register(roles.MEDICAL_REVIEWER, "articles.view_trusteddomain")

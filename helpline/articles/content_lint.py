@@ -89,7 +89,8 @@ def check_references(article: ArticleFile) -> list[Problem]:
     return [
         Problem(name, "references", f"reference {number}: {reason} Replace it with an "
                                     "authoritative source or drop the claim it supports.")
-        for number, reason in reference_policy.check_references(article.parsed.references)
+        for number, reason in reference_policy.check_references(
+            article.parsed.references, domains=reference_policy.DEFAULT_DOMAIN_LIST)
     ]
 
 

@@ -39,6 +39,56 @@ class ParsedArticle:
     meta: dict
     sections: list[dict] = field(default_factory=list)
     references: list[dict] = field(default_factory=list)
+    key_points: list[str] = field(default_factory=list)
+
+
+# Optional structured fields of a reference (the structured editor fills them and
+# builds ``text`` from them; files may carry them too).
+REFERENCE_FIELDS = ("authors", "title", "publisher", "year", "accessed")
+MAX_KEY_POINTS = 12
+MAX_KEY_POINT_CHARS = 400
+
+
+def reference_text(ref: dict) -> str:
+    """The citation line of a structured reference: authors. title. publisher; year. accessed."""
+    parts = []
+    for name in ("authors", "title", "publisher"):
+        value = " ".join(str(ref.get(name) or "").split()).rstrip(".")
+        if value:
+            parts.append(value)
+    text = ". ".join(parts)
+    year = str(ref.get("year") or "").strip()
+    if year:
+        text = f"{text}; {year}" if text else year
+    text = f"{text}." if text else ""
+    accessed = ref.get("accessed")
+    if accessed:
+        if isinstance(accessed, datetime.date):
+            accessed = accessed.isoformat()
+        text += f" Accessed {accessed}."
+    return text.strip()
+
+
+def clean_key_points(items, *, where: str = "") -> list[str]:
+    if items in (None, ""):
+        return []
+    if isinstance(items, str):
+        items = items.splitlines()
+    if not isinstance(items, list):
+        raise ContentError(f"{where}key_points must be a list")
+    out = []
+    for item in items:
+        text = " ".join(str(item).replace("\x00", "").split())
+        if text.startswith(("- ", "* ")):
+            text = text[2:].strip()
+        if not text:
+            continue
+        if len(text) > MAX_KEY_POINT_CHARS:
+            raise ContentError(f"{where}a key point is longer than {MAX_KEY_POINT_CHARS} characters")
+        out.append(text)
+    if len(out) > MAX_KEY_POINTS:
+        raise ContentError(f"{where}more than {MAX_KEY_POINTS} key points")
+    return out
 
 
 def _as_date(value, name: str) -> datetime.date | None:
@@ -76,10 +126,14 @@ def parse(text: str, *, source: str = "<text>") -> ParsedArticle:
     for index, ref in enumerate(meta.pop("references", None) or [], start=1):
         if not isinstance(ref, dict) or not ref.get("text"):
             raise ContentError(f"{source}: reference {index} needs a text")
-        references.append(
-            {"number": int(ref.get("number", index)), "text": str(ref["text"]).strip(),
-             "url": str(ref.get("url") or "").strip()}
-        )
+        item = {"number": int(ref.get("number", index)), "text": str(ref["text"]).strip(),
+                "url": str(ref.get("url") or "").strip()}
+        for name in REFERENCE_FIELDS:
+            if ref.get(name):
+                value = ref[name]
+                item[name] = value.isoformat() if isinstance(value, datetime.date) else str(value)
+        references.append(item)
+    key_points = clean_key_points(meta.pop("key_points", None), where=f"{source}: ")
     questions = meta.pop("questions", None) or {}
     sections = parse_sections(body, source=source)
     if not sections:
@@ -93,7 +147,8 @@ def parse(text: str, *, source: str = "<text>") -> ParsedArticle:
                     f"{source}: section {section['anchor']!r} cites [{cited}] but there is no "
                     f"reference {cited}"
                 )
-    return ParsedArticle(meta=meta, sections=sections, references=references)
+    return ParsedArticle(meta=meta, sections=sections, references=references,
+                         key_points=key_points)
 
 
 def parse_sections(body: str, *, source: str = "<text>") -> list[dict]:
@@ -259,7 +314,8 @@ def plain_text(body: str) -> str:
     return re.sub(r"[ \t]+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text)).strip()
 
 
-def dump(meta: dict, sections: list[dict], references: list[dict]) -> str:
+def dump(meta: dict, sections: list[dict], references: list[dict],
+         key_points: list[str] | None = None) -> str:
     """The inverse of ``parse``: a content file for one article version."""
     front = dict(meta)
     if not front.get("date_reviewed"):
@@ -268,8 +324,11 @@ def dump(meta: dict, sections: list[dict], references: list[dict]) -> str:
     for name in DATE_FIELDS:
         if isinstance(front.get(name), datetime.date):
             front[name] = front[name].isoformat()
+    if key_points:
+        front["key_points"] = list(key_points)
     front["references"] = [
-        {"number": ref["number"], "text": ref["text"], "url": ref.get("url", "")}
+        {"number": ref["number"], "text": ref["text"], "url": ref.get("url", ""),
+         **{name: ref[name] for name in REFERENCE_FIELDS if ref.get(name)}}
         for ref in references
     ]
     questions = {s["anchor"]: list(s["questions"]) for s in sections if s.get("questions")}
@@ -281,3 +340,35 @@ def dump(meta: dict, sections: list[dict], references: list[dict]) -> str:
         for section in sections
     )
     return f"---\n{head}---\n\n{body}\n"
+
+
+def renumber_citations(body: str, mapping: dict[int, int]) -> str:
+    """Rewrite ``[n]`` markers after references moved: old number -> new number.
+
+    Numbers not in ``mapping`` stay as written. A range whose numbers are no
+    longer consecutive is written out as a list.
+    """
+
+    def replace(match: re.Match) -> str:
+        numbers = []
+        for part in re.split(r"\s*,\s*", match.group(1)):
+            if re.search(r"[–-]", part):
+                low, high = (int(n) for n in re.split(r"\s*[–-]\s*", part))
+                numbers.extend(range(low, high + 1))
+            else:
+                numbers.append(int(part))
+        mapped = [mapping.get(n, n) for n in numbers]
+        if mapped == numbers:
+            return match.group(0)
+        ordered = sorted(dict.fromkeys(mapped))
+        runs: list[list[int]] = []
+        for n in ordered:
+            if runs and n == runs[-1][-1] + 1:
+                runs[-1].append(n)
+            else:
+                runs.append([n])
+        parts = [f"{run[0]}–{run[-1]}" if len(run) > 2 else ", ".join(map(str, run))
+                 for run in runs]
+        return f"[{', '.join(parts)}]"
+
+    return CITATION_RE.sub(replace, body)

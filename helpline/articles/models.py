@@ -118,8 +118,11 @@ class Revision(models.Model):
     summary = models.TextField()
     # [{"heading": str, "anchor": str, "body": str}], body in the content markup.
     sections = models.JSONField(default=list)
-    # [{"number": int, "text": str, "url": str}]
+    # [{"number": int, "text": str, "url": str}], and from the structured editor also
+    # "authors", "title", "publisher", "year", "accessed" (``text`` is built from them).
     references = models.JSONField(default=list)
+    # Short plain-text points shown in a box above the sections (may be empty).
+    key_points = models.JSONField(default=list, blank=True)
     written_by = models.CharField(max_length=200, blank=True)
     medically_reviewed_by = models.CharField(max_length=200, blank=True)
     translated_by = models.CharField(max_length=200, blank=True)
@@ -202,3 +205,73 @@ class ArticleFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} r{self.revision_number}: {'yes' if self.helpful else 'no'}"
+
+
+class TrustedDomain(models.Model):
+    """A source an article may cite without a reviewer's acceptance (suffix-matched host name).
+
+    Administrators edit the list in the admin; ``reference_policy`` reads it
+    through a cache that every save and delete clears.
+    """
+
+    domain = models.CharField(
+        max_length=253, unique=True,
+        help_text="Host name, e.g. cancer.gov (its subdomains are trusted too).",
+    )
+    kind = models.CharField(max_length=120, blank=True,
+                            help_text="What sort of source this is (FDA, society, journal...).")
+    note = models.CharField(max_length=300, blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .reference_policy import normalise_domain
+
+        value = normalise_domain(self.domain)
+        if value.startswith(("http:", "https:")) or "/" in value or " " in value or "." not in value:
+            raise ValidationError({"domain": _("Enter a host name such as cancer.gov, "
+                                               "without https:// or a path.")})
+        self.domain = value
+
+    def save(self, *args, **kwargs):
+        from .reference_policy import clear_cache, normalise_domain
+
+        self.domain = normalise_domain(self.domain)
+        super().save(*args, **kwargs)
+        clear_cache()
+
+    def delete(self, *args, **kwargs):
+        from .reference_policy import clear_cache
+
+        result = super().delete(*args, **kwargs)
+        clear_cache()
+        return result
+
+
+class ReferenceAcceptance(models.Model):
+    """A medical reviewer accepted a source outside the trusted list for one article version."""
+
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE,
+                                related_name="accepted_references")
+    url = models.CharField(max_length=2000)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(default=timezone.now)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-accepted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "url"], name="one_acceptance_per_url"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.url} for {self.version}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import re
 from collections.abc import Iterator
 
 from django.db.models import Count, Q, QuerySet
@@ -353,3 +354,91 @@ def version_feedback(version: ArticleVersion, *, days: int = 30) -> dict:
     ]
     return {"days": days, "yes": totals["yes"], "no": totals["no"],
             "rate": _rate(totals["yes"], totals["no"]), "reasons": reasons}
+
+
+# --- Review history and what changed for a translator ---------------------------
+
+def review_history(version: ArticleVersion) -> list[dict]:
+    """Published revisions of a version with who reviewed them and when, newest first.
+
+    Bundled revisions (no named medical reviewer) are listed as awaiting review.
+    """
+    rows = []
+    for revision in (version.revisions.filter(published_at__isnull=False)
+                     .order_by("-number")[:50]):
+        rows.append({
+            "number": revision.number,
+            "published": revision.published_at,
+            "reviewed": revision.is_medically_reviewed,
+            "date_reviewed": revision.date_reviewed if revision.is_medically_reviewed else None,
+            "reviewer": revision.medically_reviewed_by if revision.is_medically_reviewed else "",
+            "change_note": revision.change_note,
+        })
+    return rows
+
+
+SENTENCE_RE = re.compile(r"(?<=[.!?:])\s+|\n+")
+
+
+def sentences(body: str) -> list[str]:
+    return [s.strip() for s in SENTENCE_RE.split(body or "") if s and s.strip()]
+
+
+def translation_changes(version: ArticleVersion) -> dict | None:
+    """For a Spanish version: the English text, section by section, marking what changed
+    since the English revision the translation was made from.
+
+    {"source_number", "followed_number", "any_changed",
+     "sections": [{"heading", "anchor", "status": "new"|"changed"|"same",
+                   "sentences": [{"text", "changed"}]}]}
+    None for an English version or when the English version has no live text.
+    """
+    source = source_version(version)
+    if source is None or source.live_revision is None:
+        return None
+    current = source.live_revision
+    own = version.latest_revision
+    followed_number = own.source_revision_number if own is not None else None
+    followed = (Revision.objects.filter(version=source, number=followed_number).first()
+                if followed_number else None)
+    old_bodies = {s["anchor"]: s["body"] for s in (followed.sections if followed else [])}
+    out = []
+    for section in current.sections:
+        new = sentences(section["body"])
+        if section["anchor"] not in old_bodies:
+            marks = [{"text": text, "changed": True} for text in new]
+            status = "new"
+        else:
+            old = sentences(old_bodies[section["anchor"]])
+            changed = set()
+            matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+            for tag, _i1, _i2, j1, j2 in matcher.get_opcodes():
+                if tag != "equal":
+                    changed.update(range(j1, j2))
+            marks = [{"text": text, "changed": i in changed} for i, text in enumerate(new)]
+            status = "changed" if changed else "same"
+        out.append({"heading": section["heading"], "anchor": section["anchor"],
+                    "status": status, "sentences": marks})
+    return {"source_number": current.number, "followed_number": followed_number,
+            "any_changed": any(s["status"] != "same" for s in out), "sections": out}
+
+
+def reviews_due_within(days: int = 30, today: datetime.date | None = None) -> list[dict]:
+    """Public versions whose next medical review falls within ``days`` days (or is overdue).
+
+    Bundled content that has never been medically reviewed is listed too, as
+    "awaiting first review". Sorted by due date, the ones without a date first.
+    """
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=days)
+    rows = []
+    for version in public_versions():
+        revision = version.live_revision
+        due = revision.review_due_date() if revision.is_medically_reviewed else None
+        if revision.is_medically_reviewed and (due is None or due > horizon):
+            continue
+        rows.append({"version": version, "title": revision.title, "language": version.language,
+                     "due": due, "overdue": due is not None and due < today,
+                     "never_reviewed": not revision.is_medically_reviewed})
+    rows.sort(key=lambda r: (r["due"] is not None, r["due"] or today, r["title"]))
+    return rows

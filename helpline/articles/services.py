@@ -13,16 +13,28 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpline.accounts.selectors import public_byline
 from helpline.common import audit
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.feedback import parse_helpful, parse_reason
 
 from . import markup, reference_policy, signals
-from .models import Article, ArticleFeedback, ArticleVersion, Revision, Topic, WorkflowEvent
+from .models import (
+    Article,
+    ArticleFeedback,
+    ArticleVersion,
+    ReferenceAcceptance,
+    Revision,
+    Topic,
+    TrustedDomain,
+    WorkflowEvent,
+)
+from . import selectors
 from .selectors import source_version
 
 Status = ArticleVersion.Status
@@ -71,6 +83,7 @@ class DraftInput:
     sections: list[dict]
     references: list[dict]
     change_note: str = ""
+    key_points: list[str] | None = None
     date_reviewed: datetime.date | None = None
     next_review_due: datetime.date | None = None
 
@@ -85,8 +98,133 @@ def draft_from_text(text: str) -> DraftInput:
     return DraftInput(
         title=str(meta["title"]).strip(), summary=str(meta["summary"]).strip(),
         sections=parsed.sections, references=parsed.references,
+        key_points=parsed.key_points,
         date_reviewed=meta.get("date_reviewed"), next_review_due=meta.get("next_review_due"),
     )
+
+
+def draft_from_structured(*, title: str, summary: str, key_points, sections: list[dict],
+                          references: list[dict], change_note: str = "") -> DraftInput:
+    """Build a draft from the structured editor's fields.
+
+    ``sections`` are ``{"heading", "anchor", "body", "questions"}`` in their new
+    order (an empty anchor is made from the heading; the anchor and question
+    variants of an existing section are kept). ``references`` are
+    ``{"old_number", "authors", "title", "publisher", "year", "url", "accessed"}``
+    in their new order: they are numbered 1..n and every ``[n]`` citation in the
+    sections follows its reference to its new number.
+    """
+    from django.utils.text import slugify
+
+    mapping: dict[int, int] = {}
+    refs: list[dict] = []
+    for number, item in enumerate(references, start=1):
+        old = item.get("old_number")
+        if old:
+            mapping[int(old)] = number
+        ref = {"number": number, "text": "", "url": (item.get("url") or "").strip()}
+        for name in markup.REFERENCE_FIELDS:
+            value = item.get(name)
+            if isinstance(value, datetime.date):
+                value = value.isoformat()
+            value = " ".join(str(value or "").split())
+            if value:
+                ref[name] = value
+        ref["text"] = markup.reference_text(ref)
+        if set(ref) & set(markup.REFERENCE_FIELDS) == {"title"}:
+            # A citation kept as one line (older references): store it as text only.
+            del ref["title"]
+        if not ref["text"]:
+            raise ApplicationError(
+                _("Reference %(number)s needs at least a title.") % {"number": number})
+        refs.append(ref)
+    out_sections: list[dict] = []
+    anchors: set[str] = set()
+    for item in sections:
+        heading = " ".join((item.get("heading") or "").split())
+        body = (item.get("body") or "").replace("\r\n", "\n").strip()
+        if not heading:
+            raise ApplicationError(_("Every section needs a heading."))
+        anchor = slugify(item.get("anchor") or "") or slugify(heading) or "section"
+        base, n = anchor, 2
+        while anchor in anchors:
+            anchor, n = f"{base}-{n}", n + 1
+        anchors.add(anchor)
+        section = {"heading": heading, "anchor": anchor,
+                   "body": markup.renumber_citations(body, mapping)}
+        try:
+            questions = markup.clean_questions(item.get("questions") or [])
+        except markup.ContentError as exc:
+            raise ApplicationError(str(exc)) from exc
+        if questions:
+            section["questions"] = questions
+        out_sections.append(section)
+    try:
+        points = markup.clean_key_points(key_points)
+    except markup.ContentError as exc:
+        raise ApplicationError(str(exc)) from exc
+    return DraftInput(title=" ".join((title or "").split()), summary=(summary or "").strip(),
+                      sections=out_sections, references=refs, key_points=points,
+                      change_note=change_note)
+
+
+def preview_revision(version: ArticleVersion, data: DraftInput) -> Revision:
+    """An unsaved revision for the live preview: nothing is written."""
+    _validate(data)
+    latest = version.latest_revision
+    revision = Revision(version=version, number=(latest.number if latest else 0),
+                        title=data.title, summary=data.summary, sections=data.sections,
+                        references=data.references, key_points=data.key_points or [])
+    if latest is not None:
+        for name in ("written_by", "medically_reviewed_by", "translated_by", "date_reviewed",
+                     "last_revised"):
+            setattr(revision, name, getattr(latest, name))
+    return revision
+
+
+@transaction.atomic
+def article_create(actor, *, title: str, topic: Topic, request=None) -> ArticleVersion:
+    """A new subject with its English version (no text yet; the editor writes the draft)."""
+    from django.utils.text import slugify
+
+    if not (actor and actor.has_perm("articles.add_articleversion")
+            and actor.has_perm(EDIT_PERMISSION["en"])):
+        raise NotAllowed(_("Only editors can start a new article."))
+    base = slugify(title)[:100]
+    if not base:
+        raise ApplicationError(_("A title is required."))
+    key, n = base, 2
+    while (Article.objects.filter(key=key).exists()
+           or ArticleVersion.objects.filter(language="en", slug=key).exists()):
+        key, n = f"{base}-{n}", n + 1
+    order = (Article.objects.filter(topic=topic).count() + 1)
+    article = Article.objects.create(key=key, topic=topic, order=order)
+    version = ArticleVersion.objects.create(article=article, language="en", slug=key)
+    audit.record(actor, "articles.create", version, data={"key": key, "topic": topic.slug},
+                 request=request)
+    return version
+
+
+@transaction.atomic
+def translation_start(actor, source: ArticleVersion, *, slug: str = "",
+                      request=None) -> ArticleVersion:
+    """The Spanish version of an article, started from its English text (translators, editors)."""
+    from django.utils.text import slugify
+
+    existing = ArticleVersion.objects.filter(article_id=source.article_id, language="es").first()
+    if existing is not None:
+        return existing
+    if not (actor and actor.has_perm(EDIT_PERMISSION["es"])):
+        raise NotAllowed(_("Only translators and editors can edit the Spanish version."))
+    base = slugify(slug) or source.slug
+    value, n = base, 2
+    while ArticleVersion.objects.filter(language="es", slug=value).exists():
+        value, n = f"{base}-{n}", n + 1
+    version = ArticleVersion.objects.create(article_id=source.article_id, language="es",
+                                            slug=value)
+    audit.record(actor, "articles.translation_start", version, data={"slug": value},
+                 request=request)
+    return version
 
 
 def _validate(data: DraftInput) -> None:
@@ -96,7 +234,9 @@ def _validate(data: DraftInput) -> None:
         raise ApplicationError(_("A summary is required."))
     if not data.sections:
         raise ApplicationError(_("An article needs at least one section."))
-    bad_references = reference_policy.check_references(data.references)
+    # Refused addresses are never saved; a well-formed address outside the
+    # trusted list is kept and held until a medical reviewer accepts it.
+    bad_references = reference_policy.refused_references(data.references)
     if bad_references:
         raise ApplicationError(" ".join(
             _("Reference %(number)s: %(reason)s") % {"number": number, "reason": reason}
@@ -129,13 +269,15 @@ def draft_save(actor, version: ArticleVersion, data: DraftInput, *, request=None
                             created_by=actor if getattr(actor, "pk", None) else None)
         if latest is not None:
             for name in ("written_by", "medically_reviewed_by", "translated_by", "date_reviewed",
-                         "next_review_due"):
+                         "next_review_due", "key_points"):
                 setattr(revision, name, getattr(latest, name))
     revision.title = data.title.strip()
     revision.summary = data.summary.strip()
     revision.sections = data.sections
     revision.references = data.references
     revision.change_note = data.change_note[:300]
+    if data.key_points is not None:
+        revision.key_points = data.key_points
     if data.date_reviewed:
         revision.date_reviewed = data.date_reviewed
     if data.next_review_due:
@@ -194,7 +336,7 @@ def draft_questions_save(actor, version: ArticleVersion, questions: dict[str, li
             section["questions"] = cleaned
         sections.append(section)
     data = DraftInput(title=latest.title, summary=latest.summary, sections=sections,
-                      references=latest.references,
+                      references=latest.references, key_points=latest.key_points,
                       change_note=change_note or _("Questions this section answers"))
     return draft_save(actor, version, data, request=request)
 
@@ -262,18 +404,94 @@ def return_to_draft(actor, version: ArticleVersion, *, note: str = "", request=N
     _event(version, version.latest_revision, actor, "return", Status.IN_REVIEW, note, request)
 
 
+# --- References outside the trusted list -------------------------------------
+
+def unaccepted_references(version: ArticleVersion, revision: Revision | None = None) -> list[dict]:
+    """Held references of a revision (the latest by default) that no reviewer has accepted."""
+    if revision is None:
+        latest_id = (ArticleVersion.objects.filter(pk=version.pk)
+                     .values_list("latest_revision_id", flat=True).first())
+        revision = Revision.objects.filter(pk=latest_id).first() if latest_id else None
+    if revision is None:
+        return []
+    accepted = set(ReferenceAcceptance.objects.filter(version=version)
+                   .values_list("url", flat=True))
+    return [ref for ref in reference_policy.held_references(revision.references)
+            if ref["url"].strip() not in accepted]
+
+
+@transaction.atomic
+def reference_accept(actor, version: ArticleVersion, url: str, *, note: str = "",
+                     request=None) -> ReferenceAcceptance:
+    """A medical reviewer accepts a source outside the trusted list for this version (audited)."""
+    version = ArticleVersion.objects.select_for_update().get(pk=version.pk)
+    if not can_publish(actor):
+        raise NotAllowed(_("Only a medical reviewer can accept a source outside the trusted list."))
+    url = (url or "").strip()
+    revision = version.latest_revision
+    held = {ref["url"].strip() for ref in
+            reference_policy.held_references(revision.references if revision else [])}
+    if url not in held:
+        raise ApplicationError(
+            _("That address is not a reference of this draft that needs acceptance."))
+    acceptance, created = ReferenceAcceptance.objects.get_or_create(
+        version=version, url=url,
+        defaults={"accepted_by": actor if getattr(actor, "pk", None) else None,
+                  "note": note[:300]},
+    )
+    if created:
+        audit.record(actor, "articles.reference_accept", version,
+                     data={"revision": revision.number, "url": url[:500],
+                           "host": reference_policy.url_host(url), "note": note[:300]},
+                     request=request)
+    return acceptance
+
+
+TRUSTED_DOMAIN_PERMISSION = "articles.change_trusteddomain"
+
+
+@transaction.atomic
+def trusted_domain_save(actor, domain: TrustedDomain, *, request=None) -> TrustedDomain:
+    """Add or change a trusted domain (administrators); audited, and the policy cache cleared."""
+    if not (actor and actor.has_perm(TRUSTED_DOMAIN_PERMISSION)):
+        raise NotAllowed(_("Only administrators can change the trusted sources."))
+    created = domain.pk is None
+    domain.full_clean()
+    domain.save()
+    audit.record(actor, "articles.trusted_domain_add" if created else "articles.trusted_domain_change",
+                 domain, data={"domain": domain.domain, "kind": domain.kind}, request=request)
+    return domain
+
+
+@transaction.atomic
+def trusted_domain_delete(actor, domain: TrustedDomain, *, request=None) -> None:
+    if not (actor and actor.has_perm("articles.delete_trusteddomain")):
+        raise NotAllowed(_("Only administrators can change the trusted sources."))
+    audit.record(actor, "articles.trusted_domain_remove", domain,
+                 data={"domain": domain.domain}, request=request)
+    domain.delete()
+
+
 def _publish_locked(actor, version: ArticleVersion, *, note: str, reviewed_on, request) -> Revision:
     revision = version.latest_revision
+    waiting = unaccepted_references(version, revision)
+    if waiting:
+        raise ApplicationError(
+            _("Reference %(numbers)s is outside the trusted sources and has not been accepted by "
+              "a medical reviewer.") % {"numbers": ", ".join(str(r["number"]) for r in waiting)},
+            code="reference_held",
+        )
     now = timezone.now()
     revision.published_at = now
     revision.published_by = actor if getattr(actor, "pk", None) else None
     revision.last_revised = timezone.localdate(now)
-    if reviewed_on is not None:
-        revision.date_reviewed = reviewed_on
-    elif revision.date_reviewed is None:
-        revision.date_reviewed = revision.last_revised
-    if getattr(actor, "pk", None) and not revision.medically_reviewed_by:
-        revision.medically_reviewed_by = actor.get_full_name() or actor.get_username()
+    # The review stamps the page: this reviewer, this date, and the next review
+    # a review interval later (the draft carried the previous review's fields).
+    revision.date_reviewed = reviewed_on or revision.last_revised
+    revision.next_review_due = revision.date_reviewed + datetime.timedelta(
+        days=settings.HELPLINE["REVIEW_INTERVAL_DAYS"])
+    if getattr(actor, "pk", None):
+        revision.medically_reviewed_by = public_byline(actor)[:200]
     revision.save()
     from_status = version.status
     version.live_revision = revision
@@ -358,20 +576,20 @@ class LoadReport:
 
 
 def _content_hash(parsed: markup.ParsedArticle) -> str:
-    payload = json.dumps(
-        {"title": parsed.meta["title"], "summary": parsed.meta["summary"],
-         "sections": parsed.sections, "references": parsed.references},
-        sort_keys=True, ensure_ascii=False,
-    )
+    content = {"title": parsed.meta["title"], "summary": parsed.meta["summary"],
+               "sections": parsed.sections, "references": parsed.references}
+    if parsed.key_points:
+        content["key_points"] = parsed.key_points
+    payload = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _revision_hash(revision: Revision) -> str:
-    payload = json.dumps(
-        {"title": revision.title, "summary": revision.summary, "sections": revision.sections,
-         "references": revision.references},
-        sort_keys=True, ensure_ascii=False,
-    )
+    content = {"title": revision.title, "summary": revision.summary,
+               "sections": revision.sections, "references": revision.references}
+    if revision.key_points:
+        content["key_points"] = revision.key_points
+    payload = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -418,7 +636,7 @@ def content_load_file(path: Path, *, actor=None) -> str:
     revision = Revision.objects.create(
         version=version, number=(latest.number + 1) if latest else 1,
         title=str(meta["title"]).strip(), summary=str(meta["summary"]).strip(),
-        sections=parsed.sections, references=parsed.references,
+        sections=parsed.sections, references=parsed.references, key_points=parsed.key_points,
         written_by=meta.get("written_by") or "", translated_by=meta.get("translated_by") or "",
         medically_reviewed_by=meta.get("medically_reviewed_by") or "",
         date_reviewed=meta.get("date_reviewed"), next_review_due=meta.get("next_review_due"),
@@ -474,4 +692,53 @@ def content_export(actor, version: ArticleVersion, *, request=None) -> str:
     }
     audit.record(actor, "articles.export", version, data={"revision": revision.number},
                  request=request)
-    return markup.dump(meta, revision.sections, revision.references)
+    return markup.dump(meta, revision.sections, revision.references, revision.key_points)
+
+
+# --- Review-due reminders ------------------------------------------------------
+
+REVIEW_DIGEST_DAYS = 30
+
+
+def review_digest_send(*, today: datetime.date | None = None, days: int = REVIEW_DIGEST_DAYS,
+                       site_url: str = "") -> int:
+    """E-mail every active medical reviewer the list of reviews due within ``days`` days.
+
+    One message per reviewer; nothing is sent when nothing is due. Returns the
+    number of messages sent. Audited once per run.
+    """
+    from django.contrib.auth import get_user_model
+    from django.core.mail import EmailMessage, get_connection
+    from django.db.models import Q
+    from django.urls import reverse
+
+    from helpline.accounts.roles import MEDICAL_REVIEWER
+
+    rows = selectors.reviews_due_within(days, today)
+    if not rows:
+        return 0
+    User = get_user_model()
+    reviewers = (User.objects.filter(is_active=True).exclude(email="")
+                 .filter(Q(groups__name=MEDICAL_REVIEWER) | Q(is_superuser=True))
+                 .distinct().order_by("pk"))
+    lines = []
+    for row in rows:
+        if row["never_reviewed"]:
+            when = "awaiting its first medical review"
+        elif row["overdue"]:
+            when = f"overdue since {row['due'].isoformat()}"
+        else:
+            when = f"due {row['due'].isoformat()}"
+        url = site_url.rstrip("/") + reverse("articles:editorial-version", args=[row["version"].pk])
+        lines.append(f"- {row['title']} [{row['language']}]: {when}\n  {url}")
+    body = (f"Medical reviews due within {days} days ({len(rows)}):\n\n" + "\n".join(lines)
+            + "\n\nOpen each one, check it against its sources and publish it, or return it "
+              "to its author.\n")
+    subject = f"Helpline: {len(rows)} article review(s) due within {days} days"
+    messages_ = [EmailMessage(subject, body, to=[user.email]) for user in reviewers]
+    if messages_:
+        with get_connection() as connection:
+            connection.send_messages(messages_)
+    audit.record(None, "articles.review_digest",
+                 data={"due": len(rows), "recipients": len(messages_), "days": days})
+    return len(messages_)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -12,15 +14,24 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.conf import settings
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
 
 from helpline.common import pagecache
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.feedback import HelpfulReason
+from helpline.common.middleware import CONTENT_SECURITY_POLICY
 from helpline.common.ratelimit import ratelimit
 
 from . import markup, pdf, selectors, services
-from .forms import DraftForm, WorkflowForm
+from .forms import (
+    ArticleFieldsForm,
+    DraftForm,
+    NewArticleForm,
+    ReferenceFormSet,
+    SectionFormSet,
+    WorkflowForm,
+)
 from .models import ArticleVersion, Revision
 
 # Without a publish signal (e.g. an edit in the admin), a page follows the database
@@ -79,6 +90,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "articles/detail.html",
         {"version": version, "revision": revision, "sections": sections,
+         "review_history": selectors.review_history(version),
          "alternates": alternates, "helpful_reasons": HelpfulReason.choices,
          "helpful_given": version.pk in request.session.get(HELPFUL_SESSION_KEY, [])},
     )
@@ -194,6 +206,8 @@ def editorial_version(request: HttpRequest, pk: int) -> HttpResponse:
          ],
          "helpful": selectors.version_feedback(version),
          "out_of_date": selectors.translation_out_of_date(version),
+         "held": services.unaccepted_references(version) if revision else [],
+         "can_translate": request.user.has_perm(services.EDIT_PERMISSION["es"]),
          "workflow_form": WorkflowForm()},
     )
 
@@ -295,3 +309,235 @@ def editorial_export(request: HttpRequest, pk: int) -> HttpResponse:
         f'attachment; filename="{version.article.key}.{version.language}.md"'
     )
     return response
+
+
+# --- The structured editor -------------------------------------------------------
+
+def _editor_initial(revision: Revision | None) -> tuple[dict, list[dict], list[dict]]:
+    if revision is None:
+        return {}, [{}], [{}]
+    fields = {"title": revision.title, "summary": revision.summary,
+              "key_points": "\n".join(revision.key_points or [])}
+    sections = [
+        {"heading": s["heading"], "anchor": s["anchor"], "body": s["body"],
+         "questions": json.dumps(s.get("questions") or [], ensure_ascii=False),
+         "ORDER": i}
+        for i, s in enumerate(revision.sections, start=1)
+    ]
+    references = []
+    for i, ref in enumerate(revision.references, start=1):
+        structured = any(ref.get(name) for name in markup.REFERENCE_FIELDS)
+        references.append({
+            "authors": ref.get("authors", ""),
+            # A reference stored as one line is edited as its title.
+            "title": ref.get("title", "") if structured else ref.get("text", ""),
+            "publisher": ref.get("publisher", ""), "year": ref.get("year", ""),
+            "url": ref.get("url", ""), "accessed": ref.get("accessed") or None,
+            "old_number": ref["number"], "ORDER": i,
+        })
+    return fields, sections, references
+
+
+def _kept_forms(formset) -> list:
+    """The forms to keep, in their chosen order: not deleted, and not blank new rows."""
+    rows = []
+    for index, form in enumerate(formset.forms):
+        if index >= formset.initial_form_count() and not form.has_changed():
+            continue
+        if formset.can_delete and formset._should_delete_form(form):
+            continue
+        order = form.cleaned_data.get("ORDER")
+        rows.append((order if order is not None else 10_000 + index, index, form))
+    return [form for _order, _index, form in sorted(rows, key=lambda r: (r[0], r[1]))]
+
+
+def _questions_value(raw: str) -> list[str]:
+    try:
+        value = json.loads(raw or "[]")
+    except ValueError:
+        return []
+    return [str(item) for item in value] if isinstance(value, list) else []
+
+
+def _editor_forms(request: HttpRequest, revision: Revision | None):
+    if request.method == "POST":
+        fields = ArticleFieldsForm(request.POST)
+        sections = SectionFormSet(request.POST, prefix="sections")
+        references = ReferenceFormSet(request.POST, prefix="references")
+    else:
+        initial_fields, initial_sections, initial_refs = _editor_initial(revision)
+        fields = ArticleFieldsForm(initial=initial_fields)
+        sections = SectionFormSet(initial=initial_sections, prefix="sections")
+        references = ReferenceFormSet(initial=initial_refs, prefix="references")
+    return fields, sections, references
+
+
+def _editor_draft(fields, sections, references) -> services.DraftInput | None:
+    """The draft the forms describe, or None when a form has errors (shown next to it)."""
+    if not (fields.is_valid() and sections.is_valid() and references.is_valid()):
+        return None
+    return services.draft_from_structured(
+        title=fields.cleaned_data["title"], summary=fields.cleaned_data["summary"],
+        key_points=fields.cleaned_data["key_points"],
+        change_note=fields.cleaned_data["change_note"],
+        sections=[{**form.cleaned_data,
+                   "questions": _questions_value(form.cleaned_data.get("questions", ""))}
+                  for form in _kept_forms(sections)],
+        references=[form.cleaned_data for form in _kept_forms(references)],
+    )
+
+
+def _with_blank_row(request: HttpRequest, prefix: str) -> dict:
+    data = request.POST.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    try:
+        data[key] = str(int(data.get(key, "0")) + 1)
+    except ValueError:
+        data[key] = "1"
+    return data
+
+
+@login_required
+def editorial_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The structured editor: fields, sections and references, with the preview beside them."""
+    version = _staff_version(request, pk)
+    if not services.can_edit(request.user, version):
+        raise PermissionDenied
+    revision = version.latest_revision
+    start_from = revision
+    if start_from is None and version.language != "en":
+        # A new translation starts from the English text that is live now.
+        source = selectors.source_version(version)
+        start_from = source.live_revision if source is not None else None
+    fields, sections, references = _editor_forms(request, start_from)
+    error = ""
+    invalid = False
+    if request.method == "POST":
+        adding = {"add_section": "sections", "add_reference": "references"}
+        added = next((prefix for name, prefix in adding.items() if name in request.POST), None)
+        if added:
+            data = _with_blank_row(request, added)
+            fields = ArticleFieldsForm(data)
+            sections = SectionFormSet(data, prefix="sections")
+            references = ReferenceFormSet(data, prefix="references")
+            fields.is_valid()
+        else:
+            try:
+                data = _editor_draft(fields, sections, references)
+                if data is not None:
+                    services.draft_save(request.user, version, data, request=request)
+            except NotAllowed as exc:
+                raise PermissionDenied(exc.message) from exc
+            except ApplicationError as exc:
+                error = exc.message
+            else:
+                if data is not None:
+                    messages.success(request, _("Draft saved."))
+                    return redirect("articles:editorial-edit", pk=version.pk)
+                invalid = True
+                error = _("The form has errors.")
+    changes = selectors.translation_changes(version)
+    if changes:
+        # Side by side: the English section at the same position as each Spanish one.
+        # Sections are paired by anchor (the same in both languages), else by position.
+        english = changes["sections"]
+        by_anchor = {item["anchor"]: item for item in english}
+        used: set[str] = set()
+        for index, form in enumerate(sections.forms):
+            anchor = form["anchor"].value() or ""
+            match = by_anchor.get(anchor)
+            if match is None and index < len(english) and english[index]["anchor"] not in used:
+                match = english[index]
+            if match is not None and match["anchor"] not in used:
+                used.add(match["anchor"])
+                form.english = match
+        changes["extra"] = [item for item in english if item["anchor"] not in used]
+    return render(
+        request, "articles/editor.html",
+        {"version": version, "revision": revision, "fields": fields, "sections": sections,
+         "references": references, "error": error,
+         "held": services.unaccepted_references(version) if revision else [],
+         "translation": changes},
+        status=400 if (error or invalid) else 200,
+    )
+
+
+@login_required
+@require_POST
+@xframe_options_sameorigin
+def editorial_edit_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor's unsaved text rendered by the public article template (nothing is saved)."""
+    version = _staff_version(request, pk)
+    if not services.can_edit(request.user, version):
+        raise PermissionDenied
+    fields, sections, references = _editor_forms(request, version.latest_revision)
+    try:
+        data = _editor_draft(fields, sections, references)
+        if data is None:
+            problems = [str(e) for e in [fields.errors, sections.non_form_errors(),
+                                         references.non_form_errors()] if e]
+            problems += [f"{_('Section')} {i}: {f.errors.as_text()}"
+                         for i, f in enumerate(sections.forms, start=1) if f.errors]
+            problems += [f"{_('Reference')} {i}: {f.errors.as_text()}"
+                         for i, f in enumerate(references.forms, start=1) if f.errors]
+            raise ApplicationError(" ".join(problems) or _("The form has errors."))
+        revision = services.preview_revision(version, data)
+    except ApplicationError as exc:
+        response = render(request, "articles/preview_error.html", {"message": exc.message},
+                          status=400)
+    else:
+        sections_html = [{**s, "html": markup.render_body(s["body"])} for s in revision.sections]
+        with translation.override(version.language):
+            response = render(request, "articles/detail.html",
+                              {"version": version, "revision": revision,
+                               "sections": sections_html, "preview": True,
+                               "review_history": selectors.review_history(version)})
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
+        "frame-ancestors 'none'", "frame-ancestors 'self'")
+    return response
+
+
+@login_required
+def editorial_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("articles.add_articleversion"):
+        raise PermissionDenied
+    form = NewArticleForm(request.POST or None, topics=selectors.topics())
+    if request.method == "POST" and form.is_valid():
+        try:
+            version = services.article_create(request.user, title=form.cleaned_data["title"],
+                                              topic=form.cleaned_data["topic"], request=request)
+        except NotAllowed as exc:
+            raise PermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            form.add_error("title", exc.message)
+        else:
+            return redirect("articles:editorial-edit", pk=version.pk)
+    return render(request, "articles/editorial_new.html", {"form": form})
+
+
+@login_required
+@require_POST
+def editorial_translate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open (or start) the Spanish version of an English article."""
+    version = _staff_version(request, pk)
+    try:
+        spanish = services.translation_start(request.user, version, request=request)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    return redirect("articles:editorial-edit", pk=spanish.pk)
+
+
+@login_required
+@require_POST
+def editorial_accept_reference(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _staff_version(request, pk)
+    try:
+        services.reference_accept(request.user, version, request.POST.get("url", "")[:2000],
+                                  note=request.POST.get("note", "")[:300], request=request)
+    except NotAllowed as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Source accepted for this article."))
+    return redirect("articles:editorial-version", pk=version.pk)

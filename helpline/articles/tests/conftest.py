@@ -83,3 +83,13 @@ def bundled_content(db):
 @pytest.fixture(autouse=True)
 def _pdf_cache(tmp_path, settings):
     settings.PDF_CACHE_DIR = tmp_path / "pdf"
+
+
+@pytest.fixture(autouse=True)
+def _policy_cache():
+    """The trusted-domain cache outlives a test's rolled-back transaction: start clean."""
+    from helpline.articles import reference_policy
+
+    reference_policy.clear_cache()
+    yield
+    reference_policy.clear_cache()
