@@ -120,7 +120,7 @@ def test_editor_form_refuses_an_untrusted_reference_and_saves_nothing(client, tm
 
 
 def test_loaded_content_shows_the_honest_line_until_a_reviewer_publishes(
-        client, tmp_path, editor, reviewer):
+        client, tmp_path, editor, reviewer, django_capture_on_commit_callbacks):
     services.content_load_file(content_file(tmp_path))
     version = ArticleVersion.objects.get(article__key="fever-check")
     html = client.get("/en/articles/fever-check/").content.decode()
@@ -135,7 +135,8 @@ def test_loaded_content_shows_the_honest_line_until_a_reviewer_publishes(
     services.draft_save(editor, version, services.draft_from_text(
         content_file(tmp_path, body="A revised paragraph [1].").read_text()))
     services.submit_for_review(editor, version)
-    services.publish(reviewer, version)
+    with django_capture_on_commit_callbacks(execute=True):  # the publish event, as after a commit
+        services.publish(reviewer, version)
     version.refresh_from_db()
     html = client.get("/en/articles/fever-check/").content.decode()
     assert "Awaiting medical review" not in html
