@@ -157,7 +157,15 @@ def prepare(n: int, run: str, migrate: bool) -> list[tuple[str, str]]:
         store[DEVICE_ID_SESSION_KEY] = devices[user.pk].persistent_id
         store.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
-    return list(zip(tokens, cookies, strict=True))
+    # Each visitor socket belongs to the browser session that started its chat.
+    visitor_cookies = []
+    for token in tokens:
+        store = SessionStore()
+        store["chat_token"] = token
+        store.create()
+        visitor_cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
+    return [(f"{token} {visitor}", cookie)
+            for token, visitor, cookie in zip(tokens, visitor_cookies, cookies, strict=True)]
 
 
 def start_server(args, database_url: str, run: str):
@@ -287,10 +295,12 @@ async def run_load(args, base_url: str, pairs: list[tuple[str, str]],
 
     failed: list[str] = []
 
-    async def open_pair(token: str, cookie: str):
+    async def open_pair(token_and_visitor_cookie: str, cookie: str):
+        token, visitor_cookie = token_and_visitor_cookie.split(" ", 1)
         try:
             async with sem:
-                visitor = await connect(f"{ws_base}/ws/chat/visitor/{token}/", base_url)
+                visitor = await connect(f"{ws_base}/ws/chat/visitor/{token}/", base_url,
+                                        visitor_cookie)
                 staff = await connect(f"{ws_base}/ws/chat/staff/{token}/", base_url, cookie)
                 accepted = asyncio.Event()
                 tasks.append(asyncio.create_task(reader(visitor, "visitor", stats, None)))

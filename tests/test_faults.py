@@ -105,11 +105,25 @@ def accepted_conversation():
     return specialist, str(conversation.token)
 
 
+_visitor_cookies: dict[str, str] = {}
+
+
+def visitor_cookie(token: str) -> str:
+    """The visitor's browser session for ``token`` (made once, reused on reconnects)."""
+    if token not in _visitor_cookies:
+        from helpline.common.testing import visitor_session_cookie
+
+        _visitor_cookies[token] = visitor_session_cookie(token)
+    return _visitor_cookies[token]
+
+
 class Socket:
     """A websocket client that keeps the stream of lines it has: the other sockets'
     lines arrive as ``message`` frames, its own are confirmed by ``ack`` frames."""
 
     def __init__(self, url: str, headers: dict | None = None) -> None:
+        if headers is None and "/ws/chat/visitor/" in url:
+            headers = {"Cookie": visitor_cookie(url.split("/ws/chat/visitor/")[1].split("/")[0])}
         self.ws = connect(url, origin=ORIGIN, additional_headers=headers or {}, open_timeout=10,
                           close_timeout=2)
         self.seqs: list[int] = []  # every line this socket has (messages and own acks)

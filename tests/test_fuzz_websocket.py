@@ -80,10 +80,15 @@ def _is_ping(frame) -> bool:
 
 
 def _exchange(url: str, to_send: list) -> list[dict]:
+    from helpline.common.testing import visitor_session_cookie
+
+    # the visitor's own browser session (bound to the chat when it started)
+    cookie = visitor_session_cookie(url.split("/")[-2])
     received = []
     # Generated frames may include pings: wait for the pong of the final one.
     pongs_wanted = 1 + sum(1 for frame in to_send if _is_ping(frame))
-    with connect(url, origin="http://127.0.0.1", open_timeout=10, max_size=2**20) as ws:
+    with connect(url, origin="http://127.0.0.1", open_timeout=10, max_size=2**20,
+                 additional_headers={"Cookie": cookie}) as ws:
         for frame in to_send:
             ws.send(frame)
         ws.send(json.dumps({"type": "ping"}))

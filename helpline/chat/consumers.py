@@ -425,8 +425,25 @@ class _ChatSocket(AsyncWebsocketConsumer):
 # --------------------------------------------------------------------------- visitor
 
 
+def _visitor_view(scope, token):
+    """The visitor's conversation, if this socket's browser session started it.
+
+    The token only names the conversation; the right to speak as the visitor is
+    the session cookie set when the chat started. Staff never connect as a visitor.
+    """
+    user = scope.get("user")
+    if user is not None and getattr(user, "is_authenticated", False) and services._is_staff(user):
+        return None, "forbidden"
+    if not selectors.session_holds_conversation(scope.get("session"), token):
+        return None, "forbidden"
+    conversation = selectors.conversation_by_token(token)
+    if conversation is None:
+        return None, "not_found"
+    return conversation, None
+
+
 class VisitorConsumer(_ChatSocket):
-    """The visitor's socket. Authenticated only by the unguessable conversation token."""
+    """The visitor's socket: the browser session that started the chat (the token names it)."""
 
     sender_kind = "visitor"
     handlers = {
@@ -441,10 +458,11 @@ class VisitorConsumer(_ChatSocket):
     async def connect(self) -> None:
         self._setup_limits()
         token = self.scope["url_route"]["kwargs"].get("token", "")
-        self.conversation = await db(selectors.conversation_by_token)(token)
-        if self.conversation is None:
-            await self.close(code=CLOSE_NOT_FOUND)
+        conversation, problem = await db(_visitor_view)(self.scope, token)
+        if conversation is None:
+            await self.close(code=CLOSE_NOT_FOUND if problem == "not_found" else CLOSE_FORBIDDEN)
             return
+        self.conversation = conversation
         self.group = self.conversation.group_name
         if not await self.join_group(self.group):
             return

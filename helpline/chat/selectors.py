@@ -54,6 +54,22 @@ def conversation_by_token(token) -> Conversation | None:
     return Conversation.objects.select_related("assigned_to").filter(token=value).first()
 
 
+VISITOR_SESSION_KEY = "chat_token"  # the visitor's browser session: the chat it started
+
+
+def session_holds_conversation(session, token) -> bool:
+    """Did this browser session start the chat ``token``? (The visitor's only credential.)"""
+    if session is None or not token:
+        return False
+    held = session.get(VISITOR_SESSION_KEY)
+    if not held:
+        return False
+    try:
+        return uuid.UUID(str(held)) == uuid.UUID(str(token))
+    except (ValueError, TypeError, AttributeError):
+        return False
+
+
 def waiting_queue(languages: Iterable[str] | None = None):
     """Waiting conversations and callbacks in queue order (urgent, then oldest)."""
     qs = Conversation.objects.filter(status=Conversation.Status.WAITING)

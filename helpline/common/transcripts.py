@@ -8,7 +8,7 @@ Rules (enforced here, whatever the interface):
 * The stored original (unscrubbed) may be opened only by the assigned
   specialist and supervisors; every opening by someone other than the assigned
   specialist is written to the audit log, as is every export.
-* A visitor who holds a conversation's token may delete it.
+* A visitor may delete a conversation from the browser session that started it.
 """
 
 from __future__ import annotations
@@ -129,14 +129,18 @@ def transcript_export_pdf(user, token, *, request=None) -> bytes:
     return pdf
 
 
-def conversation_delete_by_visitor(token, *, request=None) -> bool:
-    """Delete a conversation (and its messages) for the visitor holding its token.
+def conversation_delete_by_visitor(token, *, session, request=None) -> bool:
+    """Delete a conversation (and its messages) for the visitor whose browser
+    session started it; the token only names it.
 
-    Returns False when no conversation has that token (the answer is the same
-    for a wrong token and an already deleted one).
+    Returns False when this session did not start a conversation with that token
+    (the answer is the same for a wrong token, someone else's and an already
+    deleted one).
     """
-    from helpline.chat.selectors import conversation_by_token
+    from helpline.chat.selectors import conversation_by_token, session_holds_conversation
 
+    if not session_holds_conversation(session, token):
+        return False
     conversation = conversation_by_token(token)
     if conversation is None:
         return False

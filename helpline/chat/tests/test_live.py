@@ -18,7 +18,7 @@ from websockets.asyncio.client import connect as ws_connect
 
 from helpline.chat import services
 from helpline.chat.models import Conversation, Message
-from helpline.common.testing import REDIS_URL, running_server
+from helpline.common.testing import REDIS_URL, running_server, visitor_session_cookie
 
 from .conftest import make_staff
 
@@ -40,6 +40,8 @@ def session_cookie(user) -> str:
 
 
 async def open_ws(server, path, cookie=None):
+    if cookie is None and path.startswith("/ws/chat/visitor/"):
+        cookie = await adb(visitor_session_cookie)(path.split("/")[4])
     headers = {"Cookie": cookie} if cookie else None
     return await ws_connect(f"{server.ws_url}{path}", origin=server.url,
                             additional_headers=headers, proxy=None, open_timeout=10)

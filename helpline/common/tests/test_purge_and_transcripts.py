@@ -214,8 +214,29 @@ def test_unknown_transcript_is_404(client, people) -> None:
 
 # --- visitor deletes their own conversation -----------------------------------
 
+def _bind(client, conversation) -> None:
+    """The visitor's browser session, as the chat start page leaves it."""
+    session = client.session
+    session["chat_token"] = str(conversation.token)
+    session.save()
+
+
+def test_the_token_alone_does_not_delete_a_conversation(client, people) -> None:
+    conversation = _chat()
+    # someone who saw the token (a staff page, a shoulder) but is not the visitor's browser
+    response = client.post("/en/my-chat/delete/", {"token": str(conversation.token),
+                                                   "confirm": "on"})
+    assert response.status_code == 404
+    client.force_login(people["supervisor"])
+    response = client.post("/en/my-chat/delete/", {"token": str(conversation.token),
+                                                   "confirm": "on"})
+    assert response.status_code == 404
+    assert Conversation.objects.filter(pk=conversation.pk).exists()
+
+
 def test_visitor_deletes_own_conversation(client) -> None:
     conversation = _chat()
+    _bind(client, conversation)
     page = client.get(f"/es/my-chat/delete/?token={conversation.token}")
     assert page.status_code == 200 and str(conversation.token) in page.content.decode()
     response = client.post("/es/my-chat/delete/", {"token": str(conversation.token),

@@ -10,9 +10,18 @@ from helpline.asgi import application
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+async def _cookie(path: str) -> bytes:
+    from asgiref.sync import sync_to_async
+
+    from helpline.common.testing import visitor_session_cookie
+
+    return (await sync_to_async(visitor_session_cookie)(path.split("/")[4])).encode()
+
+
 async def _try(path: str, ip: str) -> bool:
     communicator = WebsocketCommunicator(application, path,
-                                         headers=[(b"origin", b"http://127.0.0.1")])
+                                         headers=[(b"origin", b"http://127.0.0.1"),
+                                                  (b"cookie", await _cookie(path))])
     communicator.scope["client"] = (ip, 50000)
     connected, _ = await communicator.connect(timeout=5)
     await communicator.disconnect()
@@ -53,7 +62,8 @@ async def test_loopback_without_proxy_header_is_not_counted_per_address(settings
     for c in convs:
         communicator = WebsocketCommunicator(
             application, f"/ws/chat/visitor/{c.token}/",
-            headers=[(b"origin", b"http://127.0.0.1"), (b"x-forwarded-for", b"203.0.113.5")])
+            headers=[(b"origin", b"http://127.0.0.1"), (b"x-forwarded-for", b"203.0.113.5"),
+                     (b"cookie", await _cookie(f"/ws/chat/visitor/{c.token}/"))])
         communicator.scope["client"] = ("127.0.0.1", 50000)
         connected, _ = await communicator.connect(timeout=5)
         await communicator.disconnect()
