@@ -28,6 +28,7 @@ from channels.utils import await_many_dispatch
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
+from helpline.common.audit import record
 from helpline.common.exceptions import ApplicationError
 
 from . import events, selectors, services
@@ -537,7 +538,78 @@ def _staff_view(user, token):
         return None, "not_found"
     if not selectors.can_view(user, conversation):
         return None, "forbidden"
+    if conversation.assigned_to_id and conversation.assigned_to_id != user.pk:
+        # Reading a conversation that is not one's own: audited as on the page.
+        record(user, "chat.view_other", conversation, data={"via": "websocket"})
     return conversation, None
+
+
+def _staff_recheck(user_id: int, conversation_id: int | None):
+    """The staff member again, if they still hold their rights (active, a chat role,
+    and allowed to see the conversation); else None."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not services._is_staff(user):
+        return None
+    if conversation_id is not None:
+        conversation = Conversation.objects.filter(pk=conversation_id).first()
+        if conversation is None or not selectors.can_view(user, conversation):
+            return None
+    return user
+
+
+class _StaffSocket(_ChatSocket):
+    """Rights are checked again whenever they may have changed, not only at connect.
+
+    Every staff socket is in its person's group (``chat.user.<id>``), where sign-out,
+    deactivation and role changes are announced (``signals.py``); a conversation
+    socket also checks again on every state change (an accept by someone else, a
+    transfer). A socket whose rights are gone is closed with 4403 at once and gets
+    nothing more.
+    """
+
+    revoked = False
+    user = None
+
+    def _session_key(self) -> str | None:
+        session = self.scope.get("session")
+        return getattr(session, "session_key", None) if session is not None else None
+
+    async def recheck(self) -> bool:
+        conversation_id = self.conversation.pk if self.conversation is not None else None
+        user = await db(_staff_recheck)(self.user.pk, conversation_id)
+        if user is None:
+            await self.revoke()
+            return False
+        self.user = user
+        return True
+
+    async def revoke(self) -> None:
+        if not self.revoked:
+            self.revoked = True
+            await self.close(code=CLOSE_FORBIDDEN)
+
+    async def send_json(self, payload: dict) -> None:
+        if not self.revoked:
+            await super().send_json(payload)
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        if not self.revoked:
+            await super().receive(text_data, bytes_data)
+
+    async def chat_access_changed(self, event: dict) -> None:
+        if self.user is None or self.revoked:
+            return
+        signed_out = event.get("session_key")
+        if signed_out is not None:
+            if signed_out in ("", self._session_key()):
+                await self.revoke()
+            return
+        await self.recheck()
+
+    async def chat_transfer(self, event: dict) -> None:
+        """A transfer offer to this person: conversation sockets ignore it (consoles show it)."""
 
 
 def _staff_state_extra(conversation: Conversation) -> dict:
@@ -562,7 +634,7 @@ def _staff_state_extra(conversation: Conversation) -> dict:
     }
 
 
-class StaffConversationConsumer(_ChatSocket):
+class StaffConversationConsumer(_StaffSocket):
     """A specialist's socket for one conversation (assigned to them, or queued for
     their languages; supervisors: any)."""
 
@@ -593,6 +665,8 @@ class StaffConversationConsumer(_ChatSocket):
         self.group = conversation.group_name
         if not await self.join_group(self.group):
             return
+        if not await self.join_group(events.user_group(self.user.pk)):
+            return
         await self.accept()
         self.watcher = await QueueWatcher.get()
         self.watcher.staff_sockets[self.channel_name] = self.user.pk
@@ -605,8 +679,24 @@ class StaffConversationConsumer(_ChatSocket):
         if self.conversation is None:
             return
         await self.leave_group(self.group)
+        if self.user is not None:
+            await self.leave_group(events.user_group(self.user.pk))
         if self.watcher is not None:
             self.watcher.staff_sockets.pop(self.channel_name, None)
+
+    async def chat_state(self, event: dict) -> None:
+        # Accepted by someone else, transferred, closed: is this socket still allowed?
+        if self.revoked or not await self.recheck():
+            return
+        await super().chat_state(event)
+
+    async def chat_message(self, event: dict) -> None:
+        if not self.revoked:
+            await super().chat_message(event)
+
+    async def chat_typing(self, event: dict) -> None:
+        if not self.revoked:
+            await super().chat_typing(event)
 
     async def decorate_state(self, state: dict) -> dict:
         extra = await db(_staff_state_extra)(self.conversation)
@@ -685,7 +775,7 @@ def _console_snapshot(user) -> dict:
     }
 
 
-class ConsoleConsumer(_ChatSocket):
+class ConsoleConsumer(_StaffSocket):
     """A specialist's console socket: presence heartbeat, availability, live queue."""
 
     handlers = {
@@ -745,8 +835,10 @@ class ConsoleConsumer(_ChatSocket):
         )
 
     async def chat_queue_refresh(self, event: dict) -> None:
+        if self.revoked or not await self.recheck():
+            return
         await self.on_refresh({})
 
-    async def chat_transfer(self, event: dict) -> None:
+    async def chat_transfer(self, event: dict) -> None:  # noqa: D102 - a console shows the offer
         await self.send_json({"type": "transfer_offer", "token": event["token"],
                               "note": event.get("note", "")})

@@ -310,6 +310,7 @@ def console_strings() -> dict:
         "source": _("Source"), "new_chat": _("A new conversation is waiting."),
         "no_active": _("No active chats."), "anonymous": _("Anonymous visitor"),
         "not_sent": _("Not sent yet: it will be sent when the connection is back."),
+        "revoked": _("You no longer have access to this live view. Reload the page."),
     }
 
 

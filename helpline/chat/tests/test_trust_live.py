@@ -84,3 +84,112 @@ async def test_visitor_socket_needs_the_visitors_own_session():
     senders = await adb(lambda: list(Message.objects.filter(conversation=conv)
                                      .values_list("sender", flat=True)))()
     assert senders.count("visitor") == 2
+
+
+# --- finding 2: rights are checked on open sockets, not only at connect ---------------------------
+
+@pytest.fixture
+def shared_redis(settings):
+    """The server and this test process share one Redis channel layer (own prefix)."""
+    import uuid
+
+    from helpline.common.testing import REDIS_URL, redis_available
+
+    if not redis_available():
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    prefix = f"t14{uuid.uuid4().hex[:8]}"
+    settings.CHANNEL_LAYERS = {"default": {
+        "BACKEND": "helpline.chat.layers.RedisBroadcastLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": prefix}}}
+    return {"REDIS_URL": REDIS_URL, "HELPLINE_CHANNEL_PREFIX": prefix, **FAST}
+
+
+def _sync_open(server, path, cookie):
+    from websockets.sync.client import connect
+
+    return connect(f"{server.ws_url}{path}", origin=server.url,
+                   additional_headers={"Cookie": cookie}, open_timeout=10, proxy=None)
+
+
+def _closed_within(ws, seconds: float) -> list[dict]:
+    """Frames received until the server closes the socket; fails if it stays open."""
+    import time
+
+    frames, deadline = [], time.monotonic() + seconds
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"the socket is still open after {seconds}s: {frames[-3:]}")
+        try:
+            frames.append(json.loads(ws.recv(timeout=left)))
+        except TimeoutError:
+            continue
+        except ConnectionClosed:
+            return frames
+
+
+def _wait_type(ws, type_, seconds=5.0) -> dict:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        frame = json.loads(ws.recv(timeout=max(0.01, deadline - time.monotonic())))
+        if frame["type"] == type_:
+            return frame
+
+
+@pytest.mark.redis
+@pytest.mark.parametrize("change", ["deactivate", "roles_removed", "logout"])
+def test_console_socket_closes_when_the_right_is_gone(shared_redis, change):
+    from helpline.accounts import services as accounts
+    from helpline.common.testing import make_staff as make_account
+
+    spec = make_staff()
+    admin = make_account("boss", "administrator")
+    client = Client()
+    client.force_login(spec)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    with running_server(**shared_redis) as server:
+        with _sync_open(server, "/ws/chat/console/", cookie) as ws:
+            _wait_type(ws, "queue")
+            if change == "deactivate":
+                accounts.staff_active_set(admin, spec, False)
+            elif change == "roles_removed":
+                accounts.staff_roles_set(admin, spec, [])
+            else:
+                assert client.post("/en/staff/logout/").status_code in (200, 302)
+            _closed_within(ws, 1.0)
+
+
+@pytest.mark.redis
+def test_staff_socket_on_a_waiting_chat_is_closed_when_someone_else_accepts(shared_redis):
+    first, second = make_staff(), make_staff(first_name="Luis")
+    conv = services.conversation_start(language="en", visitor_name="Ana")
+    client = Client()
+    client.force_login(first)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    with running_server(**shared_redis) as server:
+        with _sync_open(server, f"/ws/chat/staff/{conv.token}/", cookie) as ws:
+            _wait_type(ws, "state")
+            services.conversation_accept(second, conv.token)
+            frames = _closed_within(ws, 1.0)
+            services.visitor_message_post(conv, "my secret", "after")
+    assert not [f for f in frames if "my secret" in json.dumps(f)]
+
+
+def test_reading_another_specialists_chat_over_the_socket_is_audited():
+    from helpline.common.models import AuditEntry
+
+    owner, supervisor = make_staff(), make_staff("supervisor", first_name="Sol")
+    conv = services.conversation_start(language="en", visitor_name="Ana")
+    services.conversation_accept(owner, conv.token)
+    own, other = Client(), Client()
+    own.force_login(owner)
+    other.force_login(supervisor)
+    with running_server(**FAST) as server:
+        for client in (own, other):
+            with _sync_open(server, f"/ws/chat/staff/{conv.token}/",
+                            f"sessionid={client.cookies['sessionid'].value}") as ws:
+                _wait_type(ws, "state")
+    entries = AuditEntry.objects.filter(action="chat.view_other")
+    assert [e.actor_id for e in entries] == [supervisor.pk]

@@ -233,7 +233,12 @@
         }
       }
     };
-    socket.onclose = function () { socket = null; schedule(); };
+    socket.onclose = function (event) {
+      socket = null;
+      // 4403: signed out, deactivated, role removed, or the chat went to someone else.
+      if (event.code === 4403) { setConn(strings.revoked, true); return; }
+      schedule();
+    };
   }
   function schedule() {
     attempt += 1;
