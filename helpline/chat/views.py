@@ -44,6 +44,13 @@ def _handoff(request: HttpRequest, raw: str | None):
     return token, ui_services.handoff_context(token)
 
 
+def _visitor_session(request: HttpRequest) -> None:
+    """A visitor's chat lives in this browser session only: the cookie ends when the
+    browser closes (staff sessions keep their own lifetime)."""
+    if not request.user.is_authenticated:
+        request.session.set_expiry(0)
+
+
 # --- Visitor ---------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
@@ -66,6 +73,7 @@ def start(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
+                _visitor_session(request)
                 request.session[SESSION_KEY] = str(conversation.token)
                 return redirect("chat:room")
         handoff_token, handoff = _handoff(request, request.POST.get("from_answer"))
@@ -93,6 +101,9 @@ def room(request: HttpRequest) -> HttpResponse:
     conversation = _session_conversation(request)
     if conversation is None:
         return redirect("chat:start")
+    if not conversation.is_open:
+        # An ended chat is not shown again (someone else may use this browser next).
+        return redirect("chat:feedback")
     return render(request, "chat/room.html", ui_services.visitor_room_context(conversation))
 
 
@@ -170,6 +181,7 @@ def callback(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
+                _visitor_session(request)
                 request.session["chat_callback_phone"] = conversation.callback_phone
                 return redirect("chat:callback-done")
         status = 400

@@ -74,6 +74,8 @@ def test_visitor_and_specialist_chat_through_the_pages_and_sockets(staff_factory
         token = _attr(room, "data-token")
         ws_path = _attr(room, "data-ws-url")
         assert ws_path == f"/ws/chat/visitor/{token}/"
+        # the visitor's socket goes with the session cookie the start page set
+        visitor_cookie = f"sessionid={visitor.cookies['sessionid']}"
 
         console = login
         page = console.get("/en/chat/console/")
@@ -81,7 +83,8 @@ def test_visitor_and_specialist_chat_through_the_pages_and_sockets(staff_factory
 
         async def scenario() -> None:
             async with websockets.connect(server.ws_url + ws_path + "?last_seq=0",
-                                          origin=origin) as vws, \
+                                          origin=origin,
+                                          additional_headers={"Cookie": visitor_cookie}) as vws, \
                     websockets.connect(server.ws_url + "/ws/chat/console/", origin=origin,
                                        additional_headers={"Cookie": staff_cookie}) as cws:
                 first = await _recv_until(vws, lambda f: f.get("type") == "message")
@@ -125,7 +128,9 @@ def test_visitor_and_specialist_chat_through_the_pages_and_sockets(staff_factory
                         await _recv_until(sws, lambda f, i=i: f.get("type") == "ack"
                                           and f["id"] == f"s-{i}")
                 async with websockets.connect(f"{server.ws_url}{ws_path}?last_seq={seen}",
-                                              origin=origin) as again:
+                                              origin=origin,
+                                              additional_headers={"Cookie": visitor_cookie}
+                                              ) as again:
                     frames = await _recv_until(again, lambda f: f.get("text") == "Message 3")
                     texts = [f["text"] for f in frames if f.get("type") == "message"]
                     assert texts == ["Message 2", "Message 3"]
@@ -133,7 +138,8 @@ def test_visitor_and_specialist_chat_through_the_pages_and_sockets(staff_factory
             # A socket from a foreign origin is refused.
             with pytest.raises(websockets.exceptions.InvalidStatus):
                 async with websockets.connect(server.ws_url + ws_path,
-                                              origin="http://evil.example"):
+                                              origin="http://evil.example",
+                                              additional_headers={"Cookie": visitor_cookie}):
                     pass
 
         asyncio.run(scenario())
