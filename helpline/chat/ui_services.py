@@ -9,6 +9,7 @@ Permissions are checked here, not only in the views.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime
 
@@ -17,6 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 
 logger = logging.getLogger(__name__)
+
+# A transcript is sent once per conversation (the counter outlives any chat's
+# retention-relevant use) and at most a few times a day to one address.
+TRANSCRIPT_ONCE_SECONDS = 30 * 86400
+TRANSCRIPTS_PER_ADDRESS_PER_DAY = 3
 
 
 # --- Hours ----------------------------------------------------------------
@@ -205,7 +211,10 @@ def visitor_transcript_send(conversation, *, email: str, language: str) -> None:
         validate_email(email)
     except ValidationError:
         raise ApplicationError(_("Enter a valid e-mail address."), code="invalid") from None
-    if not _allowed(f"chat-transcript:{conversation.token}", 3, 3600):
+    # Not a mail relay: one transcript per conversation, a few per address per day.
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    if not (_allowed(f"chat-transcript:{conversation.token}", 1, TRANSCRIPT_ONCE_SECONDS)
+            and _allowed(f"chat-transcript-to:{address}", TRANSCRIPTS_PER_ADDRESS_PER_DAY, 86400)):
         raise ApplicationError(
             _("You have asked for this transcript several times. Please try again later."),
             code="rate_limited")
@@ -231,10 +240,6 @@ def callback_request_create(*, first_name: str, phone: str, preferred_time: str,
     from .forms import PREFERRED_TIME_CHOICES
     from helpline.common.exceptions import ApplicationError
 
-    if ip and not _allowed(f"chat-callback:{ip}", 5, 3600):
-        raise ApplicationError(
-            _("Too many call-back requests came from this connection. Please call us instead."),
-            code="rate_limited")
     labels = dict(PREFERRED_TIME_CHOICES)
     if preferred_time not in labels:
         raise ApplicationError(_("Choose a time for the call."), code="invalid")

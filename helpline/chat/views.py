@@ -19,10 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helpline.common.exceptions import ApplicationError, NotAllowed
+from helpline.common.ratelimit import ratelimit, too_many_requests
 
 from . import forms, ui_services
 
 SESSION_KEY = "chat_token"
+
+# Per client address (docs/security.md, "Rate limits"): each start puts a chat in the
+# specialists' queue, each call-back a call to make, each transcript an e-mail.
+CHAT_STARTS_PER_HOUR = 10
+CALLBACKS_PER_HOUR = 5
+TRANSCRIPTS_PER_DAY = 5
 
 
 def _language() -> str:
@@ -54,6 +61,7 @@ def _visitor_session(request: HttpRequest) -> None:
 # --- Visitor ---------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
+@ratelimit("chat-start", CHAT_STARTS_PER_HOUR, 3600, methods=("POST",))
 def start(request: HttpRequest) -> HttpResponse:
     availability = ui_services.chat_availability()
     lang = _language()
@@ -141,6 +149,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@ratelimit("chat-transcript", TRANSCRIPTS_PER_DAY, 86400)
 def transcript(request: HttpRequest) -> HttpResponse:
     conversation = _session_conversation(request)
     if conversation is None:
@@ -152,6 +161,8 @@ def transcript(request: HttpRequest) -> HttpResponse:
                 conversation, email=form.cleaned_data["email"], language=_language()
             )
         except ApplicationError as exc:
+            if exc.code == "rate_limited":
+                return too_many_requests(request, 86400)
             form.add_error("email", exc.message)
         else:
             messages.success(request, _("We sent the transcript. We did not keep your address."))
@@ -163,6 +174,7 @@ def transcript(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit("chat-callback", CALLBACKS_PER_HOUR, 3600, methods=("POST",))
 def callback(request: HttpRequest) -> HttpResponse:
     lang = _language()
     if request.method == "POST":
