@@ -5,6 +5,8 @@ Every write that matters is audited through ``helpline.common.audit.record``.
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -25,8 +27,14 @@ LOGIN_MAX_FAILURES_PER_IP = 20
 OTP_MAX_FAILURES = 5
 
 
+def normalise_username(username: str) -> str:
+    """The form Django compares (NFKC), case-folded: every look-alike of a name
+    that signs in as that account counts toward the same lock."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()[:150]
+
+
 def _user_key(username: str) -> str:
-    return f"login-fail:user:{(username or '').strip().lower()[:150]}"
+    return f"login-fail:user:{normalise_username(username)}"
 
 
 def _ip_key(ip: str) -> str:
