@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 
+from helpline.common import jsonsafe
 from helpline.common.exceptions import ApplicationError
 from helpline.common.ratelimit import ratelimit
 
@@ -66,8 +66,8 @@ def api_answers(request: HttpRequest) -> JsonResponse:
         return _bad_request("The request is too large; a question may have up to 1,000 characters.",
                             "too_long")
     try:
-        payload = json.loads(body.decode("utf-8") or "null")
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        payload = jsonsafe.loads(body or b"null")
+    except jsonsafe.MalformedJSON:
         return _bad_request("The body must be JSON, e.g. {\"question\": \"...\", \"lang\": \"en\"}.",
                             "malformed_json")
     if not isinstance(payload, dict):

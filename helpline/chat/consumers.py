@@ -28,6 +28,7 @@ from channels.utils import await_many_dispatch
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
+from helpline.common import jsonsafe
 from helpline.common.audit import record
 from helpline.common.exceptions import ApplicationError
 
@@ -335,9 +336,9 @@ class _ChatSocket(AsyncWebsocketConsumer):
             await self.send_error("too_large", f"Frames are limited to {self.max_frame} bytes.")
             return
         try:
-            frame = json.loads(text_data)
-        except (ValueError, RecursionError):
-            await self.send_error("bad_json", "The frame is not valid JSON.")
+            frame = jsonsafe.loads(text_data)
+        except jsonsafe.MalformedJSON as exc:
+            await self.send_error("bad_json", f"The frame is not valid JSON: {exc}.")
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             await self.send_error("bad_json", 'A frame is a JSON object with a "type".')

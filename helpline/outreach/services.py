@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from helpline.common import audit
+from helpline.common import audit, jsonsafe
 from helpline.common.exceptions import ApplicationError, NotAllowed
 
 from .models import Delivery, Donation, NewsletterIssue, Subscriber, VolunteerInterest
@@ -485,6 +485,10 @@ def stripe_webhook_handle(payload: bytes, signature: str) -> Donation | None:
         raise ApplicationError("webhooks are not configured", code="not_configured")
     import stripe
 
+    try:
+        jsonsafe.loads(payload)  # Stripe's own parser takes any depth, surrogates, huge ints
+    except jsonsafe.MalformedJSON:
+        raise ApplicationError("invalid payload", code="bad_payload") from None
     try:
         event = stripe.Webhook.construct_event(payload, signature or "", secret)
     except stripe.SignatureVerificationError:

@@ -193,3 +193,23 @@ def test_reading_another_specialists_chat_over_the_socket_is_audited():
                 _wait_type(ws, "state")
     entries = AuditEntry.objects.filter(action="chat.view_other")
     assert [e.actor_id for e in entries] == [supervisor.pk]
+
+
+# --- finding 6: malformed frames get a clear error frame ----------------------------------------
+
+async def test_lone_surrogate_and_deep_nesting_on_the_socket_are_bad_json():
+    with running_server(**FAST) as server:
+        conv = await adb(services.conversation_start)(language="en")
+        ws = await open_ws(server, f"/ws/chat/visitor/{conv.token}/",
+                           await adb(visitor_session_cookie)(conv.token))
+        await next_of(ws, "state")
+        for raw in ('{"type": "message", "id": "s1", "text": "\\ud800"}',
+                    '{"type": "rate", "rating": 5, "comment": "\\udfff"}',
+                    '{"type": "message", "id": "d", "text": ' + "[" * 900 + "]" * 900 + "}",
+                    '{"type": "resume", "last_seq": ' + "9" * 5000 + "}"):
+            await ws.send(raw)
+            assert (await next_of(ws, "error"))["code"] == "bad_json"
+        await ws.send(json.dumps({"type": "ping"}))
+        await next_of(ws, "pong")
+        await ws.close()
+        assert "Traceback" not in server.log()
