@@ -33,3 +33,18 @@ def test_stripe_webhook_refuses_hostile_json_with_400(client, settings, body):
     response = post(client, body, signed(body))
     assert response.status_code == 400
     assert response.json()["code"] == "bad_payload"
+
+
+# --- finding 7: the API's channel is a closed choice -------------------------------------------
+
+def test_answers_api_channel_is_a_closed_choice(client):
+    from helpline.answers.models import QuestionLog
+
+    bad = client.post("/api/answers", {"question": "fever after CAR T", "lang": "en",
+                                       "channel": "Ana Lopez 612"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_channel"
+    assert not QuestionLog.objects.exists()
+    good = client.post("/api/answers", {"question": "fever after CAR T", "lang": "en",
+                                        "channel": "phone"}, content_type="application/json")
+    assert good.status_code == 200
+    assert list(QuestionLog.objects.values_list("channel", flat=True)) == ["phone"]

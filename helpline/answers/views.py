@@ -46,6 +46,10 @@ def ask(request: HttpRequest) -> HttpResponse:
     return render(request, "answers/ask.html", {"form": form, "result": result}, status=status)
 
 
+# What an API client may say it is (QuestionLog.channel is a closed choice).
+API_CHANNELS = ("api", "web", "phone", "sms", "chat")
+
+
 def _bad_request(message: str, code: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message}}, status=400)
 
@@ -72,11 +76,14 @@ def api_answers(request: HttpRequest) -> JsonResponse:
                             "malformed_json")
     if not isinstance(payload, dict):
         return _bad_request("The body must be a JSON object with a \"question\".", "malformed_json")
+    channel = payload.get("channel") or "api"
+    if channel not in API_CHANNELS:
+        return _bad_request(f"channel must be one of: {', '.join(API_CHANNELS)}.", "invalid_channel")
     lang = payload.get("lang")
     with translation.override(lang if lang in ("en", "es") else "en"):
         try:
             result = services.answer_question(payload.get("question"), lang,
-                                              channel=str(payload.get("channel") or "api")[:20])
+                                              channel=channel)
         except ApplicationError as exc:
             return _bad_request(exc.message, exc.code)
     return JsonResponse(result.as_dict(), json_dumps_params={"ensure_ascii": False})
