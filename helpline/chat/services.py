@@ -35,9 +35,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from helpline.common.exceptions import ApplicationError, NotAllowed
+from helpline.common.privacy import scrub
 
 from . import events
-from .models import Conversation, Message, SpecialistStatus
+from .models import CallbackNote, Conversation, Message, SpecialistStatus
 from .selectors import (
     active_count,
     can_view,
@@ -553,7 +554,7 @@ def conversation_rate(token, rating, comment: str = "") -> Conversation:
         raise ApplicationError("Choose a rating from 1 to 5.", code="invalid")
     if conversation.status not in (Conversation.Status.CLOSED, Conversation.Status.ABANDONED):
         raise ApplicationError("You can rate the chat after it ends.", code="invalid")
-    comment = (comment or "").strip()[:2000]
+    comment = scrub((comment or "").strip())[:2000]
     Conversation.objects.filter(pk=conversation.pk).update(rating=rating, rating_comment=comment)
     conversation.rating, conversation.rating_comment = rating, comment
     return conversation
@@ -808,10 +809,12 @@ def conversation_wrap_up(user, token, *, topics: list[str] | None = None, notes:
     return conversation
 
 
-def callback_outcome_set(user, token, outcome: str) -> Conversation:
+def callback_outcome_set(user, token, outcome: str, note: str = "") -> Conversation:
     """Record a callback attempt: "called", "no_answer" or "done" (done closes it).
 
     A waiting callback is claimed by the first specialist recording an outcome.
+    A note is stored scrubbed in a ``CallbackNote`` row (purgeable); the caller's
+    audit entry points to it by ``conversation.callback_note_id``.
     """
     conversation = _get(token)
     _require_staff(user)
@@ -837,7 +840,11 @@ def callback_outcome_set(user, token, outcome: str) -> Conversation:
         if outcome == "done":
             updates.update(status=Conversation.Status.CLOSED, closed_at=now)
         Conversation.objects.filter(pk=conversation.pk).update(**updates)
+        saved = CallbackNote.objects.create(conversation=conversation, author=user,
+                                            outcome=outcome, note=scrub(note or "")[:2000],
+                                            created_at=now)
         conversation.refresh_from_db()
+        conversation.callback_note_id = saved.pk
         _publish_state(conversation)
         events.queue_changed()
     return conversation

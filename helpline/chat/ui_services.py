@@ -509,9 +509,10 @@ def callback_outcome_set(user, token, *, outcome: str, note: str = ""):
     from helpline.common.audit import record
 
     conversation = console_conversation_for(user, token)
-    conversation = services.callback_outcome_set(user, conversation.token, outcome)
+    conversation = services.callback_outcome_set(user, conversation.token, outcome, note=note)
+    # The note itself is in a purgeable CallbackNote row; the audit log points to it.
     record(user, "chat.callback_outcome", conversation,
-           data={"outcome": outcome, "note": _scrub(note)[:300]})
+           data={"outcome": outcome, "note_id": conversation.callback_note_id})
     return conversation
 
 

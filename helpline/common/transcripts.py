@@ -145,7 +145,35 @@ def conversation_delete_by_visitor(token, *, session, request=None) -> bool:
     if conversation is None:
         return False
     conversation_id = conversation.pk
-    conversation.delete()
-    record(None, "chat.visitor_delete", data={"conversation_id": conversation_id},
-           request=request)
+    _forget_copies(conversation)
+    conversation.delete()  # messages and call-back notes go with it
+    # No address: the entry must not say who deleted what.
+    record(None, "chat.visitor_delete", data={"conversation_id": conversation_id})
     return True
+
+
+def _forget_copies(conversation) -> None:
+    """Every other copy of the visitor's words or token: referrals keep their resources
+    and needs (counts) but lose the token and note; the answer-page question that was
+    handed off is cleared."""
+    from django.apps import apps
+
+    if apps.is_installed("helpline.resources"):
+        Referral = apps.get_model("resources", "Referral")
+        Referral.objects.filter(conversation_token=conversation.token).update(
+            conversation_token=None, callback_ref="", note="")
+        Referral.objects.filter(callback_ref=str(conversation.token)).update(
+            callback_ref="", note="")
+    if conversation.handoff_token and apps.is_installed("helpline.answers"):
+        QuestionLog = apps.get_model("answers", "QuestionLog")
+        QuestionLog.objects.filter(log_token=_uuid_or_none(conversation.handoff_token)).update(
+            question="")
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -268,3 +268,57 @@ def test_openapi_document_served(client) -> None:
     assert doc["openapi"].startswith("3.")
     assert "/api/answers" in doc["paths"]
     assert doc["servers"][0]["url"] == "http://testserver"
+
+
+# --- issue 14, finding 7: every copy goes ---------------------------------------------
+
+def test_visitor_delete_removes_every_copy(client, people) -> None:
+    from helpline.answers.models import QuestionLog
+    from helpline.answers.services import answer_question
+    from helpline.resources.models import Need, Referral, Resource
+    from helpline.resources.services import referral_create
+
+    asked = answer_question("Me llamo Ana, ¿qué pasa con mi perro después de CAR T?", "es")
+    conversation = chat.conversation_start(language="es", visitor_name="Ana",
+                                           handoff_token=str(asked.log_token))
+    _assign(conversation, people["specialist"])
+    resource = Resource.objects.create(name="Casa Ronald", provider="RMHC", need=Need.choices[0][0],
+                                       description_en="Lodging", description_es="Alojamiento",
+                                       last_verified=timezone.now().date())
+    referral_create(people["specialist"], [resource.pk], conversation=conversation)
+    _bind(client, conversation)
+    response = client.post("/en/my-chat/delete/", {"token": str(conversation.token),
+                                                   "confirm": "on"}, REMOTE_ADDR="198.51.100.23")
+    assert response.status_code == 200
+    assert not Referral.objects.filter(conversation_token=conversation.token).exists()
+    assert not Referral.objects.filter(callback_ref=str(conversation.token)).exists()
+    assert QuestionLog.objects.get(log_token=asked.log_token).question == ""
+    entry = AuditEntry.objects.get(action="chat.visitor_delete")
+    assert entry.ip_address is None
+    assert str(conversation.token) not in str(entry.data) + entry.object_repr
+
+
+def test_callback_outcome_notes_are_purgeable_rows_not_audit_text(people) -> None:
+    from helpline.chat import ui_services
+
+    callback = chat.callback_request_create(phone="+34 612 345 678", language="es",
+                                            preferred_time="asap", reason="dudas")
+    note = "spoke to his wife carmen, she lives at 12 elm st"
+    ui_services.callback_outcome_set(people["supervisor"], callback.token, outcome="called",
+                                     note=note)
+    entry = AuditEntry.objects.get(action="chat.callback_outcome")
+    assert "carmen" not in str(entry.data) and "elm" not in str(entry.data)
+    assert entry.data["note_id"]
+    Conversation.objects.filter(pk=callback.pk).update(created_at=OLD)
+    call_command("purge")
+    from helpline.chat.models import CallbackNote
+
+    assert [n.note for n in CallbackNote.objects.filter(conversation=callback)] == [""]
+
+
+def test_rating_comment_over_the_socket_is_scrubbed() -> None:
+    conversation = _chat()
+    chat.conversation_close_by_visitor(conversation.token)
+    chat.conversation_rate(conversation.token, 4, "call me at 612/345/678, I'm Ana")
+    conversation.refresh_from_db()
+    assert "612" not in conversation.rating_comment and "Ana" not in conversation.rating_comment
