@@ -29,7 +29,6 @@ from helpline.common.testing import free_port, in_ci, running_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-ORIGIN = "http://127.0.0.1"
 
 
 # --- helpers ---------------------------------------------------------------------
@@ -124,7 +123,7 @@ class Socket:
     def __init__(self, url: str, headers: dict | None = None) -> None:
         if headers is None and "/ws/chat/visitor/" in url:
             headers = {"Cookie": visitor_cookie(url.split("/ws/chat/visitor/")[1].split("/")[0])}
-        self.ws = connect(url, origin=ORIGIN, additional_headers=headers or {}, open_timeout=10,
+        self.ws = connect(url, origin="http://" + url.split("/")[2], additional_headers=headers or {}, open_timeout=10,
                           close_timeout=2)
         self.seqs: list[int] = []  # every line this socket has (messages and own acks)
         self.message_seqs: list[int] = []  # message frames only: the ordered stream

@@ -87,7 +87,8 @@ def _exchange(url: str, to_send: list) -> list[dict]:
     received = []
     # Generated frames may include pings: wait for the pong of the final one.
     pongs_wanted = 1 + sum(1 for frame in to_send if _is_ping(frame))
-    with connect(url, origin="http://127.0.0.1", open_timeout=10, max_size=2**20,
+    origin = "http://" + url.split("/")[2]
+    with connect(url, origin=origin, open_timeout=10, max_size=2**20,
                  additional_headers={"Cookie": cookie}) as ws:
         for frame in to_send:
             ws.send(frame)
@@ -131,7 +132,7 @@ def test_bad_tokens_and_queries_are_refused_cleanly(server, token, query) -> Non
 
     path = f"/ws/chat/visitor/{quote(token, safe='')}/?{quote(query, safe='=&')}"
     try:
-        with connect(f"{server.ws_url}{path}", origin="http://127.0.0.1", open_timeout=10) as ws:
+        with connect(f"{server.ws_url}{path}", origin=server.url, open_timeout=10) as ws:
             ws.send(json.dumps({"type": "ping"}))
             while True:
                 frame = json.loads(ws.recv(timeout=10))
@@ -149,7 +150,7 @@ def test_staff_socket_refuses_visitors(server) -> None:
 
     token = _start_conversation()
     with pytest.raises(InvalidStatus) as info:
-        with connect(f"{server.ws_url}/ws/chat/staff/{token}/", origin="http://127.0.0.1",
+        with connect(f"{server.ws_url}/ws/chat/staff/{token}/", origin=server.url,
                      open_timeout=10):
             pass
     assert info.value.response.status_code == 403

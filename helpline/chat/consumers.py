@@ -220,6 +220,18 @@ class TokenBucket:
         return False
 
 
+def _frame_id(text_data, max_frame: int):
+    """The ``id`` of a frame that was not processed (so the client can re-send it), or None."""
+    if not text_data or len(text_data) > max_frame:
+        return None
+    try:
+        frame = jsonsafe.loads(text_data)
+    except jsonsafe.MalformedJSON:
+        return None
+    frame_id = frame.get("id") if isinstance(frame, dict) else None
+    return frame_id if isinstance(frame_id, str | int) else None
+
+
 class _ChatSocket(AsyncWebsocketConsumer):
     """Shared frame handling: limits, JSON parsing, ordered delivery, error frames."""
 
@@ -329,6 +341,11 @@ class _ChatSocket(AsyncWebsocketConsumer):
         await self.send_json(payload)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
+        # Every frame counts toward the limit, valid or not (a flood of garbage too).
+        if not self.bucket.take():
+            await self.send_error("rate_limited", "Too many messages at once; slow down.",
+                                  _frame_id(text_data, self.max_frame))
+            return
         if text_data is None:
             await self.send_error("bad_frame", "Send JSON text frames.")
             return
@@ -344,9 +361,6 @@ class _ChatSocket(AsyncWebsocketConsumer):
             await self.send_error("bad_json", 'A frame is a JSON object with a "type".')
             return
         frame_id = frame.get("id") if isinstance(frame.get("id"), str | int) else None
-        if not self.bucket.take():
-            await self.send_error("rate_limited", "Too many messages at once; slow down.", frame_id)
-            return
         handler_name = self.handlers.get(frame["type"])
         if handler_name is None:
             await self.send_error("unknown_type", f"Unknown frame type {frame['type'][:40]!r}.",

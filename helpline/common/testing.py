@@ -154,6 +154,15 @@ def visitor_session_cookie(token) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
+def same_origin_headers(host: str = "127.0.0.1") -> list[tuple[bytes, bytes]]:
+    """``Origin`` and ``Host`` of a page on this site, for in-process websocket tests
+    (the scheme follows ``HTTPS``, as helpline.common.websocket.origin_allowed expects)."""
+    from django.conf import settings
+
+    scheme = "https" if settings.HTTPS else "http"
+    return [(b"origin", f"{scheme}://{host}".encode()), (b"host", host.encode())]
+
+
 def server_env(**overrides: str) -> dict[str, str]:
     from django.conf import settings
 

@@ -7,6 +7,7 @@ import re
 import pytest
 import time_machine
 
+from helpline.common.testing import same_origin_headers
 from helpline.accounts import services
 from helpline.common.models import AuditEntry
 
@@ -155,7 +156,7 @@ async def test_staff_websocket_needs_the_second_factor_too(settings) -> None:
     for name, key in keys.items():
         communicator = WebsocketCommunicator(
             application, f"/ws/chat/staff/{token}/",
-            headers=[(b"origin", b"http://127.0.0.1"), (b"cookie", f"sessionid={key}".encode())])
+            headers=[*same_origin_headers(), (b"cookie", f"sessionid={key}".encode())])
         connected, _ = await communicator.connect(timeout=5)
         outcome[name] = connected
         await communicator.disconnect()

@@ -11,6 +11,7 @@ from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.testing.websocket import WebsocketCommunicator
 
+from helpline.common.testing import same_origin_headers
 from helpline.chat import services
 from helpline.chat.models import Conversation, Message
 from helpline.chat.routing import websocket_urlpatterns
@@ -374,7 +375,7 @@ async def test_origin_is_checked_on_connect():
     assert not ok
     none, ok, _ = await connect(path, app=application)
     assert not ok
-    good, ok, _ = await connect(path, app=application, headers=[(b"origin", b"http://127.0.0.1")])
+    good, ok, _ = await connect(path, app=application, headers=[*same_origin_headers()])
     assert ok
     await good.disconnect()
 

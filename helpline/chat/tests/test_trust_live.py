@@ -213,3 +213,37 @@ async def test_lone_surrogate_and_deep_nesting_on_the_socket_are_bad_json():
         await next_of(ws, "pong")
         await ws.close()
         assert "Traceback" not in server.log()
+
+
+# --- finding 8: origin by scheme, host and port; invalid frames are counted ---------------------
+
+async def test_origin_must_match_scheme_host_and_port():
+    with running_server(**FAST) as server:
+        conv = await adb(services.conversation_start)(language="en")
+        cookie = await adb(visitor_session_cookie)(conv.token)
+        path = f"/ws/chat/visitor/{conv.token}/"
+        port = server.port
+        for origin in (f"https://127.0.0.1:{port}", f"http://127.0.0.1:{port + 1}",
+                       "http://127.0.0.1", f"http://localhost:{port}", "null"):
+            assert await refused(server, path, cookie, origin), origin
+        ws = await open_ws(server, path, cookie, origin=f"http://127.0.0.1:{port}")
+        assert (await next_of(ws, "state"))["status"] == "waiting"
+        await ws.close()
+
+
+async def test_invalid_frames_count_toward_the_rate_limit():
+    with running_server(**FAST) as server:
+        conv = await adb(services.conversation_start)(language="en")
+        ws = await open_ws(server, f"/ws/chat/visitor/{conv.token}/",
+                           await adb(visitor_session_cookie)(conv.token))
+        await next_of(ws, "state")
+        for raw in ["{"] * 60 + ['{"no": "type"}'] * 40 + [b"\x00"] * 40:
+            await ws.send(raw)
+        codes = []
+        while len(codes) < 140:
+            frame = json.loads(await asyncio.wait_for(ws.recv(), 5))
+            if frame["type"] == "error":
+                codes.append(frame["code"])
+        # a burst of 20 (plus what refills meanwhile) is answered; the rest is throttled
+        assert codes.count("rate_limited") >= 100, codes
+        await ws.close()
