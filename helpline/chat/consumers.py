@@ -761,10 +761,8 @@ def _suggest(conversation_id: int, language: str, text) -> list[dict]:
         text = last or ""
     if not text.strip():
         return []
-    try:
-        from helpline.answers.services import suggest_passages
-    except ImportError:
-        return []
+    from helpline.answers.services import suggest_passages
+
     return suggest_passages(text[:2000], language, k=3)
 
 

@@ -298,11 +298,9 @@ def _system(conversation: Conversation, text: str, data: dict | None = None) -> 
 
 
 def _triage(text: str, language: str):
-    """Urgent-symptom check by the answers app's triage rules (absent -> not urgent)."""
-    try:
-        from helpline.answers.triage import assess
-    except ImportError:
-        return None
+    """Urgent-symptom check by the answers app's triage rules."""
+    from helpline.answers.triage import assess
+
     try:
         return assess(text, language)
     except Exception:  # noqa: BLE001 - triage trouble must never lose a visitor's message
@@ -313,10 +311,11 @@ def _triage(text: str, language: str):
 def _load_handoff(handoff_token: str | None) -> dict:
     if not handoff_token:
         return {}
+    from helpline.answers.services import get_handoff_context
+
     try:
         uuid.UUID(str(handoff_token))
-        from helpline.answers.services import get_handoff_context
-    except (ValueError, ImportError):
+    except ValueError:
         return {}
     try:
         return get_handoff_context(str(handoff_token)) or {}

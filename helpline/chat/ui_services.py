@@ -17,6 +17,9 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _t
 
+from helpline.common.privacy import scrub
+from helpline.common.ratelimit import hit
+
 logger = logging.getLogger(__name__)
 
 # A transcript is sent once per conversation (the counter outlives any chat's
@@ -30,10 +33,8 @@ TRANSCRIPTS_PER_ADDRESS_PER_DAY = 3
 def chat_availability(now: datetime | None = None) -> dict:
     """``{"open": bool, "opens_at": datetime | None, "known": bool}`` for live chat."""
     now = now or timezone.now()
-    try:
-        from helpline.chat import hours
-    except ImportError:  # the chat core has not landed its schedule
-        return {"open": True, "opens_at": None, "known": False}
+    from helpline.chat import hours
+
     is_open = hours.is_open("chat", now)
     opens_at = None if is_open else hours.next_opening("chat", now)
     if opens_at is not None:
@@ -45,10 +46,8 @@ def chat_availability(now: datetime | None = None) -> dict:
 
 def handoff_context(log_token) -> dict | None:
     """What the answer service showed the visitor (question + passages), or None."""
-    try:
-        from helpline.answers.services import get_handoff_context
-    except ImportError:
-        return None
+    from helpline.answers.services import get_handoff_context
+
     try:
         return get_handoff_context(str(log_token)) or None
     except Exception:  # noqa: BLE001 - a broken handoff must never stop a chat page
@@ -78,10 +77,8 @@ def visitor_chat_start(*, language: str, first_name: str = "", first_message: st
     if conversation.urgent and first_message:
         # The first message described urgent signs: the reviewed urgent message is
         # shown at once (no human has joined yet, so the automatic line is allowed).
-        try:
-            from helpline.answers.triage import assess
-        except ImportError:
-            return conversation
+        from helpline.answers.triage import assess
+
         result = assess(first_message, language)
         if result.urgent and result.message:
             services.bot_message_post(conversation, result.message,
@@ -168,18 +165,10 @@ def visitor_feedback_record(conversation, *, rating: int | None, comment: str = 
 
 
 def _scrub(text: str) -> str:
-    try:
-        from helpline.common.privacy import scrub
-    except ImportError:
-        return text
     return scrub(text)
 
 
 def _allowed(key: str, limit: int, window: int) -> bool:
-    try:
-        from helpline.common.ratelimit import hit
-    except ImportError:
-        return True
     return hit(key, limit, window)
 
 
@@ -408,10 +397,8 @@ def topics_for_form():
 
 
 def resources_for_form(conversation) -> list:
-    try:
-        from helpline.resources.selectors import search_resources
-    except ImportError:
-        return []
+    from helpline.resources.selectors import search_resources
+
     try:
         return [m.resource for m in search_resources(language=conversation.language)][:200]
     except Exception:  # noqa: BLE001 - the directory must not break the console
@@ -448,25 +435,20 @@ def wrapup_save(user, token, *, topics=(), resources=(), referrals: str = "", no
         user, conversation.token, topics=list(topics), notes=_scrub(notes),
         referrals_text=_scrub(referrals))
     if resources:
-        try:
-            from helpline.resources.services import referral_create
-        except ImportError:
-            referral_create = None
-        if referral_create is not None:
-            kwargs = {"conversation": conversation}
-            if conversation.channel == conversation.Channel.CALLBACK:
-                kwargs = {"conversation": conversation, "callback": conversation}
-            referral_create(user, [int(r) for r in resources], **kwargs)
+        from helpline.resources.services import referral_create
+
+        kwargs = {"conversation": conversation}
+        if conversation.channel == conversation.Channel.CALLBACK:
+            kwargs = {"conversation": conversation, "callback": conversation}
+        referral_create(user, [int(r) for r in resources], **kwargs)
     record(user, "chat.wrapup", conversation,
            data={"topics": list(topics), "resources": [int(r) for r in resources]})
     return conversation
 
 
 def referrals_recorded(conversation) -> list[str]:
-    try:
-        from helpline.resources.models import ReferralItem
-    except ImportError:
-        return []
+    from helpline.resources.models import ReferralItem
+
     return list(ReferralItem.objects.filter(referral__conversation_token=conversation.token)
                 .values_list("resource_name", flat=True))
 
@@ -539,10 +521,8 @@ def suggestions_for(user, token, text: str | None = None, k: int = 3) -> list[di
     text = (text or "").strip()[:2000]
     if not text:
         return []
-    try:
-        from helpline.answers.services import suggest_passages
-    except ImportError:
-        return []
+    from helpline.answers.services import suggest_passages
+
     try:
         passages = suggest_passages(text, conversation.language, k=k)
     except Exception:  # noqa: BLE001 - suggestions are a help, never a blocker
