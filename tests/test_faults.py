@@ -101,7 +101,11 @@ def accepted_conversation():
                                     last_seen=timezone.now())
     conversation = services.conversation_start(language="en", first_message="hello")
     services.conversation_accept(specialist, conversation.token)
+    _conversation_ids[str(conversation.token)] = conversation.pk
     return specialist, str(conversation.token)
+
+
+_conversation_ids: dict[str, int] = {}  # token -> id: staff sockets name conversations by id
 
 
 _visitor_cookies: dict[str, str] = {}
@@ -200,7 +204,8 @@ def test_killed_worker_loses_and_duplicates_nothing() -> None:
                "SECRET_KEY": settings.SECRET_KEY}
         with running_server(**env) as worker_a, running_server(**env) as worker_b:
             visitor = Socket(f"{worker_a.ws_url}/ws/chat/visitor/{token}/")
-            staff = Socket(f"{worker_b.ws_url}/ws/chat/staff/{token}/", {"Cookie": cookie})
+            staff = Socket(f"{worker_b.ws_url}/ws/chat/staff/{_conversation_ids[token]}/",
+                           {"Cookie": cookie})
             visitor.until(lambda f: f.get("type") == "state")
             staff.until(lambda f: f.get("type") == "state")
             acked: dict[str, int] = {}

@@ -64,6 +64,12 @@ def _start_conversation() -> str:
     return str(services.conversation_start(language="en", first_message="hello").token)
 
 
+def _id_of(token: str) -> int:
+    from helpline.chat.models import Conversation
+
+    return Conversation.objects.get(token=token).pk
+
+
 def _stored(token: str) -> list[tuple[str, str]]:
     from helpline.chat.models import Message
 
@@ -150,7 +156,7 @@ def test_staff_socket_refuses_visitors(server) -> None:
 
     token = _start_conversation()
     with pytest.raises(InvalidStatus) as info:
-        with connect(f"{server.ws_url}/ws/chat/staff/{token}/", origin=server.url,
+        with connect(f"{server.ws_url}/ws/chat/staff/{_id_of(token)}/", origin=server.url,
                      open_timeout=10):
             pass
     assert info.value.response.status_code == 403

@@ -14,7 +14,8 @@ urlpatterns = [
     path("people/", views.staff_list, name="staff-list"),
     path("people/<int:user_id>/", views.staff_edit, name="staff-edit"),
     path("audit/", views.audit_log, name="audit-log"),
-    path("transcripts/<uuid:token>/", views.transcript, name="transcript"),
-    path("transcripts/<uuid:token>.csv", views.transcript_csv, name="transcript-csv"),
-    path("transcripts/<uuid:token>.pdf", views.transcript_pdf, name="transcript-pdf"),
+    # <ref>: the conversation's id signed for the viewer's session (common.transcripts)
+    path("transcripts/<str:ref>/", views.transcript, name="transcript"),
+    path("transcripts/<str:ref>.csv", views.transcript_csv, name="transcript-csv"),
+    path("transcripts/<str:ref>.pdf", views.transcript_pdf, name="transcript-pdf"),
 ]

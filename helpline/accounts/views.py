@@ -255,13 +255,14 @@ def _transcript_error(request: HttpRequest, error: ApplicationError) -> HttpResp
 
 
 @login_required
-def transcript(request: HttpRequest, token) -> HttpResponse:
+def transcript(request: HttpRequest, ref: str) -> HttpResponse:
     from helpline.common import transcripts
 
     original = request.GET.get("original") == "1"
     try:
         conversation, lines = transcripts.transcript_read(
-            request.user, token, original=original, request=request)
+            request.user, transcripts.transcript_ref_resolve(ref, request.session.session_key),
+            original=original, request=request)
     except ApplicationError as error:
         return _transcript_error(request, error)
     can_export = True
@@ -271,31 +272,33 @@ def transcript(request: HttpRequest, token) -> HttpResponse:
         can_export = False
     return render(request, "accounts/transcript.html", {
         "conversation": conversation, "lines": lines, "original": original,
-        "can_export": can_export,
+        "can_export": can_export, "ref": ref,
     })
 
 
 @login_required
-def transcript_csv(request: HttpRequest, token) -> HttpResponse:
+def transcript_csv(request: HttpRequest, ref: str) -> HttpResponse:
     from helpline.common import transcripts
 
     try:
-        body = transcripts.transcript_export_csv(request.user, [token], request=request)
+        conversation_id = transcripts.transcript_ref_resolve(ref, request.session.session_key)
+        body = transcripts.transcript_export_csv(request.user, [conversation_id], request=request)
     except ApplicationError as error:
         return _transcript_error(request, error)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="transcript-{str(token)[:8]}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="transcript-{conversation_id}.csv"'
     return response
 
 
 @login_required
-def transcript_pdf(request: HttpRequest, token) -> HttpResponse:
+def transcript_pdf(request: HttpRequest, ref: str) -> HttpResponse:
     from helpline.common import transcripts
 
     try:
-        body = transcripts.transcript_export_pdf(request.user, token, request=request)
+        conversation_id = transcripts.transcript_ref_resolve(ref, request.session.session_key)
+        body = transcripts.transcript_export_pdf(request.user, conversation_id, request=request)
     except ApplicationError as error:
         return _transcript_error(request, error)
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="transcript-{str(token)[:8]}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="transcript-{conversation_id}.pdf"'
     return response

@@ -547,8 +547,8 @@ def _staff_user(scope):
     return user if services._is_staff(user) else None
 
 
-def _staff_view(user, token):
-    conversation = selectors.conversation_by_token(token)
+def _staff_view(user, conversation_id):
+    conversation = selectors.conversation_by_id(conversation_id)
     if conversation is None:
         return None, "not_found"
     if not selectors.can_view(user, conversation):
@@ -671,8 +671,8 @@ class StaffConversationConsumer(_StaffSocket):
         if self.user is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        token = self.scope["url_route"]["kwargs"].get("token", "")
-        conversation, problem = await db(_staff_view)(self.user, token)
+        conversation_id = self.scope["url_route"]["kwargs"].get("conversation_id", "")
+        conversation, problem = await db(_staff_view)(self.user, conversation_id)
         if conversation is None:
             await self.close(code=CLOSE_NOT_FOUND if problem == "not_found" else CLOSE_FORBIDDEN)
             return
@@ -716,7 +716,8 @@ class StaffConversationConsumer(_StaffSocket):
     async def decorate_state(self, state: dict) -> dict:
         extra = await db(_staff_state_extra)(self.conversation)
         extra["assigned_to_me"] = extra.pop("assigned_to_id") == self.user.pk
-        return {**state, **extra}
+        state = {key: value for key, value in state.items() if key != "token"}  # the visitor's
+        return {**state, "id": self.conversation.pk, **extra}
 
     async def on_message(self, frame: dict) -> None:
         result = await db(services.specialist_message_post)(
@@ -729,7 +730,7 @@ class StaffConversationConsumer(_StaffSocket):
 
     async def on_accept(self, frame: dict) -> None:
         await db(services.conversation_accept)(self.user, self.conversation.token)
-        await self.send_json({"type": "accepted", "token": str(self.conversation.token)})
+        await self.send_json({"type": "accepted", "id": self.conversation.pk})
 
     async def on_transfer(self, frame: dict) -> None:
         await db(services.conversation_transfer)(
@@ -738,7 +739,7 @@ class StaffConversationConsumer(_StaffSocket):
             to_language=frame.get("language") or None,
             note=str(frame.get("note", ""))[:1000],
         )
-        await self.send_json({"type": "transferred", "token": str(self.conversation.token)})
+        await self.send_json({"type": "transferred", "id": self.conversation.pk})
 
     async def on_close(self, frame: dict) -> None:
         await db(services.conversation_close)(self.user, self.conversation.token)
@@ -767,6 +768,13 @@ def _suggest(conversation_id: int, language: str, text) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- console
+
+
+def _accept_by_id(user, conversation_id):
+    conversation = selectors.conversation_by_id(conversation_id)
+    if conversation is None:
+        raise ApplicationError("This conversation does not exist.", code="not_found")
+    return services.conversation_accept(user, conversation.token)
 
 
 def _console_snapshot(user) -> dict:
@@ -838,14 +846,12 @@ class ConsoleConsumer(_StaffSocket):
         await self.on_refresh({})
 
     async def on_accept(self, frame: dict) -> None:
-        conversation = await db(services.conversation_accept)(self.user, frame.get("token"))
-        await self.send_json({"type": "accepted", "token": str(conversation.token)})
+        conversation = await db(_accept_by_id)(self.user, frame.get("id"))
+        await self.send_json({"type": "accepted", "id": conversation.pk})
 
     async def on_accept_next(self, frame: dict) -> None:
         conversation = await db(services.conversation_accept_next)(self.user)
-        await self.send_json(
-            {"type": "accepted", "token": str(conversation.token) if conversation else None}
-        )
+        await self.send_json({"type": "accepted", "id": conversation.pk if conversation else None})
 
     async def chat_queue_refresh(self, event: dict) -> None:
         if self.revoked or not await self.recheck():
@@ -853,5 +859,5 @@ class ConsoleConsumer(_StaffSocket):
         await self.on_refresh({})
 
     async def chat_transfer(self, event: dict) -> None:  # noqa: D102 - a console shows the offer
-        await self.send_json({"type": "transfer_offer", "token": event["token"],
+        await self.send_json({"type": "transfer_offer", "id": event["id"],
                               "note": event.get("note", "")})

@@ -96,7 +96,7 @@ class Conversation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} {str(self.token)[:8]} ({self.status})"
+        return f"{self.get_channel_display()} #{self.pk} ({self.status})"
 
     @property
     def group_name(self) -> str:

@@ -54,6 +54,21 @@ def conversation_by_token(token) -> Conversation | None:
     return Conversation.objects.select_related("assigned_to").filter(token=value).first()
 
 
+def conversation_by_id(conversation_id) -> Conversation | None:
+    """The conversation for a staff reference (its numeric id), or None.
+
+    Staff pages, sockets and queue snapshots name conversations by id; the token
+    is the visitor's and is never shown to staff.
+    """
+    try:
+        value = int(str(conversation_id))
+    except (ValueError, TypeError):
+        return None
+    if value <= 0 or value > 2**62:
+        return None
+    return Conversation.objects.select_related("assigned_to").filter(pk=value).first()
+
+
 VISITOR_SESSION_KEY = "chat_token"  # the visitor's browser session: the chat it started
 
 
@@ -279,7 +294,7 @@ def queue_item(conversation: Conversation, now: dt.datetime | None = None) -> di
     """One row of a console's queue snapshot."""
     now = now or timezone.now()
     return {
-        "token": str(conversation.token),
+        "id": conversation.pk,
         "channel": conversation.channel,
         "language": conversation.language,
         "urgent": conversation.urgent,

@@ -761,7 +761,7 @@ def conversation_transfer(user, token, *, to_user=None, to_language: str | None 
         _publish_state(conversation)
         if to_user is not None:
             events.publish(events.user_group(to_user.pk),
-                           {"type": "chat.transfer", "token": str(conversation.token), "note": note})
+                           {"type": "chat.transfer", "id": conversation.pk, "note": note})
         events.queue_changed()
         record(user, "chat.transfer", conversation,
                data={"to_user": to_user.pk if to_user else None, "language": language})

@@ -133,7 +133,7 @@ def websocket_path(kind: str, conversation=None) -> str:
     if kind == "visitor":
         return f"/ws/chat/visitor/{conversation.token}/"
     if kind == "staff":
-        return f"/ws/chat/staff/{conversation.token}/"
+        return f"/ws/chat/staff/{conversation.pk}/"
     return "/ws/chat/console/"
 
 
@@ -285,7 +285,7 @@ def console_snapshot(user) -> dict:
         item["transferred_to_me"] = conversation.transfer_to_id == user.pk
         item["waited_label"] = _waited_label(item["waited_seconds"])
         queue.append(item)
-    mine = [{"token": str(c.token), "channel": c.channel, "language": c.language,
+    mine = [{"id": c.pk, "channel": c.channel, "language": c.language,
              "urgent": c.urgent, "visitor_name": c.visitor_name}
             for c in selectors.active_for(user)]
     return {"queue": queue, "mine": mine}
@@ -341,13 +341,16 @@ def specialist_status_set(user, *, available: bool, languages: list[str], max_co
     return status
 
 
-def console_conversation_for(user, token):
-    """The conversation if this user may see it (assigned, or queued in their languages)."""
+def console_conversation_for(user, conversation_id):
+    """The conversation if this user may see it (assigned, or queued in their languages).
+
+    Staff name a conversation by its id: the token is the visitor's, never shown to staff.
+    """
     from . import selectors
     from helpline.common.exceptions import ApplicationError, NotAllowed
 
     check_console_access(user)
-    conversation = selectors.conversation_by_token(token)
+    conversation = selectors.conversation_by_id(conversation_id)
     if conversation is None:
         raise ApplicationError(_t("This conversation does not exist."), code="not_found")
     if not selectors.can_view(user, conversation):
@@ -418,14 +421,15 @@ def wrapup_form(conversation, data=None):
                       language=(translation.get_language() or "en")[:2])
 
 
-def wrapup_save(user, token, *, topics=(), resources=(), referrals: str = "", notes: str = ""):
+def wrapup_save(user, conversation_id, *, topics=(), resources=(), referrals: str = "",
+                notes: str = ""):
     """Save topics, referrals (directory entries and free text) and notes of a conversation."""
     from . import services
     from .console.models import WrapUpTopic
     from helpline.common.audit import record
     from helpline.common.exceptions import ApplicationError
 
-    conversation = console_conversation_for(user, token)
+    conversation = console_conversation_for(user, conversation_id)
     known = set(WrapUpTopic.objects.filter(code__in=list(topics)).values_list("code", flat=True))
     unknown = [t for t in topics if t not in known]
     if unknown:
@@ -453,21 +457,21 @@ def referrals_recorded(conversation) -> list[str]:
                 .values_list("resource_name", flat=True))
 
 
-def console_accept(user, token):
+def console_accept(user, conversation_id):
     from . import services
     from helpline.common.audit import record
 
-    check_console_access(user)
-    conversation = services.conversation_accept(user, token)
+    conversation = console_conversation_for(user, conversation_id)
+    conversation = services.conversation_accept(user, conversation.token)
     record(user, "chat.accept", conversation)
     return conversation
 
 
-def console_transfer(user, token, *, target: str, note: str = ""):
+def console_transfer(user, conversation_id, *, target: str, note: str = ""):
     from . import services
     from helpline.common.exceptions import ApplicationError
 
-    check_console_access(user)
+    token = console_conversation_for(user, conversation_id).token
     kind, _sep, value = target.partition(":")
     if kind == "lang":
         return services.conversation_transfer(user, token, to_language=value, note=_scrub(note))
@@ -476,21 +480,21 @@ def console_transfer(user, token, *, target: str, note: str = ""):
     raise ApplicationError(_t("Choose a person or a language queue."), code="invalid")
 
 
-def console_close(user, token):
+def console_close(user, conversation_id):
     from . import services
     from helpline.common.audit import record
 
-    check_console_access(user)
-    conversation = services.conversation_close(user, token)
+    conversation = console_conversation_for(user, conversation_id)
+    conversation = services.conversation_close(user, conversation.token)
     record(user, "chat.close", conversation)
     return conversation
 
 
-def callback_outcome_set(user, token, *, outcome: str, note: str = ""):
+def callback_outcome_set(user, conversation_id, *, outcome: str, note: str = ""):
     from . import services
     from helpline.common.audit import record
 
-    conversation = console_conversation_for(user, token)
+    conversation = console_conversation_for(user, conversation_id)
     conversation = services.callback_outcome_set(user, conversation.token, outcome, note=note)
     # The note itself is in a purgeable CallbackNote row; the audit log points to it.
     record(user, "chat.callback_outcome", conversation,
@@ -509,11 +513,11 @@ def _quote(passage: dict) -> str:
     return f"“{text}”\n— {source}: {url}".strip()
 
 
-def suggestions_for(user, token, text: str | None = None, k: int = 3) -> list[dict]:
+def suggestions_for(user, conversation_id, text: str | None = None, k: int = 3) -> list[dict]:
     """Knowledge-base passages for the visitor's last message (or ``text``)."""
     from .models import Message
 
-    conversation = console_conversation_for(user, token)
+    conversation = console_conversation_for(user, conversation_id)
     if text is None:
         last = (Message.objects.filter(conversation=conversation, sender=Message.Sender.VISITOR)
                 .order_by("-seq").first())
@@ -538,13 +542,13 @@ def suggestions_for(user, token, text: str | None = None, k: int = 3) -> list[di
     return result
 
 
-def console_conversation_context(user, token, *, transfer_form=None, wrapup_form_=None,
+def console_conversation_context(user, conversation_id, *, transfer_form=None, wrapup_form_=None,
                                  outcome_form=None, **kwargs) -> dict:
     from . import selectors
     from .forms import PREFERRED_TIME_CHOICES, CallbackOutcomeForm, TransferForm
 
     wrapup_form_ = kwargs.get("wrapup_form", wrapup_form_)
-    conversation = console_conversation_for(user, token)
+    conversation = console_conversation_for(user, conversation_id)
     if conversation.assigned_to_id and conversation.assigned_to_id != user.pk:
         # Audit: a supervisor opened a conversation that is not their own.
         from helpline.common.audit import record
@@ -567,7 +571,8 @@ def console_conversation_context(user, token, *, transfer_form=None, wrapup_form
         "outcome_form": outcome_form or CallbackOutcomeForm(),
         "preferred_time_label": dict(PREFERRED_TIME_CHOICES).get(
             conversation.callback_preferred_time, conversation.callback_preferred_time),
-        "suggestions": suggestions_for(user, token) if conversation.channel == "chat" else [],
+        "suggestions": (suggestions_for(user, conversation.pk) if conversation.channel == "chat"
+                        else []),
         "canned": canned_groups(conversation.language),
         "referrals": referrals_recorded(conversation),
         "ws_path": websocket_path("staff", conversation),

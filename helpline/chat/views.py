@@ -236,9 +236,9 @@ def console_view(view):
             if request.path.endswith(".json"):
                 return JsonResponse({"error": exc.message}, status=400)
             messages.error(request, exc.message)
-            token = kwargs.get("token")
-            if token is not None and request.method == "POST":
-                return redirect("chat:console-conversation", token=token)
+            conversation_id = kwargs.get("conversation_id")
+            if conversation_id is not None and request.method == "POST":
+                return redirect("chat:console-conversation", conversation_id=conversation_id)
             return redirect("chat:console")
 
     return wrapper
@@ -271,28 +271,39 @@ def console_status(request: HttpRequest) -> HttpResponse:
 
 @console_view
 @require_GET
-def console_conversation(request: HttpRequest, token: UUID) -> HttpResponse:
-    context = ui_services.console_conversation_context(request.user, token)
+def console_conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    context = ui_services.console_conversation_context(request.user, conversation_id)
+    context["transcript_url"] = _transcript_url(request, conversation_id)
     return render(request, "chat/console/conversation.html", context)
 
 
-@console_view
-@require_POST
-def console_accept(request: HttpRequest, token: UUID) -> HttpResponse:
-    ui_services.console_accept(request.user, token)
-    return redirect("chat:console-conversation", token=token)
+def _transcript_url(request: HttpRequest, conversation_id: int) -> str:
+    """A link to the masked transcript that works in this staff session only."""
+    from helpline.common.transcripts import transcript_ref
+
+    if not request.session.session_key:
+        request.session.save()
+    return reverse("accounts:transcript",
+                   kwargs={"ref": transcript_ref(conversation_id, request.session.session_key)})
 
 
 @console_view
 @require_POST
-def console_transfer(request: HttpRequest, token: UUID) -> HttpResponse:
-    conversation = ui_services.console_conversation_for(request.user, token)
+def console_accept(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    ui_services.console_accept(request.user, conversation_id)
+    return redirect("chat:console-conversation", conversation_id=conversation_id)
+
+
+@console_view
+@require_POST
+def console_transfer(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = ui_services.console_conversation_for(request.user, conversation_id)
     form = forms.TransferForm(request.POST, specialists=ui_services.transfer_targets(
         request.user, conversation))
     if not form.is_valid():
-        context = ui_services.console_conversation_context(request.user, token, transfer_form=form)
+        context = ui_services.console_conversation_context(request.user, conversation_id, transfer_form=form)
         return render(request, "chat/console/conversation.html", context, status=400)
-    ui_services.console_transfer(request.user, token, target=form.cleaned_data["target"],
+    ui_services.console_transfer(request.user, conversation_id, target=form.cleaned_data["target"],
                                  note=form.cleaned_data["note"])
     messages.success(request, _("The conversation was transferred."))
     return redirect("chat:console")
@@ -300,41 +311,41 @@ def console_transfer(request: HttpRequest, token: UUID) -> HttpResponse:
 
 @console_view
 @require_POST
-def console_close(request: HttpRequest, token: UUID) -> HttpResponse:
-    ui_services.console_close(request.user, token)
+def console_close(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    ui_services.console_close(request.user, conversation_id)
     messages.success(request, _("The conversation is closed. Please complete the wrap-up."))
-    return redirect("chat:console-conversation", token=token)
+    return redirect("chat:console-conversation", conversation_id=conversation_id)
 
 
 @console_view
 @require_POST
-def console_wrapup(request: HttpRequest, token: UUID) -> HttpResponse:
-    conversation = ui_services.console_conversation_for(request.user, token)
+def console_wrapup(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = ui_services.console_conversation_for(request.user, conversation_id)
     form = ui_services.wrapup_form(conversation, data=request.POST)
     if not form.is_valid():
-        context = ui_services.console_conversation_context(request.user, token, wrapup_form=form)
+        context = ui_services.console_conversation_context(request.user, conversation_id, wrapup_form=form)
         return render(request, "chat/console/conversation.html", context, status=400)
-    ui_services.wrapup_save(request.user, token, **form.cleaned_data)
+    ui_services.wrapup_save(request.user, conversation_id, **form.cleaned_data)
     messages.success(request, _("The wrap-up is saved."))
-    return redirect("chat:console-conversation", token=token)
+    return redirect("chat:console-conversation", conversation_id=conversation_id)
 
 
 @console_view
 @require_POST
-def console_outcome(request: HttpRequest, token: UUID) -> HttpResponse:
+def console_outcome(request: HttpRequest, conversation_id: int) -> HttpResponse:
     form = forms.CallbackOutcomeForm(request.POST)
     if not form.is_valid():
-        context = ui_services.console_conversation_context(request.user, token, outcome_form=form)
+        context = ui_services.console_conversation_context(request.user, conversation_id, outcome_form=form)
         return render(request, "chat/console/conversation.html", context, status=400)
-    ui_services.callback_outcome_set(request.user, token, **form.cleaned_data)
+    ui_services.callback_outcome_set(request.user, conversation_id, **form.cleaned_data)
     messages.success(request, _("The call outcome is saved."))
-    return redirect("chat:console-conversation", token=token)
+    return redirect("chat:console-conversation", conversation_id=conversation_id)
 
 
 @console_view
 @require_GET
-def console_suggestions(request: HttpRequest, token: UUID) -> HttpResponse:
+def console_suggestions(request: HttpRequest, conversation_id: int) -> HttpResponse:
     text = request.GET.get("text")
     if text is not None and len(text) > 2000:
         return JsonResponse({"error": _("The text is too long.")}, status=400)
-    return JsonResponse({"passages": ui_services.suggestions_for(request.user, token, text=text)})
+    return JsonResponse({"passages": ui_services.suggestions_for(request.user, conversation_id, text=text)})

@@ -45,7 +45,8 @@ def connection_allowed(scope) -> bool:
     limit, window = limits["ip"]
     if not local and not hit(f"ws-connect:ip:{ip}", limit, window):
         return False
-    token = (scope.get("url_route") or {}).get("kwargs", {}).get("token")
+    kwargs = (scope.get("url_route") or {}).get("kwargs", {})
+    token = kwargs.get("token") or kwargs.get("conversation_id")
     if token:
         limit, window = limits["conversation"]
         if not hit(f"ws-connect:conv:{str(token)[:64]}", limit, window):

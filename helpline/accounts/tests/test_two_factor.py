@@ -149,7 +149,7 @@ async def test_staff_websocket_needs_the_second_factor_too(settings) -> None:
                 store[DEVICE_ID_SESSION_KEY] = "otp_totp.totpdevice/999999"
             store.create()
             keys[name] = store.session_key
-        return str(conversation.token), keys
+        return conversation.pk, keys
 
     token, keys = await prepare()
     outcome = {}

@@ -112,7 +112,7 @@ async def test_message_round_trip_ack_seq_and_html_stays_text():
     spec = await adb(make_staff)()
     await adb(services.conversation_accept)(spec, conv.token)
     visitor, ok, _ = await connect(f"/ws/chat/visitor/{conv.token}/")
-    staff, ok2, _ = await connect(f"/ws/chat/staff/{conv.token}/", user=spec)
+    staff, ok2, _ = await connect(f"/ws/chat/staff/{conv.pk}/", user=spec)
     assert ok and ok2
     staff_state = await until(staff, "state")
     assert staff_state["assigned_to_me"] is True
@@ -196,7 +196,7 @@ async def test_reconnect_with_last_seq_gets_exactly_the_missed_messages():
         await adb(services.visitor_message_post)(conv.token, f"v{i}", f"v{i}")
     last = (await adb(Conversation.objects.get)(pk=conv.pk)).last_seq
     # the specialist had seen up to last-2
-    staff, ok, _ = await connect(f"/ws/chat/staff/{conv.token}/?last_seq={last - 2}", user=spec)
+    staff, ok, _ = await connect(f"/ws/chat/staff/{conv.pk}/?last_seq={last - 2}", user=spec)
     assert ok
     frames = await drain(staff, 0.3)
     seqs = [f["seq"] for f in frames if f["type"] == "message"]
@@ -242,26 +242,26 @@ async def test_out_of_order_events_are_gap_filled_from_the_database():
 
 async def test_staff_visibility_rules():
     en = await start_conversation("en")
-    anon, ok, code = await connect(f"/ws/chat/staff/{en.token}/")
+    anon, ok, code = await connect(f"/ws/chat/staff/{en.pk}/")
     assert not ok and code == 4403
     from django.contrib.auth.models import AnonymousUser
 
-    anon2, ok, code = await connect(f"/ws/chat/staff/{en.token}/", user=AnonymousUser())
+    anon2, ok, code = await connect(f"/ws/chat/staff/{en.pk}/", user=AnonymousUser())
     assert not ok and code == 4403
     spanish = await adb(make_staff)(languages=["es"])
-    comm, ok, code = await connect(f"/ws/chat/staff/{en.token}/", user=spanish)
+    comm, ok, code = await connect(f"/ws/chat/staff/{en.pk}/", user=spanish)
     assert not ok and code == 4403
     english = await adb(make_staff)(languages=["en"])
-    comm, ok, _ = await connect(f"/ws/chat/staff/{en.token}/", user=english)
+    comm, ok, _ = await connect(f"/ws/chat/staff/{en.pk}/", user=english)
     assert ok
     await comm.disconnect()
     # once assigned to someone else, other specialists can no longer open it
     other = await adb(make_staff)(languages=["en"])
     await adb(services.conversation_accept)(other, en.token)
-    comm, ok, code = await connect(f"/ws/chat/staff/{en.token}/", user=english)
+    comm, ok, code = await connect(f"/ws/chat/staff/{en.pk}/", user=english)
     assert not ok and code == 4403
     supervisor = await adb(make_staff)("supervisor", languages=[])
-    comm, ok, _ = await connect(f"/ws/chat/staff/{en.token}/", user=supervisor)
+    comm, ok, _ = await connect(f"/ws/chat/staff/{en.pk}/", user=supervisor)
     assert ok
     # a supervisor who is not assigned cannot post into the conversation
     await drain(comm)
@@ -273,8 +273,8 @@ async def test_staff_visibility_rules():
 async def test_two_staff_sockets_racing_to_accept():
     conv = await start_conversation()
     a, b = await adb(make_staff)(), await adb(make_staff)()
-    ca, _, _ = await connect(f"/ws/chat/staff/{conv.token}/", user=a)
-    cb, _, _ = await connect(f"/ws/chat/staff/{conv.token}/", user=b)
+    ca, _, _ = await connect(f"/ws/chat/staff/{conv.pk}/", user=a)
+    cb, _, _ = await connect(f"/ws/chat/staff/{conv.pk}/", user=b)
     await drain(ca)
     await drain(cb)
     await asyncio.gather(ca.send_json_to({"type": "accept"}), cb.send_json_to({"type": "accept"}))
@@ -313,11 +313,11 @@ async def test_console_status_presence_and_live_queue(settings):
         snap = await until(comm, "queue")
         if snap["items"]:
             break
-    assert [i["token"] for i in snap["items"]] == [str(conv.token)]
+    assert [i["id"] for i in snap["items"]] == [conv.pk]
     assert snap["items"][0]["visitor_name"] == "Ana"
     await comm.send_json_to({"type": "accept_next"})
     accepted = await until(comm, "accepted")
-    assert accepted["token"] == str(conv.token)
+    assert accepted["id"] == conv.pk
     await comm.send_json_to({"type": "status", "max_concurrent": 99})
     assert (await until(comm, "error"))["code"] == "invalid"
     await comm.disconnect()

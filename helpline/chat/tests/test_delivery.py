@@ -34,7 +34,7 @@ def test_specialist_message_reaches_the_visitor_after_the_visitor_spoke(staff_fa
                 f"{server.ws_url}/ws/chat/visitor/{token}/?last_seq={joined_seq}", origin=server.url,
                 additional_headers={"Cookie": visitor_cookie})
             sws = await websockets.connect(
-                f"{server.ws_url}/ws/chat/staff/{token}/?last_seq={joined_seq}", origin=server.url,
+                f"{server.ws_url}/ws/chat/staff/{conversation.pk}/?last_seq={joined_seq}", origin=server.url,
                 additional_headers={"Cookie": cookie})
             try:
                 await _recv_until(vws, lambda f: f.get("type") == "state")

@@ -169,7 +169,7 @@ def test_staff_socket_on_a_waiting_chat_is_closed_when_someone_else_accepts(shar
     client.force_login(first)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
     with running_server(**shared_redis) as server:
-        with _sync_open(server, f"/ws/chat/staff/{conv.token}/", cookie) as ws:
+        with _sync_open(server, f"/ws/chat/staff/{conv.pk}/", cookie) as ws:
             _wait_type(ws, "state")
             services.conversation_accept(second, conv.token)
             frames = _closed_within(ws, 1.0)
@@ -188,7 +188,7 @@ def test_reading_another_specialists_chat_over_the_socket_is_audited():
     other.force_login(supervisor)
     with running_server(**FAST) as server:
         for client in (own, other):
-            with _sync_open(server, f"/ws/chat/staff/{conv.token}/",
+            with _sync_open(server, f"/ws/chat/staff/{conv.pk}/",
                             f"sessionid={client.cookies['sessionid'].value}") as ws:
                 _wait_type(ws, "state")
     entries = AuditEntry.objects.filter(action="chat.view_other")
