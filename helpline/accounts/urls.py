@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/setup/", views.otp_setup, name="otp-setup"),
+    path("two-factor/enrol/<str:code>/", views.otp_enrol, name="otp-enrol"),
     path("two-factor/", views.otp_verify, name="otp-verify"),
     path("people/", views.staff_list, name="staff-list"),
     path("people/<int:user_id>/", views.staff_edit, name="staff-edit"),

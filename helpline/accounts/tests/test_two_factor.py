@@ -37,6 +37,7 @@ def test_setup_shows_qr_and_key_and_confirms(client, specialist, require_2fa) ->
 
 def _setup_flow(client, specialist, traveller) -> None:
     client.post("/en/staff/login/", {"username": "sam", "password": PASSWORD})
+    client.get(services.enrolment_link_for_operator(specialist))
     page = client.get("/en/staff/two-factor/setup/")
     body = page.content.decode()
     assert page.status_code == 200
@@ -81,6 +82,7 @@ def test_next_sign_in_asks_for_code(client, specialist, require_2fa) -> None:
 def test_open_redirect_refused(client, specialist, require_2fa) -> None:
     with time_machine.travel(1_900_000_000.0, tick=False):
         client.post("/en/staff/login/", {"username": "sam", "password": PASSWORD})
+        client.get(services.enrolment_link_for_operator(specialist))
         client.get("/en/staff/two-factor/setup/")
         device = services.totp_device_for(specialist, confirmed=False)
         response = client.post("/en/staff/two-factor/setup/",
