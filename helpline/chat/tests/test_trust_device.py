@@ -90,6 +90,12 @@ def test_browser_storage_holds_no_token_and_is_cleared_on_end_and_quick_exit():
             token = start("first chat")
             local, session = page.evaluate(stored)
             assert local is None and token not in session
+            # the launcher still offers to return to the chat in progress
+            page.goto(server.url + "/en/")
+            launcher = page.locator("#chat-launcher")
+            assert launcher.locator("summary").inner_text() == launcher.get_attribute(
+                "data-resume-label")
+            page.goto(server.url + "/en/chat/room/")
             # End chat: the saved state is gone
             page.get_by_role("button", name="End chat").click()
             page.wait_for_url("**/en/chat/feedback/")
