@@ -139,6 +139,10 @@ def prepare(n: int, run: str, migrate: bool) -> list[tuple[str, str]]:
                       visitor_last_seen=now) for i in range(n)]
     )
     tokens = [str(c.token) for c in conversations]
+    # Staff sockets name a conversation by its id (the token is the visitor's).
+    ids = dict(Conversation.objects.filter(token__in=[c.token for c in conversations])
+               .values_list("token", "id"))
+    ids = {str(token): pk for token, pk in ids.items()}
     # Staff need a confirmed second factor on their session (as after a real log-in).
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -157,7 +161,15 @@ def prepare(n: int, run: str, migrate: bool) -> list[tuple[str, str]]:
         store[DEVICE_ID_SESSION_KEY] = devices[user.pk].persistent_id
         store.create()
         cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
-    return list(zip(tokens, cookies, strict=True))
+    # Each visitor socket belongs to the browser session that started its chat.
+    visitor_cookies = []
+    for token in tokens:
+        store = SessionStore()
+        store["chat_token"] = token
+        store.create()
+        visitor_cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
+    return [(f"{token} {ids[token]} {visitor}", cookie)
+            for token, visitor, cookie in zip(tokens, visitor_cookies, cookies, strict=True)]
 
 
 def start_server(args, database_url: str, run: str):
@@ -287,11 +299,14 @@ async def run_load(args, base_url: str, pairs: list[tuple[str, str]],
 
     failed: list[str] = []
 
-    async def open_pair(token: str, cookie: str):
+    async def open_pair(visitor_side: str, cookie: str):
+        token, conversation_id, visitor_cookie = visitor_side.split(" ", 2)
         try:
             async with sem:
-                visitor = await connect(f"{ws_base}/ws/chat/visitor/{token}/", base_url)
-                staff = await connect(f"{ws_base}/ws/chat/staff/{token}/", base_url, cookie)
+                visitor = await connect(f"{ws_base}/ws/chat/visitor/{token}/", base_url,
+                                        visitor_cookie)
+                staff = await connect(f"{ws_base}/ws/chat/staff/{conversation_id}/", base_url,
+                                      cookie)
                 accepted = asyncio.Event()
                 tasks.append(asyncio.create_task(reader(visitor, "visitor", stats, None)))
                 tasks.append(asyncio.create_task(reader(staff, "specialist", stats, accepted)))

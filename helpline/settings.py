@@ -116,7 +116,11 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# var/ holds the database, the secret key and caches: private to this account (0700);
+# the SQLite files are made 0600 when a connection opens (helpline.common.apps).
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if VAR_DIR.stat().st_uid == os.getuid():
+    VAR_DIR.chmod(0o700)
 _default_db = f"sqlite:///{VAR_DIR / 'helpline.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(

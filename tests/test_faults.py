@@ -29,7 +29,6 @@ from helpline.common.testing import free_port, in_ci, running_server
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
-ORIGIN = "http://127.0.0.1"
 
 
 # --- helpers ---------------------------------------------------------------------
@@ -102,7 +101,23 @@ def accepted_conversation():
                                     last_seen=timezone.now())
     conversation = services.conversation_start(language="en", first_message="hello")
     services.conversation_accept(specialist, conversation.token)
+    _conversation_ids[str(conversation.token)] = conversation.pk
     return specialist, str(conversation.token)
+
+
+_conversation_ids: dict[str, int] = {}  # token -> id: staff sockets name conversations by id
+
+
+_visitor_cookies: dict[str, str] = {}
+
+
+def visitor_cookie(token: str) -> str:
+    """The visitor's browser session for ``token`` (made once, reused on reconnects)."""
+    if token not in _visitor_cookies:
+        from helpline.common.testing import visitor_session_cookie
+
+        _visitor_cookies[token] = visitor_session_cookie(token)
+    return _visitor_cookies[token]
 
 
 class Socket:
@@ -110,7 +125,9 @@ class Socket:
     lines arrive as ``message`` frames, its own are confirmed by ``ack`` frames."""
 
     def __init__(self, url: str, headers: dict | None = None) -> None:
-        self.ws = connect(url, origin=ORIGIN, additional_headers=headers or {}, open_timeout=10,
+        if headers is None and "/ws/chat/visitor/" in url:
+            headers = {"Cookie": visitor_cookie(url.split("/ws/chat/visitor/")[1].split("/")[0])}
+        self.ws = connect(url, origin="http://" + url.split("/")[2], additional_headers=headers or {}, open_timeout=10,
                           close_timeout=2)
         self.seqs: list[int] = []  # every line this socket has (messages and own acks)
         self.message_seqs: list[int] = []  # message frames only: the ordered stream
@@ -187,7 +204,8 @@ def test_killed_worker_loses_and_duplicates_nothing() -> None:
                "SECRET_KEY": settings.SECRET_KEY}
         with running_server(**env) as worker_a, running_server(**env) as worker_b:
             visitor = Socket(f"{worker_a.ws_url}/ws/chat/visitor/{token}/")
-            staff = Socket(f"{worker_b.ws_url}/ws/chat/staff/{token}/", {"Cookie": cookie})
+            staff = Socket(f"{worker_b.ws_url}/ws/chat/staff/{_conversation_ids[token]}/",
+                           {"Cookie": cookie})
             visitor.until(lambda f: f.get("type") == "state")
             staff.until(lambda f: f.get("type") == "state")
             acked: dict[str, int] = {}

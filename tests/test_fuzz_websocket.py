@@ -64,6 +64,12 @@ def _start_conversation() -> str:
     return str(services.conversation_start(language="en", first_message="hello").token)
 
 
+def _id_of(token: str) -> int:
+    from helpline.chat.models import Conversation
+
+    return Conversation.objects.get(token=token).pk
+
+
 def _stored(token: str) -> list[tuple[str, str]]:
     from helpline.chat.models import Message
 
@@ -80,10 +86,16 @@ def _is_ping(frame) -> bool:
 
 
 def _exchange(url: str, to_send: list) -> list[dict]:
+    from helpline.common.testing import visitor_session_cookie
+
+    # the visitor's own browser session (bound to the chat when it started)
+    cookie = visitor_session_cookie(url.split("/")[-2])
     received = []
     # Generated frames may include pings: wait for the pong of the final one.
     pongs_wanted = 1 + sum(1 for frame in to_send if _is_ping(frame))
-    with connect(url, origin="http://127.0.0.1", open_timeout=10, max_size=2**20) as ws:
+    origin = "http://" + url.split("/")[2]
+    with connect(url, origin=origin, open_timeout=10, max_size=2**20,
+                 additional_headers={"Cookie": cookie}) as ws:
         for frame in to_send:
             ws.send(frame)
         ws.send(json.dumps({"type": "ping"}))
@@ -126,7 +138,7 @@ def test_bad_tokens_and_queries_are_refused_cleanly(server, token, query) -> Non
 
     path = f"/ws/chat/visitor/{quote(token, safe='')}/?{quote(query, safe='=&')}"
     try:
-        with connect(f"{server.ws_url}{path}", origin="http://127.0.0.1", open_timeout=10) as ws:
+        with connect(f"{server.ws_url}{path}", origin=server.url, open_timeout=10) as ws:
             ws.send(json.dumps({"type": "ping"}))
             while True:
                 frame = json.loads(ws.recv(timeout=10))
@@ -144,7 +156,7 @@ def test_staff_socket_refuses_visitors(server) -> None:
 
     token = _start_conversation()
     with pytest.raises(InvalidStatus) as info:
-        with connect(f"{server.ws_url}/ws/chat/staff/{token}/", origin="http://127.0.0.1",
+        with connect(f"{server.ws_url}/ws/chat/staff/{_id_of(token)}/", origin=server.url,
                      open_timeout=10):
             pass
     assert info.value.response.status_code == 403

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from helpline.accounts.roles import ALL_ROLES, ensure_roles
 from helpline.common.exceptions import ApplicationError, NotAllowed
-from helpline.common.testing import make_staff
+from helpline.common.testing import make_staff, same_origin_headers
 
 VISITOR = "visitor"
 ROLES = [VISITOR, *ALL_ROLES]
@@ -65,11 +65,11 @@ def _action(name: str, user, ctx) -> None:  # noqa: C901 - one branch per action
     elif name == "read_original_and_notes":
         transcripts.check_can_read(user, ctx["active"], original=True)
     elif name == "read_scrubbed_transcript":
-        transcripts.transcript_read(user, ctx["active"].token)
+        transcripts.transcript_read(user, ctx["active"].pk)
     elif name == "accept_chat":
         chat.check_can_accept(user, ctx["waiting"])
     elif name == "export_transcripts":
-        transcripts.transcript_export_csv(user, [ctx["active"].token])
+        transcripts.transcript_export_csv(user, [ctx["active"].pk])
     elif name == "edit_article":
         _bool_check(articles.can_edit(user, ctx["version_en"]))
     elif name == "translate_article":
@@ -256,14 +256,25 @@ PAGES = {
 }
 
 
+def _transcript_ref(client, conversation) -> str:
+    """Transcript links name the conversation by its id signed for the viewer's session."""
+    from helpline.common.transcripts import transcript_ref
+
+    session = client.session
+    if not session.session_key:
+        session.save()
+    return transcript_ref(conversation.pk, session.session_key)
+
+
 @pytest.mark.parametrize("path", list(PAGES))
 def test_role_matrix_through_pages(world, client, path) -> None:
-    url = path.format(active=world["active"].token, phone_contact=world["phone_contact"].token)
     outcome = {}
     for role in ROLES:
         client.logout()
         if role != VISITOR:
             client.force_login(world["users"][role])
+        url = path.format(active=_transcript_ref(client, world["active"]),
+                          phone_contact=world["phone_contact"].token)
         status = client.get(url).status_code
         assert status in (200, 302, 403), f"{url} as {role}: {status}"
         if role == VISITOR:
@@ -332,12 +343,12 @@ async def test_role_matrix_through_staff_websocket() -> None:
             store[HASH_SESSION_KEY] = user.get_session_auth_hash()
             store.create()
             cookies[role] = store.session_key
-        return str(conv.token), cookies
+        return conv.pk, cookies
 
     token, cookies = await setup()
     outcome = {}
     for role in [VISITOR, *ALL_ROLES]:
-        headers = [(b"origin", b"http://127.0.0.1")]
+        headers = same_origin_headers()
         if role != VISITOR:
             headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookies[role]}".encode()))
         communicator = WebsocketCommunicator(application, f"/ws/chat/staff/{token}/",
@@ -353,7 +364,7 @@ def test_supervisor_opening_someone_elses_chat_is_audited(world, client) -> None
 
     supervisor = world["users"]["supervisor"]
     client.force_login(supervisor)
-    response = client.get(f"/en/chat/console/c/{world['active'].token}/")
+    response = client.get(f"/en/chat/console/c/{world['active'].pk}/")
     assert response.status_code == 200
     entry = AuditEntry.objects.get(action="chat.view_other")
     assert entry.actor == supervisor and entry.object_id == str(world["active"].pk)

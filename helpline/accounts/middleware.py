@@ -30,10 +30,20 @@ def _open_paths() -> set[str]:
     return paths
 
 
+def _open_prefixes() -> tuple[str, ...]:
+    """An administrator's set-up link (its code follows the prefix)."""
+    prefixes = []
+    for code in ("en", "es"):
+        with translation.override(code):
+            prefixes.append(reverse("accounts:otp-enrol", kwargs={"code": "x"})[:-2])
+    return tuple(prefixes)
+
+
 class StaffTwoFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
         self._open: set[str] | None = None
+        self._open_prefixes: tuple[str, ...] = ()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/admin/login"):
@@ -45,8 +55,10 @@ class StaffTwoFactorMiddleware:
             if not verified:
                 if self._open is None:
                     self._open = _open_paths()
+                    self._open_prefixes = _open_prefixes()
                 request.unverified_user = user
-                if request.path not in self._open:
+                if request.path not in self._open and not request.path.startswith(
+                        self._open_prefixes):
                     if request.path.startswith("/admin/"):
                         return HttpResponseRedirect(reverse("accounts:otp-verify"))
                     request.user = AnonymousUser()

@@ -5,9 +5,13 @@ Every write that matters is audited through ``helpline.common.audit.record``.
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext_noop
@@ -25,8 +29,14 @@ LOGIN_MAX_FAILURES_PER_IP = 20
 OTP_MAX_FAILURES = 5
 
 
+def normalise_username(username: str) -> str:
+    """The form Django compares (NFKC), case-folded: every look-alike of a name
+    that signs in as that account counts toward the same lock."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()[:150]
+
+
 def _user_key(username: str) -> str:
-    return f"login-fail:user:{(username or '').strip().lower()[:150]}"
+    return f"login-fail:user:{normalise_username(username)}"
 
 
 def _ip_key(ip: str) -> str:
@@ -87,6 +97,74 @@ def totp_device_start(user):
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     return device
+
+
+# --- first enrolment: a one-time link from an administrator -------------------------
+# A password alone must not attach a new authenticator to an account (someone holding
+# a stolen password would enrol their own phone). The first device, and a new one after
+# an administrator's reset, needs a link an administrator issued for that person. The
+# link is signed, expires, and is spent on first use: it is bound to the account's
+# device state, which the first use changes.
+
+ENROLMENT_LINK_SECONDS = 24 * 3600
+_ENROLMENT_SALT = "helpline.accounts.enrolment-link"
+SESSION_ENROLMENT_USER = "otp_enrolment_user"  # this session redeemed a link for this user
+SESSION_ENROLMENT_LINK = "otp_enrolment_link"  # a link opened before the password step
+
+
+def _enrolment_state(user) -> str:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    devices = list(TOTPDevice.objects.filter(user=user).order_by("id")
+                   .values_list("id", "confirmed"))
+    raw = f"{user.pk}:{user.password}:{devices}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _enrolment_link(user) -> str:
+    from django.urls import reverse
+
+    code = signing.TimestampSigner(salt=_ENROLMENT_SALT).sign_object(
+        {"u": user.pk, "s": _enrolment_state(user)})
+    return reverse("accounts:otp-enrol", kwargs={"code": code})
+
+
+def enrolment_link_issue(actor, user, *, request: HttpRequest | None = None) -> str:
+    """A one-time set-up link (a path) for ``user``'s authenticator. Administrators only;
+    audited. It expires after ENROLMENT_LINK_SECONDS."""
+    check_can_manage_staff(actor)
+    link = _enrolment_link(user)
+    record(actor, "accounts.2fa_link", user, request=request)
+    return link
+
+
+def enrolment_link_for_operator(user) -> str:
+    """The same link for the server's operator (``helpline enrolment_link``): the first
+    administrator has nobody to issue one. Audited as issued by the system."""
+    link = _enrolment_link(user)
+    record(None, "accounts.2fa_link", user, data={"by": "command line"})
+    return link
+
+
+def enrolment_link_redeem(user, code: str, *, request: HttpRequest | None = None) -> None:
+    """Spend a set-up link for ``user``: it starts a fresh unconfirmed device (which
+    changes the state the link is bound to, so it cannot be used again)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    try:
+        data = signing.TimestampSigner(salt=_ENROLMENT_SALT).unsign_object(
+            str(code), max_age=ENROLMENT_LINK_SECONDS)
+    except signing.BadSignature:  # also expired
+        data = None
+    if not isinstance(data, dict) or data.get("u") != user.pk \
+            or data.get("s") != _enrolment_state(user):
+        raise ApplicationError(gettext_noop("This set-up link is not valid: it may have been "
+                                            "used or have expired. Ask an administrator for "
+                                            "a new one."), code="not_found")
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    record(user, "accounts.2fa_link_used", user, request=request)
 
 
 def _otp_allowed(user) -> None:

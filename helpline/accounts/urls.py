@@ -10,11 +10,13 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/setup/", views.otp_setup, name="otp-setup"),
+    path("two-factor/enrol/<str:code>/", views.otp_enrol, name="otp-enrol"),
     path("two-factor/", views.otp_verify, name="otp-verify"),
     path("people/", views.staff_list, name="staff-list"),
     path("people/<int:user_id>/", views.staff_edit, name="staff-edit"),
     path("audit/", views.audit_log, name="audit-log"),
-    path("transcripts/<uuid:token>/", views.transcript, name="transcript"),
-    path("transcripts/<uuid:token>.csv", views.transcript_csv, name="transcript-csv"),
-    path("transcripts/<uuid:token>.pdf", views.transcript_pdf, name="transcript-pdf"),
+    # <ref>: the conversation's id signed for the viewer's session (common.transcripts)
+    path("transcripts/<str:ref>/", views.transcript, name="transcript"),
+    path("transcripts/<str:ref>.csv", views.transcript_csv, name="transcript-csv"),
+    path("transcripts/<str:ref>.pdf", views.transcript_pdf, name="transcript-pdf"),
 ]

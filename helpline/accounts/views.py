@@ -19,7 +19,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET, require_http_methods
 
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.ratelimit import client_ip, ratelimit
@@ -114,6 +115,38 @@ def _qr_data_uri(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+@require_GET
+@ratelimit("otp-enrol", 20, 300)
+def otp_enrol(request: HttpRequest, code: str) -> HttpResponse:
+    """An administrator's one-time set-up link: the password first, then the set-up."""
+    user = _pending_user(request)
+    if user is None:
+        request.session[services.SESSION_ENROLMENT_LINK] = code
+        return HttpResponseRedirect(reverse("accounts:login"))
+    try:
+        services.enrolment_link_redeem(user, code, request=request)
+    except ApplicationError as error:
+        return render(request, "errors/404.html", {"message": _(error.message)}, status=404)
+    request.session[services.SESSION_ENROLMENT_USER] = user.pk
+    return HttpResponseRedirect(reverse("accounts:otp-setup"))
+
+
+def _may_enrol(request: HttpRequest, user) -> bool:
+    """First enrolment needs a redeemed set-up link in this session (or one opened
+    before the password step, redeemed now)."""
+    if request.session.get(services.SESSION_ENROLMENT_USER) == user.pk:
+        return True
+    code = request.session.pop(services.SESSION_ENROLMENT_LINK, None)
+    if not code:
+        return False
+    try:
+        services.enrolment_link_redeem(user, code, request=request)
+    except ApplicationError:
+        return False
+    request.session[services.SESSION_ENROLMENT_USER] = user.pk
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 @ratelimit("otp-setup", 30, 300, methods=("POST",))
 def otp_setup(request: HttpRequest) -> HttpResponse:
@@ -122,11 +155,12 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     user = _pending_user(request)
     if user is None:
         return HttpResponseRedirect(reverse("accounts:login"))
-    if services.totp_device_for(user) is not None and not getattr(
-        request.user, "is_verified", lambda: False
-    )():
+    verified = getattr(request.user, "is_verified", lambda: False)()
+    if services.totp_device_for(user) is not None and not verified:
         # Replacing a device needs the current one first.
         return HttpResponseRedirect(reverse("accounts:otp-verify"))
+    if services.totp_device_for(user) is None and not _may_enrol(request, user):
+        return render(request, "accounts/otp_enrol_needed.html", status=403)
     device = services.totp_device_start(user)
     form = TokenForm(request.POST or None)
     status = 200
@@ -138,6 +172,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             status = 429 if error.code == "throttled" else 400
         else:
             otp_login(request, device)
+            request.session.pop(services.SESSION_ENROLMENT_USER, None)
             messages.success(request, _("Two-factor sign-in is set up."))
             return HttpResponseRedirect(_safe_next(request, reverse("accounts:staff-home")))
     elif request.method == "POST":
@@ -207,6 +242,15 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
                                           request=request)
                 if request.POST.get("reset_2fa"):
                     services.staff_two_factor_reset(request.user, member, request=request)
+                if request.POST.get("enrolment_link"):
+                    link = services.enrolment_link_issue(request.user, member, request=request)
+                    response = render(request, "accounts/staff_edit.html", {
+                        "form": form, "member": member,
+                        "enrolment_link": request.build_absolute_uri(link),
+                        "link_hours": services.ENROLMENT_LINK_SECONDS // 3600,
+                    })
+                    add_never_cache_headers(response)  # the page shows a one-time secret
+                    return response
             except ApplicationError as error:
                 form.add_error(None, _(error.message))
                 status = 400
@@ -255,13 +299,14 @@ def _transcript_error(request: HttpRequest, error: ApplicationError) -> HttpResp
 
 
 @login_required
-def transcript(request: HttpRequest, token) -> HttpResponse:
+def transcript(request: HttpRequest, ref: str) -> HttpResponse:
     from helpline.common import transcripts
 
     original = request.GET.get("original") == "1"
     try:
         conversation, lines = transcripts.transcript_read(
-            request.user, token, original=original, request=request)
+            request.user, transcripts.transcript_ref_resolve(ref, request.session.session_key),
+            original=original, request=request)
     except ApplicationError as error:
         return _transcript_error(request, error)
     can_export = True
@@ -271,31 +316,33 @@ def transcript(request: HttpRequest, token) -> HttpResponse:
         can_export = False
     return render(request, "accounts/transcript.html", {
         "conversation": conversation, "lines": lines, "original": original,
-        "can_export": can_export,
+        "can_export": can_export, "ref": ref,
     })
 
 
 @login_required
-def transcript_csv(request: HttpRequest, token) -> HttpResponse:
+def transcript_csv(request: HttpRequest, ref: str) -> HttpResponse:
     from helpline.common import transcripts
 
     try:
-        body = transcripts.transcript_export_csv(request.user, [token], request=request)
+        conversation_id = transcripts.transcript_ref_resolve(ref, request.session.session_key)
+        body = transcripts.transcript_export_csv(request.user, [conversation_id], request=request)
     except ApplicationError as error:
         return _transcript_error(request, error)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="transcript-{str(token)[:8]}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="transcript-{conversation_id}.csv"'
     return response
 
 
 @login_required
-def transcript_pdf(request: HttpRequest, token) -> HttpResponse:
+def transcript_pdf(request: HttpRequest, ref: str) -> HttpResponse:
     from helpline.common import transcripts
 
     try:
-        body = transcripts.transcript_export_pdf(request.user, token, request=request)
+        conversation_id = transcripts.transcript_ref_resolve(ref, request.session.session_key)
+        body = transcripts.transcript_export_pdf(request.user, conversation_id, request=request)
     except ApplicationError as error:
         return _transcript_error(request, error)
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="transcript-{str(token)[:8]}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="transcript-{conversation_id}.pdf"'
     return response

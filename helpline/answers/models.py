@@ -18,7 +18,16 @@ class QuestionLog(models.Model):
     # Scrubbed with helpline.common.privacy.scrub before it is stored.
     question = models.TextField()
     lang = models.CharField(max_length=5)
-    channel = models.CharField(max_length=20, default="web")
+    class Channel(models.TextChoices):
+        WEB = "web", "web"
+        API = "api", "api"
+        CLI = "cli", "cli"
+        PHONE = "phone", "phone"
+        SMS = "sms", "sms"
+        CHAT = "chat", "chat"
+
+    # A closed choice: free text here would be stored verbatim, unscrubbed.
+    channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB)
     status = models.CharField(max_length=12, choices=Status.choices, db_index=True)
     urgent_category = models.CharField(max_length=30, blank=True)
     urgent_signs = models.JSONField(default=list, blank=True)

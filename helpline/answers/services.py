@@ -258,10 +258,8 @@ def index_version_unpublished(version) -> None:
 # --- answering ----------------------------------------------------------------------
 
 def chat_open() -> bool | None:
-    try:
-        from helpline.chat.hours import chat_is_open
-    except ImportError:
-        return None
+    from helpline.chat.hours import chat_is_open
+
     try:
         return bool(chat_is_open())
     except Exception:  # noqa: BLE001 - the hours are advisory here; never fail an answer

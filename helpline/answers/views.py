@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig
 
 from helpline.articles.selectors import section_choices
+from helpline.common import jsonsafe
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.feedback import HelpfulReason
 from helpline.common.ratelimit import ratelimit
@@ -74,6 +75,10 @@ def ask_feedback(request: HttpRequest) -> HttpResponse:
     return redirect("answers:ask")
 
 
+# What an API client may say it is (QuestionLog.channel is a closed choice).
+API_CHANNELS = ("api", "web", "phone", "sms", "chat")
+
+
 def _bad_request(message: str, code: str) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message}}, status=400)
 
@@ -94,17 +99,20 @@ def api_answers(request: HttpRequest) -> JsonResponse:
         return _bad_request("The request is too large; a question may have up to 1,000 characters.",
                             "too_long")
     try:
-        payload = json.loads(body.decode("utf-8") or "null")
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        payload = jsonsafe.loads(body or b"null")
+    except jsonsafe.MalformedJSON:
         return _bad_request("The body must be JSON, e.g. {\"question\": \"...\", \"lang\": \"en\"}.",
                             "malformed_json")
     if not isinstance(payload, dict):
         return _bad_request("The body must be a JSON object with a \"question\".", "malformed_json")
+    channel = payload.get("channel") or "api"
+    if channel not in API_CHANNELS:
+        return _bad_request(f"channel must be one of: {', '.join(API_CHANNELS)}.", "invalid_channel")
     lang = payload.get("lang")
     with translation.override(lang if lang in ("en", "es") else "en"):
         try:
             result = services.answer_question(payload.get("question"), lang,
-                                              channel=str(payload.get("channel") or "api")[:20])
+                                              channel=channel)
         except ApplicationError as exc:
             return _bad_request(exc.message, exc.code)
     return JsonResponse(result.as_dict(), json_dumps_params={"ensure_ascii": False})

@@ -26,11 +26,12 @@ class WrapUpTopicAdmin(admin.ModelAdmin):
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
-    list_display = ("token", "channel", "language", "status", "urgent", "assigned_to",
+    # No token: it is the visitor's (docs/security.md); staff name conversations by id.
+    list_display = ("id", "channel", "language", "status", "urgent", "assigned_to",
                     "created_at", "rating")
     list_filter = ("channel", "status", "language", "urgent")
     date_hierarchy = "created_at"
-    fields = ("token", "channel", "language", "status", "urgent", "assigned_to", "created_at",
+    fields = ("id", "channel", "language", "status", "urgent", "assigned_to", "created_at",
               "accepted_at", "closed_at", "topics", "rating", "callback_outcome")
     readonly_fields = fields
 

@@ -24,3 +24,7 @@ class ChatConfig(AppConfig):
             return availability["open"], availability["opens_at"]
 
         pagecache.vary_on(launcher_state)
+
+        from . import signals
+
+        signals.connect()

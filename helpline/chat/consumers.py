@@ -28,6 +28,8 @@ from channels.utils import await_many_dispatch
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 
+from helpline.common import jsonsafe
+from helpline.common.audit import record
 from helpline.common.exceptions import ApplicationError
 
 from . import events, selectors, services
@@ -219,6 +221,18 @@ class TokenBucket:
         return False
 
 
+def _frame_id(text_data, max_frame: int):
+    """The ``id`` of a frame that was not processed (so the client can re-send it), or None."""
+    if not text_data or len(text_data) > max_frame:
+        return None
+    try:
+        frame = jsonsafe.loads(text_data)
+    except jsonsafe.MalformedJSON:
+        return None
+    frame_id = frame.get("id") if isinstance(frame, dict) else None
+    return frame_id if isinstance(frame_id, str | int) else None
+
+
 class _ChatSocket(AsyncWebsocketConsumer):
     """Shared frame handling: limits, JSON parsing, ordered delivery, error frames."""
 
@@ -332,6 +346,11 @@ class _ChatSocket(AsyncWebsocketConsumer):
         await self.send_json(payload)
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
+        # Every frame counts toward the limit, valid or not (a flood of garbage too).
+        if not self.bucket.take():
+            await self.send_error("rate_limited", "Too many messages at once; slow down.",
+                                  _frame_id(text_data, self.max_frame))
+            return
         if text_data is None:
             await self.send_error("bad_frame", "Send JSON text frames.")
             return
@@ -339,17 +358,14 @@ class _ChatSocket(AsyncWebsocketConsumer):
             await self.send_error("too_large", f"Frames are limited to {self.max_frame} bytes.")
             return
         try:
-            frame = json.loads(text_data)
-        except (ValueError, RecursionError):
-            await self.send_error("bad_json", "The frame is not valid JSON.")
+            frame = jsonsafe.loads(text_data)
+        except jsonsafe.MalformedJSON as exc:
+            await self.send_error("bad_json", f"The frame is not valid JSON: {exc}.")
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             await self.send_error("bad_json", 'A frame is a JSON object with a "type".')
             return
         frame_id = frame.get("id") if isinstance(frame.get("id"), str | int) else None
-        if not self.bucket.take():
-            await self.send_error("rate_limited", "Too many messages at once; slow down.", frame_id)
-            return
         handler_name = self.handlers.get(frame["type"])
         if handler_name is None:
             await self.send_error("unknown_type", f"Unknown frame type {frame['type'][:40]!r}.",
@@ -430,8 +446,26 @@ class _ChatSocket(AsyncWebsocketConsumer):
 # --------------------------------------------------------------------------- visitor
 
 
+def _visitor_view(scope, token):
+    """The visitor's conversation, if this socket's browser session started it.
+
+    The token only names the conversation; the right to speak as the visitor is
+    the session cookie set when the chat started. Staff never connect as a visitor.
+    """
+    user = scope.get("user")
+    if user is not None and getattr(user, "is_authenticated", False) and (
+            user.is_staff or user.is_superuser or services._is_staff(user)):
+        return None, "forbidden"
+    if not selectors.session_holds_conversation(scope.get("session"), token):
+        return None, "forbidden"
+    conversation = selectors.conversation_by_token(token)
+    if conversation is None:
+        return None, "not_found"
+    return conversation, None
+
+
 class VisitorConsumer(_ChatSocket):
-    """The visitor's socket. Authenticated only by the unguessable conversation token."""
+    """The visitor's socket: the browser session that started the chat (the token names it)."""
 
     sender_kind = "visitor"
     handlers = {
@@ -446,10 +480,11 @@ class VisitorConsumer(_ChatSocket):
     async def connect(self) -> None:
         self._setup_limits()
         token = self.scope["url_route"]["kwargs"].get("token", "")
-        self.conversation = await db(selectors.conversation_by_token)(token)
-        if self.conversation is None:
-            await self.close(code=CLOSE_NOT_FOUND)
+        conversation, problem = await db(_visitor_view)(self.scope, token)
+        if conversation is None:
+            await self.close(code=CLOSE_NOT_FOUND if problem == "not_found" else CLOSE_FORBIDDEN)
             return
+        self.conversation = conversation
         self.group = self.conversation.group_name
         if not await self.join_group(self.group):
             return
@@ -518,13 +553,84 @@ def _staff_user(scope):
     return user if services._is_staff(user) else None
 
 
-def _staff_view(user, token):
-    conversation = selectors.conversation_by_token(token)
+def _staff_view(user, conversation_id):
+    conversation = selectors.conversation_by_id(conversation_id)
     if conversation is None:
         return None, "not_found"
     if not selectors.can_view(user, conversation):
         return None, "forbidden"
+    if conversation.assigned_to_id and conversation.assigned_to_id != user.pk:
+        # Reading a conversation that is not one's own: audited as on the page.
+        record(user, "chat.view_other", conversation, data={"via": "websocket"})
     return conversation, None
+
+
+def _staff_recheck(user_id: int, conversation_id: int | None):
+    """The staff member again, if they still hold their rights (active, a chat role,
+    and allowed to see the conversation); else None."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not services._is_staff(user):
+        return None
+    if conversation_id is not None:
+        conversation = Conversation.objects.filter(pk=conversation_id).first()
+        if conversation is None or not selectors.can_view(user, conversation):
+            return None
+    return user
+
+
+class _StaffSocket(_ChatSocket):
+    """Rights are checked again whenever they may have changed, not only at connect.
+
+    Every staff socket is in its person's group (``chat.user.<id>``), where sign-out,
+    deactivation and role changes are announced (``signals.py``); a conversation
+    socket also checks again on every state change (an accept by someone else, a
+    transfer). A socket whose rights are gone is closed with 4403 at once and gets
+    nothing more.
+    """
+
+    revoked = False
+    user = None
+
+    def _session_key(self) -> str | None:
+        session = self.scope.get("session")
+        return getattr(session, "session_key", None) if session is not None else None
+
+    async def recheck(self) -> bool:
+        conversation_id = self.conversation.pk if self.conversation is not None else None
+        user = await db(_staff_recheck)(self.user.pk, conversation_id)
+        if user is None:
+            await self.revoke()
+            return False
+        self.user = user
+        return True
+
+    async def revoke(self) -> None:
+        if not self.revoked:
+            self.revoked = True
+            await self.close(code=CLOSE_FORBIDDEN)
+
+    async def send_json(self, payload: dict) -> None:
+        if not self.revoked:
+            await super().send_json(payload)
+
+    async def receive(self, text_data=None, bytes_data=None) -> None:
+        if not self.revoked:
+            await super().receive(text_data, bytes_data)
+
+    async def chat_access_changed(self, event: dict) -> None:
+        if self.user is None or self.revoked:
+            return
+        signed_out = event.get("session_key")
+        if signed_out is not None:
+            if signed_out in ("", self._session_key()):
+                await self.revoke()
+            return
+        await self.recheck()
+
+    async def chat_transfer(self, event: dict) -> None:
+        """A transfer offer to this person: conversation sockets ignore it (consoles show it)."""
 
 
 def _staff_state_extra(conversation: Conversation) -> dict:
@@ -549,7 +655,7 @@ def _staff_state_extra(conversation: Conversation) -> dict:
     }
 
 
-class StaffConversationConsumer(_ChatSocket):
+class StaffConversationConsumer(_StaffSocket):
     """A specialist's socket for one conversation (assigned to them, or queued for
     their languages; supervisors: any)."""
 
@@ -571,14 +677,16 @@ class StaffConversationConsumer(_ChatSocket):
         if self.user is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        token = self.scope["url_route"]["kwargs"].get("token", "")
-        conversation, problem = await db(_staff_view)(self.user, token)
+        conversation_id = self.scope["url_route"]["kwargs"].get("conversation_id", "")
+        conversation, problem = await db(_staff_view)(self.user, conversation_id)
         if conversation is None:
             await self.close(code=CLOSE_NOT_FOUND if problem == "not_found" else CLOSE_FORBIDDEN)
             return
         self.conversation = conversation
         self.group = conversation.group_name
         if not await self.join_group(self.group):
+            return
+        if not await self.join_group(events.user_group(self.user.pk)):
             return
         await self.accept()
         self.watcher = await QueueWatcher.get()
@@ -592,13 +700,30 @@ class StaffConversationConsumer(_ChatSocket):
         if self.conversation is None:
             return
         await self.leave_group(self.group)
+        if self.user is not None:
+            await self.leave_group(events.user_group(self.user.pk))
         if self.watcher is not None:
             self.watcher.staff_sockets.pop(self.channel_name, None)
+
+    async def chat_state(self, event: dict) -> None:
+        # Accepted by someone else, transferred, closed: is this socket still allowed?
+        if self.revoked or not await self.recheck():
+            return
+        await super().chat_state(event)
+
+    async def chat_message(self, event: dict) -> None:
+        if not self.revoked:
+            await super().chat_message(event)
+
+    async def chat_typing(self, event: dict) -> None:
+        if not self.revoked:
+            await super().chat_typing(event)
 
     async def decorate_state(self, state: dict) -> dict:
         extra = await db(_staff_state_extra)(self.conversation)
         extra["assigned_to_me"] = extra.pop("assigned_to_id") == self.user.pk
-        return {**state, **extra}
+        state = {key: value for key, value in state.items() if key != "token"}  # the visitor's
+        return {**state, "id": self.conversation.pk, **extra}
 
     async def on_message(self, frame: dict) -> None:
         result = await db(services.specialist_message_post)(
@@ -611,7 +736,7 @@ class StaffConversationConsumer(_ChatSocket):
 
     async def on_accept(self, frame: dict) -> None:
         await db(services.conversation_accept)(self.user, self.conversation.token)
-        await self.send_json({"type": "accepted", "token": str(self.conversation.token)})
+        await self.send_json({"type": "accepted", "id": self.conversation.pk})
 
     async def on_transfer(self, frame: dict) -> None:
         await db(services.conversation_transfer)(
@@ -620,7 +745,7 @@ class StaffConversationConsumer(_ChatSocket):
             to_language=frame.get("language") or None,
             note=str(frame.get("note", ""))[:1000],
         )
-        await self.send_json({"type": "transferred", "token": str(self.conversation.token)})
+        await self.send_json({"type": "transferred", "id": self.conversation.pk})
 
     async def on_close(self, frame: dict) -> None:
         await db(services.conversation_close)(self.user, self.conversation.token)
@@ -643,14 +768,19 @@ def _suggest(conversation_id: int, language: str, text) -> list[dict]:
         text = last or ""
     if not text.strip():
         return []
-    try:
-        from helpline.answers.services import suggest_passages
-    except ImportError:
-        return []
+    from helpline.answers.services import suggest_passages
+
     return suggest_passages(text[:2000], language, k=3)
 
 
 # --------------------------------------------------------------------------- console
+
+
+def _accept_by_id(user, conversation_id):
+    conversation = selectors.conversation_by_id(conversation_id)
+    if conversation is None:
+        raise ApplicationError("This conversation does not exist.", code="not_found")
+    return services.conversation_accept(user, conversation.token)
 
 
 def _console_snapshot(user) -> dict:
@@ -672,7 +802,7 @@ def _console_snapshot(user) -> dict:
     }
 
 
-class ConsoleConsumer(_ChatSocket):
+class ConsoleConsumer(_StaffSocket):
     """A specialist's console socket: presence heartbeat, availability, live queue."""
 
     handlers = {
@@ -722,18 +852,18 @@ class ConsoleConsumer(_ChatSocket):
         await self.on_refresh({})
 
     async def on_accept(self, frame: dict) -> None:
-        conversation = await db(services.conversation_accept)(self.user, frame.get("token"))
-        await self.send_json({"type": "accepted", "token": str(conversation.token)})
+        conversation = await db(_accept_by_id)(self.user, frame.get("id"))
+        await self.send_json({"type": "accepted", "id": conversation.pk})
 
     async def on_accept_next(self, frame: dict) -> None:
         conversation = await db(services.conversation_accept_next)(self.user)
-        await self.send_json(
-            {"type": "accepted", "token": str(conversation.token) if conversation else None}
-        )
+        await self.send_json({"type": "accepted", "id": conversation.pk if conversation else None})
 
     async def chat_queue_refresh(self, event: dict) -> None:
+        if self.revoked or not await self.recheck():
+            return
         await self.on_refresh({})
 
     async def chat_transfer(self, event: dict) -> None:
-        await self.send_json({"type": "transfer_offer", "token": event["token"],
+        await self.send_json({"type": "transfer_offer", "id": event["id"],
                               "note": event.get("note", "")})

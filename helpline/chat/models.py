@@ -96,7 +96,7 @@ class Conversation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} {str(self.token)[:8]} ({self.status})"
+        return f"{self.get_channel_display()} #{self.pk} ({self.status})"
 
     @property
     def group_name(self) -> str:
@@ -168,3 +168,27 @@ class SpecialistStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({'available' if self.available else 'away'})"
+
+
+class CallbackNote(models.Model):
+    """What a specialist wrote when recording a call-back attempt.
+
+    Kept here, not in the append-only audit log (whose entry points to this row by
+    id), so ``helpline purge`` clears it with the conversation and a visitor's
+    deletion removes it.
+    """
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE,
+                                     related_name="callback_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+")
+    outcome = models.CharField(max_length=10, choices=Conversation.CallbackOutcome.choices)
+    # Scrubbed with helpline.common.privacy.scrub before it is stored.
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Call-back note {self.pk} ({self.outcome})"

@@ -6,6 +6,7 @@ from . import consumers
 
 websocket_urlpatterns = [
     path("ws/chat/visitor/<str:token>/", consumers.VisitorConsumer.as_asgi()),
-    path("ws/chat/staff/<str:token>/", consumers.StaffConversationConsumer.as_asgi()),
+    # staff name a conversation by its id (the token is the visitor's, never shown to staff)
+    path("ws/chat/staff/<str:conversation_id>/", consumers.StaffConversationConsumer.as_asgi()),
     path("ws/chat/console/", consumers.ConsoleConsumer.as_asgi()),
 ]

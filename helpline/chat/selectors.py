@@ -54,6 +54,37 @@ def conversation_by_token(token) -> Conversation | None:
     return Conversation.objects.select_related("assigned_to").filter(token=value).first()
 
 
+def conversation_by_id(conversation_id) -> Conversation | None:
+    """The conversation for a staff reference (its numeric id), or None.
+
+    Staff pages, sockets and queue snapshots name conversations by id; the token
+    is the visitor's and is never shown to staff.
+    """
+    try:
+        value = int(str(conversation_id))
+    except (ValueError, TypeError):
+        return None
+    if value <= 0 or value > 2**62:
+        return None
+    return Conversation.objects.select_related("assigned_to").filter(pk=value).first()
+
+
+VISITOR_SESSION_KEY = "chat_token"  # the visitor's browser session: the chat it started
+
+
+def session_holds_conversation(session, token) -> bool:
+    """Did this browser session start the chat ``token``? (The visitor's only credential.)"""
+    if session is None or not token:
+        return False
+    held = session.get(VISITOR_SESSION_KEY)
+    if not held:
+        return False
+    try:
+        return uuid.UUID(str(held)) == uuid.UUID(str(token))
+    except (ValueError, TypeError, AttributeError):
+        return False
+
+
 def waiting_queue(languages: Iterable[str] | None = None):
     """Waiting conversations and callbacks in queue order (urgent, then oldest)."""
     qs = Conversation.objects.filter(status=Conversation.Status.WAITING)
@@ -263,7 +294,7 @@ def queue_item(conversation: Conversation, now: dt.datetime | None = None) -> di
     """One row of a console's queue snapshot."""
     now = now or timezone.now()
     return {
-        "token": str(conversation.token),
+        "id": conversation.pk,
         "channel": conversation.channel,
         "language": conversation.language,
         "urgent": conversation.urgent,

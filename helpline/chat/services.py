@@ -35,10 +35,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from helpline.common.exceptions import ApplicationError, NotAllowed
+from helpline.common.privacy import scrub
 
 from . import events
 from .metrics import MESSAGES
-from .models import Conversation, Message, SpecialistStatus
+from .models import CallbackNote, Conversation, Message, SpecialistStatus
 from .selectors import (
     active_count,
     can_view,
@@ -299,11 +300,9 @@ def _system(conversation: Conversation, text: str, data: dict | None = None) -> 
 
 
 def _triage(text: str, language: str):
-    """Urgent-symptom check by the answers app's triage rules (absent -> not urgent)."""
-    try:
-        from helpline.answers.triage import assess
-    except ImportError:
-        return None
+    """Urgent-symptom check by the answers app's triage rules."""
+    from helpline.answers.triage import assess
+
     try:
         return assess(text, language)
     except Exception:  # noqa: BLE001 - triage trouble must never lose a visitor's message
@@ -314,10 +313,11 @@ def _triage(text: str, language: str):
 def _load_handoff(handoff_token: str | None) -> dict:
     if not handoff_token:
         return {}
+    from helpline.answers.services import get_handoff_context
+
     try:
         uuid.UUID(str(handoff_token))
-        from helpline.answers.services import get_handoff_context
-    except (ValueError, ImportError):
+    except ValueError:
         return {}
     try:
         return get_handoff_context(str(handoff_token)) or {}
@@ -555,7 +555,7 @@ def conversation_rate(token, rating, comment: str = "") -> Conversation:
         raise ApplicationError("Choose a rating from 1 to 5.", code="invalid")
     if conversation.status not in (Conversation.Status.CLOSED, Conversation.Status.ABANDONED):
         raise ApplicationError("You can rate the chat after it ends.", code="invalid")
-    comment = (comment or "").strip()[:2000]
+    comment = scrub((comment or "").strip())[:2000]
     Conversation.objects.filter(pk=conversation.pk).update(rating=rating, rating_comment=comment)
     conversation.rating, conversation.rating_comment = rating, comment
     return conversation
@@ -763,7 +763,7 @@ def conversation_transfer(user, token, *, to_user=None, to_language: str | None 
         _publish_state(conversation)
         if to_user is not None:
             events.publish(events.user_group(to_user.pk),
-                           {"type": "chat.transfer", "token": str(conversation.token), "note": note})
+                           {"type": "chat.transfer", "id": conversation.pk, "note": note})
         events.queue_changed()
         record(user, "chat.transfer", conversation,
                data={"to_user": to_user.pk if to_user else None, "language": language})
@@ -810,10 +810,12 @@ def conversation_wrap_up(user, token, *, topics: list[str] | None = None, notes:
     return conversation
 
 
-def callback_outcome_set(user, token, outcome: str) -> Conversation:
+def callback_outcome_set(user, token, outcome: str, note: str = "") -> Conversation:
     """Record a callback attempt: "called", "no_answer" or "done" (done closes it).
 
     A waiting callback is claimed by the first specialist recording an outcome.
+    A note is stored scrubbed in a ``CallbackNote`` row (purgeable); the caller's
+    audit entry points to it by ``conversation.callback_note_id``.
     """
     conversation = _get(token)
     _require_staff(user)
@@ -839,7 +841,11 @@ def callback_outcome_set(user, token, outcome: str) -> Conversation:
         if outcome == "done":
             updates.update(status=Conversation.Status.CLOSED, closed_at=now)
         Conversation.objects.filter(pk=conversation.pk).update(**updates)
+        saved = CallbackNote.objects.create(conversation=conversation, author=user,
+                                            outcome=outcome, note=scrub(note or "")[:2000],
+                                            created_at=now)
         conversation.refresh_from_db()
+        conversation.callback_note_id = saved.pk
         _publish_state(conversation)
         events.queue_changed()
     return conversation

@@ -9,6 +9,7 @@ Permissions are checked here, not only in the views.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime
 
@@ -17,8 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _t
 
 from helpline.common import mail
+from helpline.common.privacy import scrub
+from helpline.common.ratelimit import hit
 
 logger = logging.getLogger(__name__)
+
+# A transcript is sent once per conversation (the counter outlives any chat's
+# retention-relevant use) and at most a few times a day to one address.
+TRANSCRIPT_ONCE_SECONDS = 30 * 86400
+TRANSCRIPTS_PER_ADDRESS_PER_DAY = 3
 
 
 # --- Hours ----------------------------------------------------------------
@@ -26,10 +34,8 @@ logger = logging.getLogger(__name__)
 def chat_availability(now: datetime | None = None) -> dict:
     """``{"open": bool, "opens_at": datetime | None, "known": bool}`` for live chat."""
     now = now or timezone.now()
-    try:
-        from helpline.chat import hours
-    except ImportError:  # the chat core has not landed its schedule
-        return {"open": True, "opens_at": None, "known": False}
+    from helpline.chat import hours
+
     is_open = hours.is_open("chat", now)
     opens_at = None if is_open else hours.next_opening("chat", now)
     if opens_at is not None:
@@ -41,10 +47,8 @@ def chat_availability(now: datetime | None = None) -> dict:
 
 def handoff_context(log_token) -> dict | None:
     """What the answer service showed the visitor (question + passages), or None."""
-    try:
-        from helpline.answers.services import get_handoff_context
-    except ImportError:
-        return None
+    from helpline.answers.services import get_handoff_context
+
     try:
         return get_handoff_context(str(log_token)) or None
     except Exception:  # noqa: BLE001 - a broken handoff must never stop a chat page
@@ -74,10 +78,8 @@ def visitor_chat_start(*, language: str, first_name: str = "", first_message: st
     if conversation.urgent and first_message:
         # The first message described urgent signs: the reviewed urgent message is
         # shown at once (no human has joined yet, so the automatic line is allowed).
-        try:
-            from helpline.answers.triage import assess
-        except ImportError:
-            return conversation
+        from helpline.answers.triage import assess
+
         result = assess(first_message, language)
         if result.urgent and result.message:
             services.bot_message_post(conversation, result.message,
@@ -132,7 +134,7 @@ def websocket_path(kind: str, conversation=None) -> str:
     if kind == "visitor":
         return f"/ws/chat/visitor/{conversation.token}/"
     if kind == "staff":
-        return f"/ws/chat/staff/{conversation.token}/"
+        return f"/ws/chat/staff/{conversation.pk}/"
     return "/ws/chat/console/"
 
 
@@ -164,18 +166,10 @@ def visitor_feedback_record(conversation, *, rating: int | None, comment: str = 
 
 
 def _scrub(text: str) -> str:
-    try:
-        from helpline.common.privacy import scrub
-    except ImportError:
-        return text
     return scrub(text)
 
 
 def _allowed(key: str, limit: int, window: int) -> bool:
-    try:
-        from helpline.common.ratelimit import hit
-    except ImportError:
-        return True
     return hit(key, limit, window)
 
 
@@ -206,7 +200,10 @@ def visitor_transcript_send(conversation, *, email: str, language: str) -> None:
         validate_email(email)
     except ValidationError:
         raise ApplicationError(_("Enter a valid e-mail address."), code="invalid") from None
-    if not _allowed(f"chat-transcript:{conversation.token}", 3, 3600):
+    # Not a mail relay: one transcript per conversation, a few per address per day.
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    if not (_allowed(f"chat-transcript:{conversation.token}", 1, TRANSCRIPT_ONCE_SECONDS)
+            and _allowed(f"chat-transcript-to:{address}", TRANSCRIPTS_PER_ADDRESS_PER_DAY, 86400)):
         raise ApplicationError(
             _("You have asked for this transcript several times. Please try again later."),
             code="rate_limited")
@@ -232,10 +229,6 @@ def callback_request_create(*, first_name: str, phone: str, preferred_time: str,
     from .forms import PREFERRED_TIME_CHOICES
     from helpline.common.exceptions import ApplicationError
 
-    if ip and not _allowed(f"chat-callback:{ip}", 5, 3600):
-        raise ApplicationError(
-            _("Too many call-back requests came from this connection. Please call us instead."),
-            code="rate_limited")
     labels = dict(PREFERRED_TIME_CHOICES)
     if preferred_time not in labels:
         raise ApplicationError(_("Choose a time for the call."), code="invalid")
@@ -292,7 +285,7 @@ def console_snapshot(user) -> dict:
         item["transferred_to_me"] = conversation.transfer_to_id == user.pk
         item["waited_label"] = _waited_label(item["waited_seconds"])
         queue.append(item)
-    mine = [{"token": str(c.token), "channel": c.channel, "language": c.language,
+    mine = [{"id": c.pk, "channel": c.channel, "language": c.language,
              "urgent": c.urgent, "visitor_name": c.visitor_name}
             for c in selectors.active_for(user)]
     return {"queue": queue, "mine": mine}
@@ -311,6 +304,7 @@ def console_strings() -> dict:
         "source": _("Source"), "new_chat": _("A new conversation is waiting."),
         "no_active": _("No active chats."), "anonymous": _("Anonymous visitor"),
         "not_sent": _("Not sent yet: it will be sent when the connection is back."),
+        "revoked": _("You no longer have access to this live view. Reload the page."),
     }
 
 
@@ -347,13 +341,16 @@ def specialist_status_set(user, *, available: bool, languages: list[str], max_co
     return status
 
 
-def console_conversation_for(user, token):
-    """The conversation if this user may see it (assigned, or queued in their languages)."""
+def console_conversation_for(user, conversation_id):
+    """The conversation if this user may see it (assigned, or queued in their languages).
+
+    Staff name a conversation by its id: the token is the visitor's, never shown to staff.
+    """
     from . import selectors
     from helpline.common.exceptions import ApplicationError, NotAllowed
 
     check_console_access(user)
-    conversation = selectors.conversation_by_token(token)
+    conversation = selectors.conversation_by_id(conversation_id)
     if conversation is None:
         raise ApplicationError(_t("This conversation does not exist."), code="not_found")
     if not selectors.can_view(user, conversation):
@@ -403,10 +400,8 @@ def topics_for_form():
 
 
 def resources_for_form(conversation) -> list:
-    try:
-        from helpline.resources.selectors import search_resources
-    except ImportError:
-        return []
+    from helpline.resources.selectors import search_resources
+
     try:
         return [m.resource for m in search_resources(language=conversation.language)][:200]
     except Exception:  # noqa: BLE001 - the directory must not break the console
@@ -426,14 +421,15 @@ def wrapup_form(conversation, data=None):
                       language=(translation.get_language() or "en")[:2])
 
 
-def wrapup_save(user, token, *, topics=(), resources=(), referrals: str = "", notes: str = ""):
+def wrapup_save(user, conversation_id, *, topics=(), resources=(), referrals: str = "",
+                notes: str = ""):
     """Save topics, referrals (directory entries and free text) and notes of a conversation."""
     from . import services
     from .console.models import WrapUpTopic
     from helpline.common.audit import record
     from helpline.common.exceptions import ApplicationError
 
-    conversation = console_conversation_for(user, token)
+    conversation = console_conversation_for(user, conversation_id)
     known = set(WrapUpTopic.objects.filter(code__in=list(topics)).values_list("code", flat=True))
     unknown = [t for t in topics if t not in known]
     if unknown:
@@ -443,44 +439,39 @@ def wrapup_save(user, token, *, topics=(), resources=(), referrals: str = "", no
         user, conversation.token, topics=list(topics), notes=_scrub(notes),
         referrals_text=_scrub(referrals))
     if resources:
-        try:
-            from helpline.resources.services import referral_create
-        except ImportError:
-            referral_create = None
-        if referral_create is not None:
-            kwargs = {"conversation": conversation}
-            if conversation.channel == conversation.Channel.CALLBACK:
-                kwargs = {"conversation": conversation, "callback": conversation}
-            referral_create(user, [int(r) for r in resources], **kwargs)
+        from helpline.resources.services import referral_create
+
+        kwargs = {"conversation": conversation}
+        if conversation.channel == conversation.Channel.CALLBACK:
+            kwargs = {"conversation": conversation, "callback": conversation}
+        referral_create(user, [int(r) for r in resources], **kwargs)
     record(user, "chat.wrapup", conversation,
            data={"topics": list(topics), "resources": [int(r) for r in resources]})
     return conversation
 
 
 def referrals_recorded(conversation) -> list[str]:
-    try:
-        from helpline.resources.models import ReferralItem
-    except ImportError:
-        return []
+    from helpline.resources.models import ReferralItem
+
     return list(ReferralItem.objects.filter(referral__conversation_token=conversation.token)
                 .values_list("resource_name", flat=True))
 
 
-def console_accept(user, token):
+def console_accept(user, conversation_id):
     from . import services
     from helpline.common.audit import record
 
-    check_console_access(user)
-    conversation = services.conversation_accept(user, token)
+    conversation = console_conversation_for(user, conversation_id)
+    conversation = services.conversation_accept(user, conversation.token)
     record(user, "chat.accept", conversation)
     return conversation
 
 
-def console_transfer(user, token, *, target: str, note: str = ""):
+def console_transfer(user, conversation_id, *, target: str, note: str = ""):
     from . import services
     from helpline.common.exceptions import ApplicationError
 
-    check_console_access(user)
+    token = console_conversation_for(user, conversation_id).token
     kind, _sep, value = target.partition(":")
     if kind == "lang":
         return services.conversation_transfer(user, token, to_language=value, note=_scrub(note))
@@ -489,24 +480,25 @@ def console_transfer(user, token, *, target: str, note: str = ""):
     raise ApplicationError(_t("Choose a person or a language queue."), code="invalid")
 
 
-def console_close(user, token):
+def console_close(user, conversation_id):
     from . import services
     from helpline.common.audit import record
 
-    check_console_access(user)
-    conversation = services.conversation_close(user, token)
+    conversation = console_conversation_for(user, conversation_id)
+    conversation = services.conversation_close(user, conversation.token)
     record(user, "chat.close", conversation)
     return conversation
 
 
-def callback_outcome_set(user, token, *, outcome: str, note: str = ""):
+def callback_outcome_set(user, conversation_id, *, outcome: str, note: str = ""):
     from . import services
     from helpline.common.audit import record
 
-    conversation = console_conversation_for(user, token)
-    conversation = services.callback_outcome_set(user, conversation.token, outcome)
+    conversation = console_conversation_for(user, conversation_id)
+    conversation = services.callback_outcome_set(user, conversation.token, outcome, note=note)
+    # The note itself is in a purgeable CallbackNote row; the audit log points to it.
     record(user, "chat.callback_outcome", conversation,
-           data={"outcome": outcome, "note": _scrub(note)[:300]})
+           data={"outcome": outcome, "note_id": conversation.callback_note_id})
     return conversation
 
 
@@ -521,11 +513,11 @@ def _quote(passage: dict) -> str:
     return f"“{text}”\n— {source}: {url}".strip()
 
 
-def suggestions_for(user, token, text: str | None = None, k: int = 3) -> list[dict]:
+def suggestions_for(user, conversation_id, text: str | None = None, k: int = 3) -> list[dict]:
     """Knowledge-base passages for the visitor's last message (or ``text``)."""
     from .models import Message
 
-    conversation = console_conversation_for(user, token)
+    conversation = console_conversation_for(user, conversation_id)
     if text is None:
         last = (Message.objects.filter(conversation=conversation, sender=Message.Sender.VISITOR)
                 .order_by("-seq").first())
@@ -533,10 +525,8 @@ def suggestions_for(user, token, text: str | None = None, k: int = 3) -> list[di
     text = (text or "").strip()[:2000]
     if not text:
         return []
-    try:
-        from helpline.answers.services import suggest_passages
-    except ImportError:
-        return []
+    from helpline.answers.services import suggest_passages
+
     try:
         passages = suggest_passages(text, conversation.language, k=k)
     except Exception:  # noqa: BLE001 - suggestions are a help, never a blocker
@@ -552,13 +542,13 @@ def suggestions_for(user, token, text: str | None = None, k: int = 3) -> list[di
     return result
 
 
-def console_conversation_context(user, token, *, transfer_form=None, wrapup_form_=None,
+def console_conversation_context(user, conversation_id, *, transfer_form=None, wrapup_form_=None,
                                  outcome_form=None, **kwargs) -> dict:
     from . import selectors
     from .forms import PREFERRED_TIME_CHOICES, CallbackOutcomeForm, TransferForm
 
     wrapup_form_ = kwargs.get("wrapup_form", wrapup_form_)
-    conversation = console_conversation_for(user, token)
+    conversation = console_conversation_for(user, conversation_id)
     if conversation.assigned_to_id and conversation.assigned_to_id != user.pk:
         # Audit: a supervisor opened a conversation that is not their own.
         from helpline.common.audit import record
@@ -581,7 +571,8 @@ def console_conversation_context(user, token, *, transfer_form=None, wrapup_form
         "outcome_form": outcome_form or CallbackOutcomeForm(),
         "preferred_time_label": dict(PREFERRED_TIME_CHOICES).get(
             conversation.callback_preferred_time, conversation.callback_preferred_time),
-        "suggestions": suggestions_for(user, token) if conversation.channel == "chat" else [],
+        "suggestions": (suggestions_for(user, conversation.pk) if conversation.channel == "chat"
+                        else []),
         "canned": canned_groups(conversation.language),
         "referrals": referrals_recorded(conversation),
         "ws_path": websocket_path("staff", conversation),

@@ -19,10 +19,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from helpline.common.exceptions import ApplicationError, NotAllowed
+from helpline.common.ratelimit import ratelimit, too_many_requests
 
 from . import forms, ui_services
 
 SESSION_KEY = "chat_token"
+
+# Per client address (docs/security.md, "Rate limits"): each start puts a chat in the
+# specialists' queue, each call-back a call to make, each transcript an e-mail.
+CHAT_STARTS_PER_HOUR = 10
+CALLBACKS_PER_HOUR = 5
+TRANSCRIPTS_PER_DAY = 5
 
 
 def _language() -> str:
@@ -44,9 +51,17 @@ def _handoff(request: HttpRequest, raw: str | None):
     return token, ui_services.handoff_context(token)
 
 
+def _visitor_session(request: HttpRequest) -> None:
+    """A visitor's chat lives in this browser session only: the cookie ends when the
+    browser closes (staff sessions keep their own lifetime)."""
+    if not request.user.is_authenticated:
+        request.session.set_expiry(0)
+
+
 # --- Visitor ---------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
+@ratelimit("chat-start", CHAT_STARTS_PER_HOUR, 3600, methods=("POST",))
 def start(request: HttpRequest) -> HttpResponse:
     availability = ui_services.chat_availability()
     lang = _language()
@@ -66,6 +81,7 @@ def start(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
+                _visitor_session(request)
                 request.session[SESSION_KEY] = str(conversation.token)
                 return redirect("chat:room")
         handoff_token, handoff = _handoff(request, request.POST.get("from_answer"))
@@ -93,6 +109,9 @@ def room(request: HttpRequest) -> HttpResponse:
     conversation = _session_conversation(request)
     if conversation is None:
         return redirect("chat:start")
+    if not conversation.is_open:
+        # An ended chat is not shown again (someone else may use this browser next).
+        return redirect("chat:feedback")
     return render(request, "chat/room.html", ui_services.visitor_room_context(conversation))
 
 
@@ -130,6 +149,7 @@ def feedback(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@ratelimit("chat-transcript", TRANSCRIPTS_PER_DAY, 86400)
 def transcript(request: HttpRequest) -> HttpResponse:
     conversation = _session_conversation(request)
     if conversation is None:
@@ -141,6 +161,8 @@ def transcript(request: HttpRequest) -> HttpResponse:
                 conversation, email=form.cleaned_data["email"], language=_language()
             )
         except ApplicationError as exc:
+            if exc.code == "rate_limited":
+                return too_many_requests(request, 86400)
             form.add_error("email", exc.message)
         else:
             messages.success(request, _("We sent the transcript. We did not keep your address."))
@@ -152,6 +174,7 @@ def transcript(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit("chat-callback", CALLBACKS_PER_HOUR, 3600, methods=("POST",))
 def callback(request: HttpRequest) -> HttpResponse:
     lang = _language()
     if request.method == "POST":
@@ -170,6 +193,7 @@ def callback(request: HttpRequest) -> HttpResponse:
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
             else:
+                _visitor_session(request)
                 request.session["chat_callback_phone"] = conversation.callback_phone
                 return redirect("chat:callback-done")
         status = 400
@@ -212,9 +236,9 @@ def console_view(view):
             if request.path.endswith(".json"):
                 return JsonResponse({"error": exc.message}, status=400)
             messages.error(request, exc.message)
-            token = kwargs.get("token")
-            if token is not None and request.method == "POST":
-                return redirect("chat:console-conversation", token=token)
+            conversation_id = kwargs.get("conversation_id")
+            if conversation_id is not None and request.method == "POST":
+                return redirect("chat:console-conversation", conversation_id=conversation_id)
             return redirect("chat:console")
 
     return wrapper
@@ -247,28 +271,39 @@ def console_status(request: HttpRequest) -> HttpResponse:
 
 @console_view
 @require_GET
-def console_conversation(request: HttpRequest, token: UUID) -> HttpResponse:
-    context = ui_services.console_conversation_context(request.user, token)
+def console_conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    context = ui_services.console_conversation_context(request.user, conversation_id)
+    context["transcript_url"] = _transcript_url(request, conversation_id)
     return render(request, "chat/console/conversation.html", context)
 
 
-@console_view
-@require_POST
-def console_accept(request: HttpRequest, token: UUID) -> HttpResponse:
-    ui_services.console_accept(request.user, token)
-    return redirect("chat:console-conversation", token=token)
+def _transcript_url(request: HttpRequest, conversation_id: int) -> str:
+    """A link to the masked transcript that works in this staff session only."""
+    from helpline.common.transcripts import transcript_ref
+
+    if not request.session.session_key:
+        request.session.save()
+    return reverse("accounts:transcript",
+                   kwargs={"ref": transcript_ref(conversation_id, request.session.session_key)})
 
 
 @console_view
 @require_POST
-def console_transfer(request: HttpRequest, token: UUID) -> HttpResponse:
-    conversation = ui_services.console_conversation_for(request.user, token)
+def console_accept(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    ui_services.console_accept(request.user, conversation_id)
+    return redirect("chat:console-conversation", conversation_id=conversation_id)
+
+
+@console_view
+@require_POST
+def console_transfer(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = ui_services.console_conversation_for(request.user, conversation_id)
     form = forms.TransferForm(request.POST, specialists=ui_services.transfer_targets(
         request.user, conversation))
     if not form.is_valid():
-        context = ui_services.console_conversation_context(request.user, token, transfer_form=form)
+        context = ui_services.console_conversation_context(request.user, conversation_id, transfer_form=form)
         return render(request, "chat/console/conversation.html", context, status=400)
-    ui_services.console_transfer(request.user, token, target=form.cleaned_data["target"],
+    ui_services.console_transfer(request.user, conversation_id, target=form.cleaned_data["target"],
                                  note=form.cleaned_data["note"])
     messages.success(request, _("The conversation was transferred."))
     return redirect("chat:console")
@@ -276,41 +311,41 @@ def console_transfer(request: HttpRequest, token: UUID) -> HttpResponse:
 
 @console_view
 @require_POST
-def console_close(request: HttpRequest, token: UUID) -> HttpResponse:
-    ui_services.console_close(request.user, token)
+def console_close(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    ui_services.console_close(request.user, conversation_id)
     messages.success(request, _("The conversation is closed. Please complete the wrap-up."))
-    return redirect("chat:console-conversation", token=token)
+    return redirect("chat:console-conversation", conversation_id=conversation_id)
 
 
 @console_view
 @require_POST
-def console_wrapup(request: HttpRequest, token: UUID) -> HttpResponse:
-    conversation = ui_services.console_conversation_for(request.user, token)
+def console_wrapup(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = ui_services.console_conversation_for(request.user, conversation_id)
     form = ui_services.wrapup_form(conversation, data=request.POST)
     if not form.is_valid():
-        context = ui_services.console_conversation_context(request.user, token, wrapup_form=form)
+        context = ui_services.console_conversation_context(request.user, conversation_id, wrapup_form=form)
         return render(request, "chat/console/conversation.html", context, status=400)
-    ui_services.wrapup_save(request.user, token, **form.cleaned_data)
+    ui_services.wrapup_save(request.user, conversation_id, **form.cleaned_data)
     messages.success(request, _("The wrap-up is saved."))
-    return redirect("chat:console-conversation", token=token)
+    return redirect("chat:console-conversation", conversation_id=conversation_id)
 
 
 @console_view
 @require_POST
-def console_outcome(request: HttpRequest, token: UUID) -> HttpResponse:
+def console_outcome(request: HttpRequest, conversation_id: int) -> HttpResponse:
     form = forms.CallbackOutcomeForm(request.POST)
     if not form.is_valid():
-        context = ui_services.console_conversation_context(request.user, token, outcome_form=form)
+        context = ui_services.console_conversation_context(request.user, conversation_id, outcome_form=form)
         return render(request, "chat/console/conversation.html", context, status=400)
-    ui_services.callback_outcome_set(request.user, token, **form.cleaned_data)
+    ui_services.callback_outcome_set(request.user, conversation_id, **form.cleaned_data)
     messages.success(request, _("The call outcome is saved."))
-    return redirect("chat:console-conversation", token=token)
+    return redirect("chat:console-conversation", conversation_id=conversation_id)
 
 
 @console_view
 @require_GET
-def console_suggestions(request: HttpRequest, token: UUID) -> HttpResponse:
+def console_suggestions(request: HttpRequest, conversation_id: int) -> HttpResponse:
     text = request.GET.get("text")
     if text is not None and len(text) > 2000:
         return JsonResponse({"error": _("The text is too long.")}, status=400)
-    return JsonResponse({"passages": ui_services.suggestions_for(request.user, token, text=text)})
+    return JsonResponse({"passages": ui_services.suggestions_for(request.user, conversation_id, text=text)})

@@ -14,7 +14,17 @@ the sentence readable for supervisors and reports:
                is at least 18 years ago (almost always a birth date in a chat)
 ``[phone]``    US/Canada, Spain, Mexico and other international numbers
 ``[address]``  street addresses (English and Spanish forms) and PO boxes
+``[name]``     a capitalised name after an introduction ("my name is", "I'm",
+               "call me", "my husband", "me llamo", "mi nombre es", "soy",
+               "mi esposa", "se llama" ...) or a title (Mr., Mrs., Ms., Sr.,
+               Sra., Don, Doña ...)
 =============  ==========================================================
+
+Names are found by pattern, not by a list, in English and Spanish. What this
+misses: a name with no introduction or title ("Ana here", "thanks, Tom"), a
+name typed in lower case ("me llamo ana"), a surname alone, and names after
+other phrasings. What it may over-mask: a capitalised word after "I'm" or
+"soy" ("I'm Catholic"); the tag keeps the sentence readable either way.
 
 It is deliberately conservative about medical numbers: temperatures (38 °C,
 100.4 °F), doses, counts, "day 14", "2 weeks", "grade 3", "CD19" and recent
@@ -30,7 +40,7 @@ from collections.abc import Callable
 
 __all__ = ["scrub", "luhn_valid", "TAGS"]
 
-TAGS = ("[email]", "[card]", "[id]", "[dob]", "[phone]", "[address]")
+TAGS = ("[email]", "[card]", "[id]", "[dob]", "[phone]", "[address]", "[name]")
 
 _I = re.IGNORECASE
 
@@ -125,14 +135,15 @@ _PHONE_PATTERNS = [
     # +34 612 345 678, +52 55 1234 5678, +44 20 7946 0958: country code then 6-12 digits.
     re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?![\w])"),
     # (555) 123-4567, 555-123-4567, 1-800-555-0199, 555.123.4567, 5551234567
+    # (also with slashes: 555/123/4567; dates are masked or kept before phones run)
     re.compile(
-        r"(?<![\w-])(?:1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?![\w-])"
+        r"(?<![\w/-])(?:1[\s./-]?)?(?:\(\d{3}\)\s?|\d{3}[\s./-]?)\d{3}[\s./-]?\d{4}(?![\w/-])"
     ),
-    # Spain: 612 345 678, 612 34 56 78, 91 123 45 67
-    re.compile(r"(?<![\w-])[6789]\d{2}(?:[\s.]\d{3}[\s.]\d{3}|[\s.]\d{2}[\s.]\d{2}[\s.]\d{2})(?![\w-])"),
-    re.compile(r"(?<![\w-])9\d[\s.]\d{3}[\s.]\d{2}[\s.]\d{2}(?![\w-])"),
-    # Mexico: 55 1234 5678
-    re.compile(r"(?<![\w-])\d{2}[\s.-]\d{4}[\s.-]\d{4}(?![\w-])"),
+    # Spain: 612 345 678, 612 34 56 78, 91 123 45 67, 612/345/678
+    re.compile(r"(?<![\w/-])[6789]\d{2}(?:[\s./]\d{3}[\s./]\d{3}|[\s./]\d{2}[\s./]\d{2}[\s./]\d{2})(?![\w/-])"),
+    re.compile(r"(?<![\w/-])9\d[\s./]\d{3}[\s./]\d{2}[\s./]\d{2}(?![\w/-])"),
+    # Mexico: 55 1234 5678, 55/1234/5678
+    re.compile(r"(?<![\w/-])\d{2}[\s./-]\d{4}[\s./-]\d{4}(?![\w/-])"),
     # 7-digit local: 555-0199
     re.compile(r"(?<![\w.,/-])\d{3}-\d{4}(?![\w-])"),
 ]
@@ -159,6 +170,13 @@ _ADDRESS_PATTERNS = [
         rf"(?<![\w.-])\d{{1,6}}[A-Z]?\s+(?:[NSEW]\.?\s+)?(?:(?:[A-Z][A-Za-zÀ-ÿ'-]*|\d+(?:st|nd|rd|th))\s+){{1,4}}"
         rf"(?:{_STREET_ABBR.upper()}|{'|'.join(w.capitalize() for w in _STREET_ABBR.split('|'))})\b\.?{_UNIT}"
     ),
+    # 45 maple st, 12 oak ave apt 3: lower case, only abbreviations that are not
+    # also medical shorthand ("ct" scan, "dr", "ln" lymph node stay)
+    re.compile(
+        r"(?<![\w.-])\d{1,6}[a-z]?\s+(?:[nsew]\.?\s+)?(?:[a-zà-ÿ][a-zà-ÿ'-]*\s+){1,3}"
+        r"(?:st|ave|rd|blvd|hwy|pkwy)\b\.?" + _UNIT,
+        _I,
+    ),
     # Calle Mayor 12, C/ Alcalá, 45, Avenida de la Constitución nº 3, 2º B
     re.compile(
         r"\b(?:calle|c/|avenida|avda\.?|av\.?|paseo|pº|plaza|pza\.?|carrera|cra\.?|camino|"
@@ -169,6 +187,42 @@ _ADDRESS_PATTERNS = [
     ),
     re.compile(r"\b(?:p\.?\s?o\.?\s+box|apartado(?:\s+de\s+correos)?|apdo\.?)\s*#?\s*\d{1,7}\b", _I),
 ]
+
+
+# --- names ----------------------------------------------------------------
+_NAME_WORD = r"[A-ZÁÉÍÓÚÑÜ][a-záéíóúñü'’-]+"
+_NAME = rf"(?P<name>{_NAME_WORD}(?:\s+(?:de\s+(?:la\s+)?|del\s+)?{_NAME_WORD}){{0,2}})"
+_RELATIVES_EN = (r"wife|husband|partner|son|daughter|mother|mom|mum|father|dad|sister|brother|"
+                 r"friend|boyfriend|girlfriend|aunt|uncle|grandmother|grandfather|grandma|grandpa")
+_RELATIVES_ES = (r"esposo|esposa|marido|mujer|pareja|novio|novia|hijo|hija|madre|mam[aá]|padre|"
+                 r"pap[aá]|hermano|hermana|amigo|amiga|t[ií]o|t[ií]a|abuelo|abuela")
+_NAME_AFTER_INTRO = re.compile(
+    r"(?P<intro>\b(?i:my\s+name\s+is|my\s+name's|name:|i\s+am|i'm|i’m|this\s+is|call\s+me|"
+    rf"my\s+(?:{_RELATIVES_EN})(?:'s\s+name\s+is|\s+is\s+called|\s+is)?|"
+    r"me\s+llamo|mi\s+nombre\s+es|soy|ll[aá]mame|se\s+llama|"
+    rf"mi\s+(?:{_RELATIVES_ES})(?:\s+se\s+llama|\s+es)?)\s+)" + _NAME
+)
+_NAME_AFTER_TITLE = re.compile(
+    # (not Dr./Dra.: the care team's names are context, not the visitor's data)
+    r"(?P<intro>\b(?:Mr|Mrs|Ms|Miss|Mx|Sr|Sra|Srta)\.?\s+|\b(?:Don|Doña|Señor|Señora|Señorita)\s+)"
+    + _NAME
+)
+# Capitalised words after an introduction that are not names.
+_NOT_NAMES = {
+    "a", "an", "the", "not", "so", "very", "just", "here", "from", "in", "on", "at", "with",
+    "worried", "scared", "afraid", "sorry", "fine", "ok", "okay", "sick", "tired", "calling",
+    "writing", "asking", "looking", "going", "trying", "caring", "caregiver", "patient",
+    "el", "la", "los", "las", "un", "una", "de", "del", "muy", "paciente", "cuidador",
+    "cuidadora", "madre", "padre", "hijo", "hija", "yo", "english", "spanish", "español",
+    "car", "cart", "car-t",
+}
+
+
+def _name(match: re.Match) -> str:
+    name = match.group("name")
+    if name.split()[0].casefold() in _NOT_NAMES:
+        return match.group(0)
+    return f"{match.group('intro')}[name]"
 
 
 def _sub(pattern: re.Pattern, text: str, repl: str | Callable[[re.Match], str]) -> str:
@@ -256,4 +310,6 @@ def scrub(text: str) -> str:
         text = pattern.sub(phone, text)
     for pattern in _ADDRESS_PATTERNS:
         text = pattern.sub("[address]", text)
+    text = _NAME_AFTER_INTRO.sub(_name, text)
+    text = _NAME_AFTER_TITLE.sub(_name, text)
     return text

@@ -120,7 +120,7 @@ _CONVERSATION_TEXT_FIELDS = {
 
 @register("chat.conversations",
           "Chats and callback requests: delete the messages; clear names, phone numbers, "
-          "notes, comments and the answer hand-off (dates, status, topics and ratings stay)")
+          "notes (call-back notes too), comments and the answer hand-off (dates, status, topics and ratings stay)")
 def _conversations(cutoff: dt.datetime, dry_run: bool) -> int:
     Conversation = _model("chat.Conversation")
     if Conversation is None:
@@ -139,11 +139,18 @@ def _conversations(cutoff: dt.datetime, dry_run: bool) -> int:
         with_messages = Message.objects.filter(conversation__created_at__lt=cutoff).values(
             "conversation_id")
         not_empty |= Q(pk__in=with_messages)
+    CallbackNote = _model("chat.CallbackNote")
+    if CallbackNote is not None:
+        with_notes = CallbackNote.objects.filter(conversation__created_at__lt=cutoff).exclude(
+            note="").values("conversation_id")
+        not_empty |= Q(pk__in=with_notes)
     ids = list(old.filter(not_empty).values_list("pk", flat=True))
     if dry_run or not ids:
         return len(ids)
     if Message is not None:
         Message.objects.filter(conversation_id__in=ids).delete()
+    if CallbackNote is not None:
+        CallbackNote.objects.filter(conversation_id__in=ids).exclude(note="").update(note="")
     Conversation.objects.filter(pk__in=ids).update(**fields)
     return len(ids)
 

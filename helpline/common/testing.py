@@ -141,7 +141,31 @@ class ServerProcess:
                 self.kill()
 
 
+def visitor_session_cookie(token) -> str:
+    """A ``Cookie`` header for a visitor browser session bound to the chat ``token``,
+    as the chat start page leaves it (server processes share the test database)."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store["chat_token"] = str(token)
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def same_origin_headers(host: str = "127.0.0.1") -> list[tuple[bytes, bytes]]:
+    """``Origin`` and ``Host`` of a page on this site, for in-process websocket tests
+    (the scheme follows ``HTTPS``, as helpline.common.websocket.origin_allowed expects)."""
+    from django.conf import settings
+
+    scheme = "https" if settings.HTTPS else "http"
+    return [(b"origin", f"{scheme}://{host}".encode()), (b"host", host.encode())]
+
+
 def server_env(**overrides: str) -> dict[str, str]:
+    from django.conf import settings
+
     env = dict(os.environ)
     env.update(
         {
@@ -149,7 +173,8 @@ def server_env(**overrides: str) -> dict[str, str]:
             "HELPLINE_TESTING": "1",
             "HELPLINE_HTTPS": "0",
             "DEBUG": "0",
-            "SECRET_KEY": "test-secret-key-for-server-processes-only",
+            # the same key as the tests, so sessions made here verify in the server
+            "SECRET_KEY": settings.SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": database_url_for_current_test_db(),
         }

@@ -8,7 +8,7 @@ Rules (enforced here, whatever the interface):
 * The stored original (unscrubbed) may be opened only by the assigned
   specialist and supervisors; every opening by someone other than the assigned
   specialist is written to the audit log, as is every export.
-* A visitor who holds a conversation's token may delete it.
+* A visitor may delete a conversation from the browser session that started it.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.core import signing
 from django.utils.translation import gettext_noop
 
 from helpline.common.audit import record
@@ -41,13 +42,37 @@ def _roles(user) -> tuple[bool, bool, bool]:
     return has_role(user, SUPERVISOR), has_role(user, ADMINISTRATOR), has_role(user, SPECIALIST)
 
 
-def _conversation(token):
-    from helpline.chat.selectors import conversation_by_token
+def _conversation(conversation_id):
+    from helpline.chat.selectors import conversation_by_id
 
-    conversation = conversation_by_token(token)
+    conversation = conversation_by_id(conversation_id)
     if conversation is None:
         raise ApplicationError(gettext_noop("No such conversation."), code="not_found")
     return conversation
+
+
+# --- links -------------------------------------------------------------------------
+# Staff never see a conversation's token (the visitor's). A transcript link carries the
+# conversation's id signed for one staff session: it cannot be guessed, and it does not
+# work in another session (a forwarded or bookmarked link, another person's browser).
+
+_REF_SALT = "helpline.transcript-link."
+
+
+def transcript_ref(conversation_id: int, session_key: str) -> str:
+    """The URL reference for a transcript, valid in the session ``session_key`` only."""
+    return signing.dumps(int(conversation_id), salt=_REF_SALT + (session_key or ""))
+
+
+def transcript_ref_resolve(ref: str, session_key: str | None) -> int:
+    """The conversation id of a link made for this session, or ``not_found``."""
+    try:
+        if not session_key:
+            raise signing.BadSignature
+        value = signing.loads(str(ref), salt=_REF_SALT + session_key)
+        return int(value)
+    except (signing.BadSignature, TypeError, ValueError):
+        raise ApplicationError(gettext_noop("No such conversation."), code="not_found") from None
 
 
 def check_can_read(user, conversation, *, original: bool) -> None:
@@ -80,9 +105,9 @@ def _lines(conversation, *, original: bool) -> list[TranscriptLine]:
     return lines
 
 
-def transcript_read(user, token, *, original: bool = False, request=None):
+def transcript_read(user, conversation_id, *, original: bool = False, request=None):
     """The conversation and its lines, scrubbed unless ``original``; audited."""
-    conversation = _conversation(token)
+    conversation = _conversation(conversation_id)
     check_can_read(user, conversation, original=original)
     if conversation.assigned_to_id != user.pk:  # viewing a conversation not one's own
         record(user, "chat.view_original" if original else "chat.view_transcript",
@@ -90,17 +115,17 @@ def transcript_read(user, token, *, original: bool = False, request=None):
     return conversation, _lines(conversation, original=original)
 
 
-def transcript_export_csv(user, tokens, *, request=None) -> bytes:
+def transcript_export_csv(user, conversation_ids, *, request=None) -> bytes:
     """A scrubbed CSV of one or more conversations (supervisors)."""
     check_can_export(user)
-    conversations = [_conversation(token) for token in tokens]
+    conversations = [_conversation(pk) for pk in conversation_ids]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_FIELDS)
     for conversation in conversations:
         for line in _lines(conversation, original=False):
             writer.writerow([
-                str(conversation.token), conversation.channel, conversation.language, line.seq,
+                conversation.pk, conversation.channel, conversation.language, line.seq,
                 line.sent_at.isoformat(), line.sender, _csv_safe(line.text),
             ])
         record(user, "chat.export", conversation, data={"format": "csv"}, request=request)
@@ -112,10 +137,10 @@ def _csv_safe(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def transcript_export_pdf(user, token, *, request=None) -> bytes:
+def transcript_export_pdf(user, conversation_id, *, request=None) -> bytes:
     """A scrubbed PDF of one conversation (supervisors)."""
     check_can_export(user)
-    conversation = _conversation(token)
+    conversation = _conversation(conversation_id)
     from django.conf import settings
     from django.template.loader import render_to_string
     from weasyprint import HTML
@@ -131,19 +156,51 @@ def transcript_export_pdf(user, token, *, request=None) -> bytes:
     return pdf
 
 
-def conversation_delete_by_visitor(token, *, request=None) -> bool:
-    """Delete a conversation (and its messages) for the visitor holding its token.
+def conversation_delete_by_visitor(token, *, session, request=None) -> bool:
+    """Delete a conversation (and its messages) for the visitor whose browser
+    session started it; the token only names it.
 
-    Returns False when no conversation has that token (the answer is the same
-    for a wrong token and an already deleted one).
+    Returns False when this session did not start a conversation with that token
+    (the answer is the same for a wrong token, someone else's and an already
+    deleted one).
     """
-    from helpline.chat.selectors import conversation_by_token
+    from helpline.chat.selectors import conversation_by_token, session_holds_conversation
 
+    if not session_holds_conversation(session, token):
+        return False
     conversation = conversation_by_token(token)
     if conversation is None:
         return False
     conversation_id = conversation.pk
-    conversation.delete()
-    record(None, "chat.visitor_delete", data={"conversation_id": conversation_id},
-           request=request)
+    _forget_copies(conversation)
+    conversation.delete()  # messages and call-back notes go with it
+    # No address: the entry must not say who deleted what.
+    record(None, "chat.visitor_delete", data={"conversation_id": conversation_id})
     return True
+
+
+def _forget_copies(conversation) -> None:
+    """Every other copy of the visitor's words or token: referrals keep their resources
+    and needs (counts) but lose the token and note; the answer-page question that was
+    handed off is cleared."""
+    from django.apps import apps
+
+    if apps.is_installed("helpline.resources"):
+        Referral = apps.get_model("resources", "Referral")
+        Referral.objects.filter(conversation_token=conversation.token).update(
+            conversation_token=None, callback_ref="", note="")
+        Referral.objects.filter(callback_ref=str(conversation.token)).update(
+            callback_ref="", note="")
+    if conversation.handoff_token and apps.is_installed("helpline.answers"):
+        QuestionLog = apps.get_model("answers", "QuestionLog")
+        QuestionLog.objects.filter(log_token=_uuid_or_none(conversation.handoff_token)).update(
+            question="")
+
+
+def _uuid_or_none(value):
+    import uuid
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -35,7 +35,8 @@ def delete_my_conversation(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            deleted = conversation_delete_by_visitor(form.cleaned_data["token"], request=request)
+            deleted = conversation_delete_by_visitor(form.cleaned_data["token"],
+                                                    session=request.session, request=request)
             if deleted:
                 if str(request.session.get(CHAT_SESSION_KEY, "")) == str(form.cleaned_data["token"]):
                     del request.session[CHAT_SESSION_KEY]

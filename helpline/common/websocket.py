@@ -45,7 +45,8 @@ def connection_allowed(scope) -> bool:
     limit, window = limits["ip"]
     if not local and not hit(f"ws-connect:ip:{ip}", limit, window):
         return False
-    token = (scope.get("url_route") or {}).get("kwargs", {}).get("token")
+    kwargs = (scope.get("url_route") or {}).get("kwargs", {})
+    token = kwargs.get("token") or kwargs.get("conversation_id")
     if token:
         limit, window = limits["conversation"]
         if not hit(f"ws-connect:conv:{str(token)[:64]}", limit, window):
@@ -58,3 +59,46 @@ async def refuse(receive, send, code: int = CLOSE_RATE_LIMITED) -> None:
     message = await receive()
     if message.get("type") == "websocket.connect":
         await send({"type": "websocket.close", "code": code})
+
+
+# --- Origin ------------------------------------------------------------------------
+
+
+def _header(scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def origin_allowed(scope) -> bool:
+    """The browser's ``Origin`` must be this site's own origin: the same scheme, host and
+    port as the page (the ``Host`` header, a host in ``ALLOWED_HOSTS``, ``https`` when
+    ``HELPLINE_HTTPS`` is on or the socket is ``wss``), or one of ``CSRF_TRUSTED_ORIGINS``
+    exactly. Missing, ``null`` or any other origin is refused."""
+    from django.conf import settings
+    from django.http.request import split_domain_port, validate_host
+
+    origin = _header(scope, b"origin").strip().lower().rstrip("/")
+    if not origin or origin == "null":
+        return False
+    if origin in {o.lower().rstrip("/") for o in getattr(settings, "CSRF_TRUSTED_ORIGINS", [])}:
+        return True
+    host = _header(scope, b"host").strip().lower()
+    domain, _port = split_domain_port(host)
+    if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+        return False
+    secure = getattr(settings, "HTTPS", False) or scope.get("scheme") == "wss"
+    return origin == f"{'https' if secure else 'http'}://{host}"
+
+
+class OriginValidator:
+    """ASGI wrapper: refuse (HTTP 403 at the handshake) a websocket from another origin."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope.get("type") == "websocket" and not origin_allowed(scope):
+            return await refuse(receive, send, code=4403)
+        return await self.app(scope, receive, send)

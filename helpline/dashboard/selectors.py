@@ -148,10 +148,8 @@ def contacts_by_topic(period: Period) -> list[tuple[str, int]]:
 
 
 def _topic_labels() -> dict[str, str]:
-    try:
-        from helpline.chat.console.models import WrapUpTopic
-    except ImportError:  # pragma: no cover - the console app is optional
-        return {}
+    from helpline.chat.console.models import WrapUpTopic
+
     field = "label_es" if _lang() == "es" else "label_en"
     return dict(WrapUpTopic.objects.values_list("code", field))
 

@@ -26,6 +26,7 @@ from .timeline import Timeline, build_timeline, estimate_note, present
 # per address so one client cannot exhaust the server or fill the table.
 PDF_PER_MINUTE = 20
 SAVES_PER_HOUR = 20
+ICS_PER_MINUTE = 20
 
 
 def _private(response: HttpResponse, *, saved: bool = False) -> HttpResponse:
@@ -102,6 +103,7 @@ def _pdf_response(request: HttpRequest, timeline: Timeline) -> HttpResponse:
 
 
 @require_POST
+@ratelimit("journey-ics", ICS_PER_MINUTE, 60)
 def export_ics(request: HttpRequest) -> HttpResponse:
     form, timeline = _bound_form(request)
     return _ics_response(request, timeline) if timeline else _invalid(request, form)
@@ -151,6 +153,7 @@ def saved(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_safe
+@ratelimit("journey-ics", ICS_PER_MINUTE, 60)
 def saved_ics(request: HttpRequest, token: str) -> HttpResponse:
     _row, timeline = _saved_or_404(token)
     return _private(_ics_response(request, timeline), saved=True)

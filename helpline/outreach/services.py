@@ -28,7 +28,7 @@ from helpline.common import mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from helpline.common import audit
+from helpline.common import audit, jsonsafe
 from helpline.common.exceptions import ApplicationError, NotAllowed
 
 from .models import Delivery, Donation, NewsletterIssue, Subscriber, VolunteerInterest
@@ -49,10 +49,8 @@ def _require(user, perm: str) -> None:
 
 
 def _allowed(key: str, limit: int, window: int) -> bool:
-    try:
-        from helpline.common.ratelimit import hit
-    except ImportError:
-        return True
+    from helpline.common.ratelimit import hit
+
     return hit(key, limit, window)
 
 
@@ -488,6 +486,10 @@ def stripe_webhook_handle(payload: bytes, signature: str) -> Donation | None:
         raise ApplicationError("webhooks are not configured", code="not_configured")
     import stripe
 
+    try:
+        jsonsafe.loads(payload)  # Stripe's own parser takes any depth, surrogates, huge ints
+    except jsonsafe.MalformedJSON:
+        raise ApplicationError("invalid payload", code="bad_payload") from None
     try:
         event = stripe.Webhook.construct_event(payload, signature or "", secret)
     except stripe.SignatureVerificationError:

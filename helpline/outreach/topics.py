@@ -43,13 +43,12 @@ TOPICS: list[HelpTopic] = [
 
 def topics_for(language: str) -> list[dict]:
     """Each topic with its public articles in ``language`` and its resource needs."""
+    from helpline.articles.models import ArticleVersion
     from helpline.resources.models import Need
 
     articles: dict[str, dict] = {}
     keys = {key for topic in TOPICS for key in topic.article_keys}
     try:
-        from helpline.articles.models import ArticleVersion
-
         versions = (ArticleVersion.objects.filter(article__key__in=keys, language=language,
                                                   live_revision__isnull=False)
                     .exclude(status=ArticleVersion.Status.ARCHIVED)
@@ -57,7 +56,7 @@ def topics_for(language: str) -> list[dict]:
         for version in versions:
             articles[version.article.key] = {"title": version.live_revision.title,
                                              "url": version.get_absolute_url()}
-    except (ImportError, LookupError):
+    except LookupError:
         pass
     labels = dict(Need.choices)
     return [

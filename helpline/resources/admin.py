@@ -56,8 +56,10 @@ class ReferralItemInline(admin.TabularInline):
 class ReferralAdmin(admin.ModelAdmin):
     list_display = ["id", "created_at", "channel", "created_by", "emailed_at"]
     list_filter = ["channel", "items__need"]
-    readonly_fields = ["created_by", "created_at", "channel", "conversation_token", "callback_ref",
-                       "language", "note", "emailed_at", "sent_in_chat_at"]
+    # The conversation token and call-back reference are the visitor's: not shown to staff.
+    exclude = ["conversation_token", "callback_ref"]
+    readonly_fields = ["created_by", "created_at", "channel", "language", "note", "emailed_at",
+                       "sent_in_chat_at"]
     inlines = [ReferralItemInline]
 
     def has_add_permission(self, request) -> bool:

@@ -44,10 +44,8 @@ def _clean_email(address: str) -> str:
 
 
 def _allowed(key: str, limit: int, window: int) -> bool:
-    try:
-        from helpline.common.ratelimit import hit
-    except ImportError:  # the shared limiter is not installed: nothing to enforce
-        return True
+    from helpline.common.ratelimit import hit
+
     return hit(key, limit, window)
 
 
@@ -130,12 +128,9 @@ def referral_create(actor, resources, conversation=None, callback=None, note: st
     note = (note or "").strip()
     if len(note) > 500:
         raise ApplicationError(_("The note is too long (500 characters at most)."), code="invalid")
-    try:
-        from helpline.common.privacy import scrub
+    from helpline.common.privacy import scrub
 
-        note = scrub(note)
-    except ImportError:
-        pass
+    note = scrub(note)
     token = _conversation_token(conversation)
     callback_ref = ""
     if callback is not None:

@@ -51,7 +51,7 @@ def test_b_ask_then_chat_with_specialist_then_rate(playwright_browser, viewport,
 
         sctx, spec = new_page(playwright_browser, viewport)
         login(spec, srv.url, "sam", "/en/chat/console/")
-        row = spec.locator("#queue-body tr[data-token]").first
+        row = spec.locator("#queue-body tr[data-id]").first
         assert QUESTION[:40] in row.inner_text()
         shots(spec, "console-queue")
         row.get_by_role("button", name="Accept").click()
@@ -131,7 +131,7 @@ def test_c_callback_outside_hours_completed_by_specialist(playwright_browser, vi
 
         sctx, spec = new_page(playwright_browser, viewport)
         login(spec, srv.url, "sam", "/en/chat/console/")
-        row = spec.locator("#queue-body tr[data-token]").first
+        row = spec.locator("#queue-body tr[data-id]").first
         assert "Callback" in row.inner_text()
         shots(spec, "console-callback-queued")
         row.get_by_role("button", name="Accept").click()
@@ -189,7 +189,7 @@ def test_chat_by_keyboard_alone_announces_messages(playwright_browser, shots):
 
         sctx, spec = new_page(playwright_browser, DESKTOP)
         login(spec, srv.url, "sam", "/en/chat/console/")
-        spec.locator("#queue-body tr[data-token]").first.get_by_role("button", name="Accept").click()
+        spec.locator("#queue-body tr[data-id]").first.get_by_role("button", name="Accept").click()
         spec.locator("#chat-compose:not([hidden])").wait_for()
         spec.locator("#chat-input").fill("A specialist's answer")
         spec.locator("#chat-input").press("Enter")

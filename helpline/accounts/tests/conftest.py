@@ -40,15 +40,16 @@ def specialist(db):
 
 
 def otp_sign_in(client, user, next_url: str = ""):
-    """Full sign-in as a browser would do it: password, then set up and enter a code."""
+    """Full sign-in as a browser would do it: password, then set up (with an
+    administrator's set-up link) and enter a code."""
     response = client.post("/en/staff/login/", {"username": user.username, "password": PASSWORD,
                                                  "next": next_url})
     assert response.status_code == 302, response.content[:500]
-    from helpline.accounts.services import totp_device_for, totp_device_start
+    from helpline.accounts.services import enrolment_link_for_operator, totp_device_for
 
     device = totp_device_for(user)
     if device is None:
-        device = totp_device_start(user)
+        assert client.get(enrolment_link_for_operator(user)).status_code == 302
         client.get("/en/staff/two-factor/setup/")
         device = totp_device_for(user, confirmed=False)
         response = client.post("/en/staff/two-factor/setup/", {"token": totp_token(device)})

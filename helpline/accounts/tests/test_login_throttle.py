@@ -43,6 +43,14 @@ def test_username_locked_after_five_failures_even_with_right_password(client, sp
     assert _login(client, "SAM", PASSWORD, ip="203.0.113.9").status_code == 429
 
 
+def test_unicode_look_alikes_share_the_lock(client, specialist) -> None:
+    # Full-width and compatibility forms sign in as "sam" after NFKC: they count as "sam".
+    for name in ("ｓａｍ", "Ｓam", "sａm", "SAM", "ſam"):
+        _login(client, name, "nope")
+    assert _login(client, "sam", PASSWORD, ip="203.0.113.10").status_code == 429
+    assert _login(client, "ｓam", PASSWORD, ip="203.0.113.11").status_code == 429
+
+
 def test_address_locked_after_many_usernames(client, specialist) -> None:
     for i in range(services.LOGIN_MAX_FAILURES_PER_IP):
         _login(client, f"user{i}", "nope", ip="192.0.2.50")

@@ -7,6 +7,7 @@ import re
 import pytest
 import time_machine
 
+from helpline.common.testing import same_origin_headers
 from helpline.accounts import services
 from helpline.common.models import AuditEntry
 
@@ -36,6 +37,7 @@ def test_setup_shows_qr_and_key_and_confirms(client, specialist, require_2fa) ->
 
 def _setup_flow(client, specialist, traveller) -> None:
     client.post("/en/staff/login/", {"username": "sam", "password": PASSWORD})
+    client.get(services.enrolment_link_for_operator(specialist))
     page = client.get("/en/staff/two-factor/setup/")
     body = page.content.decode()
     assert page.status_code == 200
@@ -80,6 +82,7 @@ def test_next_sign_in_asks_for_code(client, specialist, require_2fa) -> None:
 def test_open_redirect_refused(client, specialist, require_2fa) -> None:
     with time_machine.travel(1_900_000_000.0, tick=False):
         client.post("/en/staff/login/", {"username": "sam", "password": PASSWORD})
+        client.get(services.enrolment_link_for_operator(specialist))
         client.get("/en/staff/two-factor/setup/")
         device = services.totp_device_for(specialist, confirmed=False)
         response = client.post("/en/staff/two-factor/setup/",
@@ -148,14 +151,14 @@ async def test_staff_websocket_needs_the_second_factor_too(settings) -> None:
                 store[DEVICE_ID_SESSION_KEY] = "otp_totp.totpdevice/999999"
             store.create()
             keys[name] = store.session_key
-        return str(conversation.token), keys
+        return conversation.pk, keys
 
     token, keys = await prepare()
     outcome = {}
     for name, key in keys.items():
         communicator = WebsocketCommunicator(
             application, f"/ws/chat/staff/{token}/",
-            headers=[(b"origin", b"http://127.0.0.1"), (b"cookie", f"sessionid={key}".encode())])
+            headers=[*same_origin_headers(), (b"cookie", f"sessionid={key}".encode())])
         connected, _ = await communicator.connect(timeout=5)
         outcome[name] = connected
         await communicator.disconnect()

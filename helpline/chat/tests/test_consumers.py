@@ -11,6 +11,7 @@ from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.testing.websocket import WebsocketCommunicator
 
+from helpline.common.testing import same_origin_headers
 from helpline.chat import services
 from helpline.chat.models import Conversation, Message
 from helpline.chat.routing import websocket_urlpatterns
@@ -32,7 +33,16 @@ async def fresh_layer():
 
 
 async def connect(path, user=None, app=router, headers=None):
-    comm = WebsocketCommunicator(app, path, headers=headers or [])
+    headers = list(headers or [])
+    visitor = path.startswith("/ws/chat/visitor/")
+    if visitor and app is not router:
+        # the visitor's browser session cookie, bound to the chat when it started
+        from helpline.common.testing import visitor_session_cookie
+
+        headers.append((b"cookie", (await adb(visitor_session_cookie)(path.split("/")[4])).encode()))
+    comm = WebsocketCommunicator(app, path, headers=headers)
+    if visitor and app is router:
+        comm.scope["session"] = {"chat_token": path.split("/")[4]}
     if user is not None:
         comm.scope["user"] = user
     connected, code = await comm.connect(timeout=5)
@@ -94,7 +104,7 @@ async def test_unknown_or_malformed_token_is_refused():
     await start_conversation()
     for token in ("1", "00000000-0000-4000-8000-000000000000", "not-a-token"):
         comm, ok, code = await connect(f"/ws/chat/visitor/{token}/")
-        assert not ok and code == 4404
+        assert not ok and code in (4403, 4404)
 
 
 async def test_message_round_trip_ack_seq_and_html_stays_text():
@@ -102,7 +112,7 @@ async def test_message_round_trip_ack_seq_and_html_stays_text():
     spec = await adb(make_staff)()
     await adb(services.conversation_accept)(spec, conv.token)
     visitor, ok, _ = await connect(f"/ws/chat/visitor/{conv.token}/")
-    staff, ok2, _ = await connect(f"/ws/chat/staff/{conv.token}/", user=spec)
+    staff, ok2, _ = await connect(f"/ws/chat/staff/{conv.pk}/", user=spec)
     assert ok and ok2
     staff_state = await until(staff, "state")
     assert staff_state["assigned_to_me"] is True
@@ -186,7 +196,7 @@ async def test_reconnect_with_last_seq_gets_exactly_the_missed_messages():
         await adb(services.visitor_message_post)(conv.token, f"v{i}", f"v{i}")
     last = (await adb(Conversation.objects.get)(pk=conv.pk)).last_seq
     # the specialist had seen up to last-2
-    staff, ok, _ = await connect(f"/ws/chat/staff/{conv.token}/?last_seq={last - 2}", user=spec)
+    staff, ok, _ = await connect(f"/ws/chat/staff/{conv.pk}/?last_seq={last - 2}", user=spec)
     assert ok
     frames = await drain(staff, 0.3)
     seqs = [f["seq"] for f in frames if f["type"] == "message"]
@@ -232,26 +242,26 @@ async def test_out_of_order_events_are_gap_filled_from_the_database():
 
 async def test_staff_visibility_rules():
     en = await start_conversation("en")
-    anon, ok, code = await connect(f"/ws/chat/staff/{en.token}/")
+    anon, ok, code = await connect(f"/ws/chat/staff/{en.pk}/")
     assert not ok and code == 4403
     from django.contrib.auth.models import AnonymousUser
 
-    anon2, ok, code = await connect(f"/ws/chat/staff/{en.token}/", user=AnonymousUser())
+    anon2, ok, code = await connect(f"/ws/chat/staff/{en.pk}/", user=AnonymousUser())
     assert not ok and code == 4403
     spanish = await adb(make_staff)(languages=["es"])
-    comm, ok, code = await connect(f"/ws/chat/staff/{en.token}/", user=spanish)
+    comm, ok, code = await connect(f"/ws/chat/staff/{en.pk}/", user=spanish)
     assert not ok and code == 4403
     english = await adb(make_staff)(languages=["en"])
-    comm, ok, _ = await connect(f"/ws/chat/staff/{en.token}/", user=english)
+    comm, ok, _ = await connect(f"/ws/chat/staff/{en.pk}/", user=english)
     assert ok
     await comm.disconnect()
     # once assigned to someone else, other specialists can no longer open it
     other = await adb(make_staff)(languages=["en"])
     await adb(services.conversation_accept)(other, en.token)
-    comm, ok, code = await connect(f"/ws/chat/staff/{en.token}/", user=english)
+    comm, ok, code = await connect(f"/ws/chat/staff/{en.pk}/", user=english)
     assert not ok and code == 4403
     supervisor = await adb(make_staff)("supervisor", languages=[])
-    comm, ok, _ = await connect(f"/ws/chat/staff/{en.token}/", user=supervisor)
+    comm, ok, _ = await connect(f"/ws/chat/staff/{en.pk}/", user=supervisor)
     assert ok
     # a supervisor who is not assigned cannot post into the conversation
     await drain(comm)
@@ -263,20 +273,29 @@ async def test_staff_visibility_rules():
 async def test_two_staff_sockets_racing_to_accept():
     conv = await start_conversation()
     a, b = await adb(make_staff)(), await adb(make_staff)()
-    ca, _, _ = await connect(f"/ws/chat/staff/{conv.token}/", user=a)
-    cb, _, _ = await connect(f"/ws/chat/staff/{conv.token}/", user=b)
+    ca, _, _ = await connect(f"/ws/chat/staff/{conv.pk}/", user=a)
+    cb, _, _ = await connect(f"/ws/chat/staff/{conv.pk}/", user=b)
     await drain(ca)
     await drain(cb)
     await asyncio.gather(ca.send_json_to({"type": "accept"}), cb.send_json_to({"type": "accept"}))
-    fa, fb = await drain(ca, 0.5), await drain(cb, 0.5)
-    outcomes = sorted(
-        next(f["type"] if f["type"] == "accepted" else f["code"]
-             for f in frames if f["type"] in ("accepted", "error"))
-        for frames in (fa, fb)
-    )
-    assert outcomes == ["accepted", "taken"]
+    outcomes = sorted([await _outcome(ca), await _outcome(cb)])
+    # the loser is told "taken", or (its rights gone with the accept) its socket is closed
+    assert outcomes[0] == "accepted" and outcomes[1] in ("closed 4403", "taken")
     await ca.disconnect()
     await cb.disconnect()
+
+
+async def _outcome(comm) -> str:
+    """"accepted", an error code, or "closed <code>" if the server closed the socket first."""
+    while True:
+        output = await comm.receive_output(timeout=1)
+        if output["type"] == "websocket.close":
+            return f"closed {output.get('code')}"
+        frame = json.loads(output["text"])
+        if frame["type"] == "accepted":
+            return "accepted"
+        if frame["type"] == "error":
+            return frame["code"]
 
 
 async def test_console_status_presence_and_live_queue(settings):
@@ -294,11 +313,11 @@ async def test_console_status_presence_and_live_queue(settings):
         snap = await until(comm, "queue")
         if snap["items"]:
             break
-    assert [i["token"] for i in snap["items"]] == [str(conv.token)]
+    assert [i["id"] for i in snap["items"]] == [conv.pk]
     assert snap["items"][0]["visitor_name"] == "Ana"
     await comm.send_json_to({"type": "accept_next"})
     accepted = await until(comm, "accepted")
-    assert accepted["token"] == str(conv.token)
+    assert accepted["id"] == conv.pk
     await comm.send_json_to({"type": "status", "max_concurrent": 99})
     assert (await until(comm, "error"))["code"] == "invalid"
     await comm.disconnect()
@@ -356,7 +375,7 @@ async def test_origin_is_checked_on_connect():
     assert not ok
     none, ok, _ = await connect(path, app=application)
     assert not ok
-    good, ok, _ = await connect(path, app=application, headers=[(b"origin", b"http://127.0.0.1")])
+    good, ok, _ = await connect(path, app=application, headers=[*same_origin_headers()])
     assert ok
     await good.disconnect()
 

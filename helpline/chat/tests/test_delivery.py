@@ -12,7 +12,7 @@ import websockets
 
 from helpline.chat import services
 from helpline.chat.models import Message
-from helpline.common.testing import running_server
+from helpline.common.testing import running_server, visitor_session_cookie
 
 from .test_ui_live import OPEN_JSON, _recv_until, _staff_cookie
 
@@ -27,12 +27,14 @@ def test_specialist_message_reaches_the_visitor_after_the_visitor_spoke(staff_fa
 
     with running_server(HELPLINE_HOURS_JSON=OPEN_JSON) as server:
         cookie = _staff_cookie(server, alice)
+        visitor_cookie = visitor_session_cookie(token)
 
         async def scenario() -> None:
             vws = await websockets.connect(
-                f"{server.ws_url}/ws/chat/visitor/{token}/?last_seq={joined_seq}", origin=server.url)
+                f"{server.ws_url}/ws/chat/visitor/{token}/?last_seq={joined_seq}", origin=server.url,
+                additional_headers={"Cookie": visitor_cookie})
             sws = await websockets.connect(
-                f"{server.ws_url}/ws/chat/staff/{token}/?last_seq={joined_seq}", origin=server.url,
+                f"{server.ws_url}/ws/chat/staff/{conversation.pk}/?last_seq={joined_seq}", origin=server.url,
                 additional_headers={"Cookie": cookie})
             try:
                 await _recv_until(vws, lambda f: f.get("type") == "state")

@@ -18,7 +18,7 @@ from websockets.asyncio.client import connect as ws_connect
 
 from helpline.chat import services
 from helpline.chat.models import Conversation, Message
-from helpline.common.testing import REDIS_URL, running_server
+from helpline.common.testing import REDIS_URL, running_server, visitor_session_cookie
 
 from .conftest import make_staff
 
@@ -40,6 +40,8 @@ def session_cookie(user) -> str:
 
 
 async def open_ws(server, path, cookie=None):
+    if cookie is None and path.startswith("/ws/chat/visitor/"):
+        cookie = await adb(visitor_session_cookie)(path.split("/")[4])
     headers = {"Cookie": cookie} if cookie else None
     return await ws_connect(f"{server.ws_url}{path}", origin=server.url,
                             additional_headers=headers, proxy=None, open_timeout=10)
@@ -72,7 +74,7 @@ async def talk_across(visitor_server, staff_server):
     visitor = await open_ws(visitor_server, f"/ws/chat/visitor/{conv.token}/")
     assert (await next_of(visitor, "state"))["status"] == "waiting"
     assert (await next_of(visitor, "queue_position"))["position"] == 1
-    staff = await open_ws(staff_server, f"/ws/chat/staff/{conv.token}/", cookie)
+    staff = await open_ws(staff_server, f"/ws/chat/staff/{conv.pk}/", cookie)
     await next_of(staff, "state")
     await staff.send(json.dumps({"type": "accept"}))
     await next_of(staff, "accepted")
@@ -120,7 +122,7 @@ async def test_reconnect_in_the_middle_of_a_burst_loses_and_duplicates_nothing()
         cookie = await adb(session_cookie)(spec)
         conv = await adb(services.conversation_start)(language="en")
         await adb(services.conversation_accept)(spec, conv.token)
-        staff = await open_ws(server, f"/ws/chat/staff/{conv.token}/", cookie)
+        staff = await open_ws(server, f"/ws/chat/staff/{conv.pk}/", cookie)
         await quiet(staff, 0.3)
         visitor = await open_ws(server, f"/ws/chat/visitor/{conv.token}/")
         await quiet(visitor, 0.3)
@@ -161,7 +163,7 @@ async def test_reconnect_in_the_middle_of_a_burst_loses_and_duplicates_nothing()
         assert limited > 0, "40 frames at once exceed the burst of 20"
         # the specialist reconnects from the last seq it saw
         last_seen = received[-1]["seq"]
-        staff = await open_ws(server, f"/ws/chat/staff/{conv.token}/?last_seq={last_seen}", cookie)
+        staff = await open_ws(server, f"/ws/chat/staff/{conv.pk}/?last_seq={last_seen}", cookie)
         rest = [f for f in await quiet(staff, 1.0) if f["type"] == "message"]
         everything = received + rest
         texts = [f["text"] for f in everything if f["sender"] == "visitor"]
@@ -183,8 +185,8 @@ async def test_two_specialists_racing_over_real_connections():
         ca, cb = await adb(session_cookie)(a), await adb(session_cookie)(b)
         for _ in range(3):
             conv = await adb(services.conversation_start)(language="en")
-            wa = await open_ws(server, f"/ws/chat/staff/{conv.token}/", ca)
-            wb = await open_ws(server, f"/ws/chat/staff/{conv.token}/", cb)
+            wa = await open_ws(server, f"/ws/chat/staff/{conv.pk}/", ca)
+            wb = await open_ws(server, f"/ws/chat/staff/{conv.pk}/", cb)
             await quiet(wa, 0.2)
             await quiet(wb, 0.2)
             await asyncio.gather(wa.send(json.dumps({"type": "accept"})),

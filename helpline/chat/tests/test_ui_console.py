@@ -33,8 +33,8 @@ def test_anonymous_and_non_specialists_cannot_open_the_console(staff_factory):
     assert "for specialists and supervisors" in response.content.decode()
     assert login(editor).get("/en/chat/console/queue.json").status_code == 403
     conversation = services.conversation_start(language="en")
-    assert login(editor).get(f"/en/chat/console/c/{conversation.token}/").status_code == 403
-    assert login(editor).post(f"/en/chat/console/c/{conversation.token}/accept/").status_code == 403
+    assert login(editor).get(f"/en/chat/console/c/{conversation.pk}/").status_code == 403
+    assert login(editor).post(f"/en/chat/console/c/{conversation.pk}/accept/").status_code == 403
     conversation.refresh_from_db()
     assert conversation.status == "waiting"
 
@@ -48,8 +48,8 @@ def test_queue_shows_waiting_conversations_in_my_languages_urgent_first(staff_fa
     callback = services.callback_request_create(phone="+12125550123", language="en",
                                                 preferred_time="asap", reason="Costs")
     data = login(specialist).get("/en/chat/console/queue.json").json()
-    tokens = [item["token"] for item in data["queue"]]
-    assert tokens == [str(urgent.token), str(older.token), str(callback.token)]
+    ids = [item["id"] for item in data["queue"]]
+    assert ids == [urgent.pk, older.pk, callback.pk]
     assert all("waited_label" in item for item in data["queue"])
     html = login(specialist).get("/en/chat/console/").content.decode()
     assert "Old" in html and "Urgent" in html and "Sofia" not in html
@@ -61,23 +61,24 @@ def test_specialist_cannot_see_someone_elses_conversation(staff_factory):
     bob = staff_factory(first_name="Bob")
     conversation = services.conversation_start(language="en", first_message="My secret question")
     services.conversation_accept(alice, conversation.token)
-    assert login(alice).get(f"/en/chat/console/c/{conversation.token}/").status_code == 200
-    response = login(bob).get(f"/en/chat/console/c/{conversation.token}/")
+    assert login(alice).get(f"/en/chat/console/c/{conversation.pk}/").status_code == 200
+    response = login(bob).get(f"/en/chat/console/c/{conversation.pk}/")
     assert response.status_code == 403
     assert "My secret question" not in response.content.decode()
     for action in ("close", "wrapup", "outcome"):
-        r = login(bob).post(f"/en/chat/console/c/{conversation.token}/{action}/", {"outcome": "done"})
+        r = login(bob).post(f"/en/chat/console/c/{conversation.pk}/{action}/", {"outcome": "done"})
         assert r.status_code == 403, action
-    assert login(bob).get(f"/en/chat/console/c/{conversation.token}/suggestions.json").status_code == 403
+    assert login(bob).get(f"/en/chat/console/c/{conversation.pk}/suggestions.json").status_code == 403
     conversation.refresh_from_db()
     assert conversation.status == "active" and conversation.assigned_to == alice
     # A spanish-only specialist cannot see an English waiting chat either.
     waiting = services.conversation_start(language="en")
     carla = staff_factory(languages=["es"])
-    assert login(carla).get(f"/en/chat/console/c/{waiting.token}/").status_code == 403
-    # An unknown token is a clear message, not a crash.
-    r = login(alice).get("/en/chat/console/c/00000000-0000-4000-8000-000000000000/")
+    assert login(carla).get(f"/en/chat/console/c/{waiting.pk}/").status_code == 403
+    # An unknown conversation is a clear message, not a crash; a token is not a staff reference.
+    r = login(alice).get("/en/chat/console/c/999999999/")
     assert r.status_code == 302
+    assert login(alice).get(f"/en/chat/console/c/{waiting.token}/").status_code == 404
 
 
 def test_accept_transfer_close_and_wrap_up(staff_factory):
@@ -86,47 +87,47 @@ def test_accept_transfer_close_and_wrap_up(staff_factory):
     conversation = services.conversation_start(language="en", visitor_name="Ann",
                                                first_message="<i>Hello</i>")
     client = login(alice)
-    r = client.post(f"/en/chat/console/c/{conversation.token}/accept/")
+    r = client.post(f"/en/chat/console/c/{conversation.pk}/accept/")
     assert r.status_code == 302
     conversation.refresh_from_db()
     assert conversation.status == "active" and conversation.assigned_to == alice
-    page = client.get(f"/en/chat/console/c/{conversation.token}/").content.decode()
+    page = client.get(f"/en/chat/console/c/{conversation.pk}/").content.decode()
     assert "&lt;i&gt;Hello&lt;/i&gt;" in page and "<i>Hello</i>" not in page
-    assert f'data-ws-url="/ws/chat/staff/{conversation.token}/"' in page
+    assert f'data-ws-url="/ws/chat/staff/{conversation.pk}/"' in page
     # Canned responses in both languages, the conversation's language first.
     assert page.index("Hello, thank you for reaching out") < page.index("Hola, gracias por")
     # Bob tries to take it too: refused, nothing changes.
-    r = login(bob).post(f"/en/chat/console/c/{conversation.token}/accept/", follow=True)
+    r = login(bob).post(f"/en/chat/console/c/{conversation.pk}/accept/", follow=True)
     conversation.refresh_from_db()
     assert conversation.assigned_to == alice
 
     # Transfer: a bad target is a form error; then to Bob with a note.
-    bad = client.post(f"/en/chat/console/c/{conversation.token}/transfer/", {"target": "user:999999"})
+    bad = client.post(f"/en/chat/console/c/{conversation.pk}/transfer/", {"target": "user:999999"})
     assert bad.status_code == 400
-    r = client.post(f"/en/chat/console/c/{conversation.token}/transfer/",
+    r = client.post(f"/en/chat/console/c/{conversation.pk}/transfer/",
                     {"target": f"user:{bob.pk}", "note": "Asked about lodging"})
     assert r.status_code == 302
     conversation.refresh_from_db()
     assert conversation.status == "waiting" and conversation.transfer_to == bob
     assert conversation.transfer_note == "Asked about lodging"
     queue = login(bob).get("/en/chat/console/queue.json").json()["queue"]
-    assert queue[0]["token"] == str(conversation.token) and queue[0]["transferred_to_me"]
-    login(bob).post(f"/en/chat/console/c/{conversation.token}/accept/")
+    assert queue[0]["id"] == conversation.pk and queue[0]["transferred_to_me"]
+    login(bob).post(f"/en/chat/console/c/{conversation.pk}/accept/")
     conversation.refresh_from_db()
     assert conversation.assigned_to == bob
 
     # Close, then wrap up: unknown topics are refused, known ones saved; notes scrubbed.
     bob_client = login(bob)
-    assert bob_client.post(f"/en/chat/console/c/{conversation.token}/close/").status_code == 302
+    assert bob_client.post(f"/en/chat/console/c/{conversation.pk}/close/").status_code == 302
     conversation.refresh_from_db()
     assert conversation.status == "closed"
-    r = bob_client.post(f"/en/chat/console/c/{conversation.token}/wrapup/",
+    r = bob_client.post(f"/en/chat/console/c/{conversation.pk}/wrapup/",
                         {"topics": ["made-up"], "notes": "x"})
     assert r.status_code == 400
     conversation.refresh_from_db()
     assert conversation.topics == [] and conversation.notes == ""
     WrapUpTopic.objects.create(code="parking", label_en="Parking", label_es="Estacionamiento")
-    r = bob_client.post(f"/en/chat/console/c/{conversation.token}/wrapup/",
+    r = bob_client.post(f"/en/chat/console/c/{conversation.pk}/wrapup/",
                         {"topics": ["side-effects", "parking"], "referrals": "Lodging program",
                          "notes": "Visitor e-mail ann@example.com, worried about CRS"})
     assert r.status_code == 302
@@ -153,9 +154,9 @@ def test_wrap_up_referrals_from_the_resource_directory(staff_factory):
     conversation = services.conversation_start(language="en")
     services.conversation_accept(alice, conversation.token)
     client = login(alice)
-    page = client.get(f"/en/chat/console/c/{conversation.token}/").content.decode()
+    page = client.get(f"/en/chat/console/c/{conversation.pk}/").content.decode()
     assert "Hope Lodge" in page
-    r = client.post(f"/en/chat/console/c/{conversation.token}/wrapup/",
+    r = client.post(f"/en/chat/console/c/{conversation.pk}/wrapup/",
                     {"resources": [str(resource.pk)], "notes": ""})
     if not alice.has_perm("resources.add_referral"):
         pytest.skip("the resources app has not granted referrals to specialists yet")
@@ -169,16 +170,16 @@ def test_callback_requests_show_the_number_and_take_an_outcome(staff_factory):
     callback = services.callback_request_create(phone="+12125550123", language="en",
                                                 preferred_time="morning", reason="Costs")
     client = login(alice)
-    page = client.get(f"/en/chat/console/c/{callback.token}/").content.decode()
+    page = client.get(f"/en/chat/console/c/{callback.pk}/").content.decode()
     assert 'href="tel:+12125550123"' in page and "Morning (8 a.m. to noon)" in page
-    bad = client.post(f"/en/chat/console/c/{callback.token}/outcome/", {"outcome": "maybe"})
+    bad = client.post(f"/en/chat/console/c/{callback.pk}/outcome/", {"outcome": "maybe"})
     assert bad.status_code == 400
     callback.refresh_from_db()
     assert callback.callback_outcome == "" and callback.status == "waiting"
-    client.post(f"/en/chat/console/c/{callback.token}/outcome/", {"outcome": "no_answer"})
+    client.post(f"/en/chat/console/c/{callback.pk}/outcome/", {"outcome": "no_answer"})
     callback.refresh_from_db()
     assert callback.callback_outcome == "no_answer" and callback.assigned_to == alice
-    client.post(f"/en/chat/console/c/{callback.token}/outcome/", {"outcome": "done"})
+    client.post(f"/en/chat/console/c/{callback.pk}/outcome/", {"outcome": "done"})
     callback.refresh_from_db()
     assert callback.callback_outcome == "done" and callback.status == "closed"
 
@@ -213,7 +214,7 @@ def test_suggestions_json_rejects_oversize_text(staff_factory):
     alice = staff_factory()
     conversation = services.conversation_start(language="en")
     services.conversation_accept(alice, conversation.token)
-    r = login(alice).get(f"/en/chat/console/c/{conversation.token}/suggestions.json",
+    r = login(alice).get(f"/en/chat/console/c/{conversation.pk}/suggestions.json",
                          {"text": "x" * 2001})
     assert r.status_code == 400 and "too long" in r.json()["error"]
 
@@ -254,15 +255,15 @@ def test_suggested_passages_for_the_visitors_last_message_with_quote_and_link(st
                                   "syndrome?", "v-1")
     services.conversation_accept(alice, conversation.token)
     client = login(alice)
-    data = client.get(f"/en/chat/console/c/{conversation.token}/suggestions.json").json()
+    data = client.get(f"/en/chat/console/c/{conversation.pk}/suggestions.json").json()
     passages = data["passages"]
     assert passages, "expected passages from the bundled articles"
     top = passages[0]
     assert "cytokine-release-syndrome" in top["url"]
     assert top["quote"].startswith("“") and top["url"] in top["quote"]
-    page = client.get(f"/en/chat/console/c/{conversation.token}/").content.decode()
+    page = client.get(f"/en/chat/console/c/{conversation.pk}/").content.decode()
     assert 'class="secondary insert"' in page and top["article"] in page
     # Explicit text (the message the specialist is looking at) is also accepted.
-    other = client.get(f"/en/chat/console/c/{conversation.token}/suggestions.json",
+    other = client.get(f"/en/chat/console/c/{conversation.pk}/suggestions.json",
                        {"text": "What should I bring to the hospital?"}).json()["passages"]
     assert other and [p["text"] for p in other] != [p["text"] for p in passages]

@@ -74,6 +74,8 @@ def test_visitor_and_specialist_chat_through_the_pages_and_sockets(staff_factory
         token = _attr(room, "data-token")
         ws_path = _attr(room, "data-ws-url")
         assert ws_path == f"/ws/chat/visitor/{token}/"
+        # the visitor's socket goes with the session cookie the start page set
+        visitor_cookie = f"sessionid={visitor.cookies['sessionid']}"
 
         console = login
         page = console.get("/en/chat/console/")
@@ -81,18 +83,22 @@ def test_visitor_and_specialist_chat_through_the_pages_and_sockets(staff_factory
 
         async def scenario() -> None:
             async with websockets.connect(server.ws_url + ws_path + "?last_seq=0",
-                                          origin=origin) as vws, \
+                                          origin=origin,
+                                          additional_headers={"Cookie": visitor_cookie}) as vws, \
                     websockets.connect(server.ws_url + "/ws/chat/console/", origin=origin,
                                        additional_headers={"Cookie": staff_cookie}) as cws:
                 first = await _recv_until(vws, lambda f: f.get("type") == "message")
                 assert first[0]["type"] == "state" and first[0]["status"] == "waiting"
                 assert first[-1]["text"] == "<b>Is fever normal?</b>" and first[-1]["seq"] == 1
                 snapshot = await _recv_until(cws, lambda f: f.get("type") == "queue")
-                assert token in [item["token"] for item in snapshot[-1]["items"]]
+                # the console names the chat by id: it never sees the visitor's token
+                items = snapshot[-1]["items"]
+                assert token not in json.dumps(snapshot[-1])
+                conversation_id = next(i["id"] for i in items if i["visitor_name"] == "Ann")
 
                 # The specialist accepts with the console's form; the visitor learns who joined.
                 accept = await asyncio.to_thread(
-                    console.post, f"/en/chat/console/c/{token}/accept/",
+                    console.post, f"/en/chat/console/c/{conversation_id}/accept/",
                     data={"csrfmiddlewaretoken": _csrf(page.text)},
                     headers={"Referer": server.url + "/en/chat/console/"})
                 assert accept.status_code == 302
@@ -101,7 +107,8 @@ def test_visitor_and_specialist_chat_through_the_pages_and_sockets(staff_factory
                 assert joined[-1]["assigned"]["name"] == "Alice"
                 assert joined[-1]["assigned"]["role"]
 
-                view = await asyncio.to_thread(console.get, f"/en/chat/console/c/{token}/")
+                view = await asyncio.to_thread(console.get,
+                                               f"/en/chat/console/c/{conversation_id}/")
                 assert "&lt;b&gt;Is fever normal?&lt;/b&gt;" in view.text
                 staff_path = _attr(view.text, "data-ws-url")
                 last = max(int(s) for s in re.findall(r'data-seq="(\d+)"', view.text))
@@ -125,7 +132,9 @@ def test_visitor_and_specialist_chat_through_the_pages_and_sockets(staff_factory
                         await _recv_until(sws, lambda f, i=i: f.get("type") == "ack"
                                           and f["id"] == f"s-{i}")
                 async with websockets.connect(f"{server.ws_url}{ws_path}?last_seq={seen}",
-                                              origin=origin) as again:
+                                              origin=origin,
+                                              additional_headers={"Cookie": visitor_cookie}
+                                              ) as again:
                     frames = await _recv_until(again, lambda f: f.get("text") == "Message 3")
                     texts = [f["text"] for f in frames if f.get("type") == "message"]
                     assert texts == ["Message 2", "Message 3"]
@@ -133,7 +142,8 @@ def test_visitor_and_specialist_chat_through_the_pages_and_sockets(staff_factory
             # A socket from a foreign origin is refused.
             with pytest.raises(websockets.exceptions.InvalidStatus):
                 async with websockets.connect(server.ws_url + ws_path,
-                                              origin="http://evil.example"):
+                                              origin="http://evil.example",
+                                              additional_headers={"Cookie": visitor_cookie}):
                     pass
 
         asyncio.run(scenario())

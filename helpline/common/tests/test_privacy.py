@@ -125,7 +125,7 @@ def test_mixed_message_keeps_structure() -> None:
     )
     out = scrub(text)
     assert out == (
-        "Hola, soy María, nací el [dob]. Mi teléfono es [phone] y mi correo "
+        "Hola, soy [name], nací el [dob]. Mi teléfono es [phone] y mi correo "
         "[email]. Vivo en [address]. Tengo fiebre de 38 °C desde el día 14."
     )
 
@@ -161,4 +161,4 @@ def test_generated_us_phones_masked(a: int, b: int, c: int, form: str, template:
 
 
 def test_tags_documented() -> None:
-    assert set(TAGS) == {"[email]", "[card]", "[id]", "[dob]", "[phone]", "[address]"}
+    assert set(TAGS) == {"[email]", "[card]", "[id]", "[dob]", "[phone]", "[address]", "[name]"}

@@ -31,6 +31,14 @@ def _chat(now=None, name="Ana", text="Soy Ana, mi teléfono es 612 345 678 y nac
     return conversation
 
 
+def _ref(client, conversation) -> str:
+    """The transcript link reference the pages give this client's session."""
+    session = client.session
+    if not session.session_key:
+        session.save()
+    return transcripts.transcript_ref(conversation.pk, session.session_key)
+
+
 def _assign(conversation, user):
     Conversation.objects.filter(pk=conversation.pk).update(
         status="active", assigned_to=user, accepted_at=timezone.now(),
@@ -149,18 +157,18 @@ def people(db):
 def test_supervisor_reads_scrubbed_and_original_is_audited(client, people) -> None:
     conversation = _assign(_chat(), people["specialist"])
     client.force_login(people["supervisor"])
-    body = client.get(f"/en/staff/transcripts/{conversation.token}/").content.decode()
+    body = client.get(f"/en/staff/transcripts/{_ref(client, conversation)}/").content.decode()
     assert "[phone]" in body and "612 345 678" not in body and "[dob]" in body
     assert AuditEntry.objects.filter(action="chat.view_transcript",
                                      actor=people["supervisor"]).count() == 1
-    original = client.get(f"/en/staff/transcripts/{conversation.token}/?original=1")
+    original = client.get(f"/en/staff/transcripts/{_ref(client, conversation)}/?original=1")
     assert "612 345 678" in original.content.decode()
     assert AuditEntry.objects.filter(action="chat.view_original").count() == 1
 
 
 def test_who_may_open_what(people) -> None:
     conversation = _assign(_chat(), people["specialist"])
-    token = conversation.token
+    token = conversation.pk
     # The assigned specialist may open the original (not audited: it is their own chat).
     _, lines = transcripts.transcript_read(people["specialist"], token, original=True)
     assert "612 345 678" in lines[0].text
@@ -182,7 +190,7 @@ def test_csv_export_scrubbed_and_formula_safe(client, people) -> None:
     chat.visitor_message_post(conversation.token, "=HYPERLINK(\"http://x\") mail me ana@example.org",
                               str(uuid.uuid4()))
     client.force_login(people["supervisor"])
-    response = client.get(f"/en/staff/transcripts/{conversation.token}.csv")
+    response = client.get(f"/en/staff/transcripts/{_ref(client, conversation)}.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
@@ -191,7 +199,7 @@ def test_csv_export_scrubbed_and_formula_safe(client, people) -> None:
     assert rows[1]["text"].startswith("'=") and "[email]" in rows[1]["text"]
     assert AuditEntry.objects.filter(action="chat.export", data__format="csv").count() == 1
     client.force_login(people["other"])
-    assert client.get(f"/en/staff/transcripts/{conversation.token}.csv").status_code == 403
+    assert client.get(f"/en/staff/transcripts/{_ref(client, conversation)}.csv").status_code == 403
 
 
 @pytest.mark.slow
@@ -200,7 +208,7 @@ def test_pdf_export_scrubbed(client, people) -> None:
 
     conversation = _assign(_chat(), people["specialist"])
     client.force_login(people["supervisor"])
-    response = client.get(f"/en/staff/transcripts/{conversation.token}.pdf")
+    response = client.get(f"/en/staff/transcripts/{_ref(client, conversation)}.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "[phone]" in text and "612 345 678" not in text
@@ -210,12 +218,39 @@ def test_pdf_export_scrubbed(client, people) -> None:
 def test_unknown_transcript_is_404(client, people) -> None:
     client.force_login(people["supervisor"])
     assert client.get(f"/en/staff/transcripts/{uuid.uuid4()}/").status_code == 404
+    assert client.get(f"/en/staff/transcripts/{_ref(client, _chat())}x/").status_code == 404
+    gone = _chat()
+    link = f"/en/staff/transcripts/{_ref(client, gone)}/"
+    assert client.get(link).status_code == 200
+    gone.delete()
+    assert client.get(link).status_code == 404
 
 
 # --- visitor deletes their own conversation -----------------------------------
 
+def _bind(client, conversation) -> None:
+    """The visitor's browser session, as the chat start page leaves it."""
+    session = client.session
+    session["chat_token"] = str(conversation.token)
+    session.save()
+
+
+def test_the_token_alone_does_not_delete_a_conversation(client, people) -> None:
+    conversation = _chat()
+    # someone who saw the token (a staff page, a shoulder) but is not the visitor's browser
+    response = client.post("/en/my-chat/delete/", {"token": str(conversation.token),
+                                                   "confirm": "on"})
+    assert response.status_code == 404
+    client.force_login(people["supervisor"])
+    response = client.post("/en/my-chat/delete/", {"token": str(conversation.token),
+                                                   "confirm": "on"})
+    assert response.status_code == 404
+    assert Conversation.objects.filter(pk=conversation.pk).exists()
+
+
 def test_visitor_deletes_own_conversation(client) -> None:
     conversation = _chat()
+    _bind(client, conversation)
     page = client.get(f"/es/my-chat/delete/?token={conversation.token}")
     assert page.status_code == 200 and str(conversation.token) in page.content.decode()
     response = client.post("/es/my-chat/delete/", {"token": str(conversation.token),
@@ -247,3 +282,57 @@ def test_openapi_document_served(client) -> None:
     assert doc["openapi"].startswith("3.")
     assert "/api/answers" in doc["paths"]
     assert doc["servers"][0]["url"] == "http://testserver"
+
+
+# --- issue 14, finding 7: every copy goes ---------------------------------------------
+
+def test_visitor_delete_removes_every_copy(client, people) -> None:
+    from helpline.answers.models import QuestionLog
+    from helpline.answers.services import answer_question
+    from helpline.resources.models import Need, Referral, Resource
+    from helpline.resources.services import referral_create
+
+    asked = answer_question("Me llamo Ana, ¿qué pasa con mi perro después de CAR T?", "es")
+    conversation = chat.conversation_start(language="es", visitor_name="Ana",
+                                           handoff_token=str(asked.log_token))
+    _assign(conversation, people["specialist"])
+    resource = Resource.objects.create(name="Casa Ronald", provider="RMHC", need=Need.choices[0][0],
+                                       description_en="Lodging", description_es="Alojamiento",
+                                       last_verified=timezone.now().date())
+    referral_create(people["specialist"], [resource.pk], conversation=conversation)
+    _bind(client, conversation)
+    response = client.post("/en/my-chat/delete/", {"token": str(conversation.token),
+                                                   "confirm": "on"}, REMOTE_ADDR="198.51.100.23")
+    assert response.status_code == 200
+    assert not Referral.objects.filter(conversation_token=conversation.token).exists()
+    assert not Referral.objects.filter(callback_ref=str(conversation.token)).exists()
+    assert QuestionLog.objects.get(log_token=asked.log_token).question == ""
+    entry = AuditEntry.objects.get(action="chat.visitor_delete")
+    assert entry.ip_address is None
+    assert str(conversation.token) not in str(entry.data) + entry.object_repr
+
+
+def test_callback_outcome_notes_are_purgeable_rows_not_audit_text(people) -> None:
+    from helpline.chat import ui_services
+
+    callback = chat.callback_request_create(phone="+34 612 345 678", language="es",
+                                            preferred_time="asap", reason="dudas")
+    note = "spoke to his wife carmen, she lives at 12 elm st"
+    ui_services.callback_outcome_set(people["supervisor"], callback.pk, outcome="called",
+                                     note=note)
+    entry = AuditEntry.objects.get(action="chat.callback_outcome")
+    assert "carmen" not in str(entry.data) and "elm" not in str(entry.data)
+    assert entry.data["note_id"]
+    Conversation.objects.filter(pk=callback.pk).update(created_at=OLD)
+    call_command("purge")
+    from helpline.chat.models import CallbackNote
+
+    assert [n.note for n in CallbackNote.objects.filter(conversation=callback)] == [""]
+
+
+def test_rating_comment_over_the_socket_is_scrubbed() -> None:
+    conversation = _chat()
+    chat.conversation_close_by_visitor(conversation.token)
+    chat.conversation_rate(conversation.token, 4, "call me at 612/345/678, I'm Ana")
+    conversation.refresh_from_db()
+    assert "612" not in conversation.rating_comment and "Ana" not in conversation.rating_comment

@@ -5,14 +5,24 @@ from __future__ import annotations
 import pytest
 from channels.testing import WebsocketCommunicator
 
+from helpline.common.testing import same_origin_headers
 from helpline.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+async def _cookie(path: str) -> bytes:
+    from asgiref.sync import sync_to_async
+
+    from helpline.common.testing import visitor_session_cookie
+
+    return (await sync_to_async(visitor_session_cookie)(path.split("/")[4])).encode()
+
+
 async def _try(path: str, ip: str) -> bool:
     communicator = WebsocketCommunicator(application, path,
-                                         headers=[(b"origin", b"http://127.0.0.1")])
+                                         headers=[*same_origin_headers(),
+                                                  (b"cookie", await _cookie(path))])
     communicator.scope["client"] = (ip, 50000)
     connected, _ = await communicator.connect(timeout=5)
     await communicator.disconnect()
@@ -53,7 +63,8 @@ async def test_loopback_without_proxy_header_is_not_counted_per_address(settings
     for c in convs:
         communicator = WebsocketCommunicator(
             application, f"/ws/chat/visitor/{c.token}/",
-            headers=[(b"origin", b"http://127.0.0.1"), (b"x-forwarded-for", b"203.0.113.5")])
+            headers=[*same_origin_headers(), (b"x-forwarded-for", b"203.0.113.5"),
+                     (b"cookie", await _cookie(f"/ws/chat/visitor/{c.token}/"))])
         communicator.scope["client"] = ("127.0.0.1", 50000)
         connected, _ = await communicator.connect(timeout=5)
         await communicator.disconnect()

@@ -18,16 +18,25 @@
   var STORE = "helpline.chat";
 
   var fmt = shared.fmt;
+  // Nothing stays on the device: the state lives in this tab's sessionStorage (gone
+  // when the tab closes), holds no token, and is removed when the chat ends and on
+  // quick exit (site.js). Older pages kept it in localStorage: remove that copy.
+  try { window.localStorage.removeItem(STORE); } catch (e) { /* private mode */ }
+  var conv = String(token || "").slice(0, 8);  // tells this chat from an earlier one in the tab
   function load() {
-    try { return JSON.parse(window.localStorage.getItem(STORE) || "null") || {}; } catch (e) { return {}; }
+    try { return JSON.parse(window.sessionStorage.getItem(STORE) || "null") || {}; } catch (e) { return {}; }
   }
   function save(state) {
-    try { window.localStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* private mode */ }
+    if (state.ended) { forget(); return; }
+    try { window.sessionStorage.setItem(STORE, JSON.stringify(state)); } catch (e) { /* private mode */ }
+  }
+  function forget() {
+    try { window.sessionStorage.removeItem(STORE); } catch (e) { /* private mode */ }
   }
 
-  // Saved state: token, last seq and unsent messages (outbox) survive reloads.
+  // Saved state: last seq and unsent messages (outbox) survive reloads of this tab.
   var saved = load();
-  if (saved.token !== token) saved = { token: token, lastSeq: 0, outbox: [] };
+  if (saved.conv !== conv) saved = { conv: conv, lastSeq: 0, outbox: [] };
   saved.outbox = saved.outbox || [];
   var lastSeq = 0;
   var seen = {};

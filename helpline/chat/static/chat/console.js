@@ -37,7 +37,7 @@
   var queueBody = document.getElementById("queue-body");
   var queueCount = document.getElementById("queue-count");
   var base = app ? app.getAttribute("data-conversation-url") : "";
-  var knownTokens = null;
+  var knownIds = null;  // conversations are named by id here: staff never see a token
   function renderQueue(items) {
     if (!queueBody) return;
     queueBody.textContent = "";
@@ -48,11 +48,11 @@
       queueBody.appendChild(tr);
     }
     var fresh = false;
-    var tokens = {};
+    var ids = {};
     items.forEach(function (item) {
-      tokens[item.token] = true;
-      if (knownTokens && !knownTokens[item.token]) fresh = true;
-      var row = el("tr", { "data-token": item.token });
+      ids[item.id] = true;
+      if (knownIds && !knownIds[item.id]) fresh = true;
+      var row = el("tr", { "data-id": String(item.id) });
       var c1 = el("td", null, waited(item.waited_seconds));
       if (item.urgent) { c1.appendChild(document.createTextNode(" ")); c1.appendChild(el("span", { "class": "badge bad" }, strings.urgent)); }
       var c2 = el("td", null, item.channel === "callback" ? strings.callback : strings.chat);
@@ -62,8 +62,8 @@
       if (item.question) c4.appendChild(el("span", { "class": "small" }, " “" + item.question.slice(0, 120) + "”"));
       if (item.transfer_note) { c4.appendChild(el("br")); c4.appendChild(el("span", { "class": "small" }, strings.note + " " + item.transfer_note)); }
       var c5 = el("td");
-      c5.appendChild(el("a", { href: base + item.token + "/" }, strings.open));
-      var f = el("form", { method: "post", action: base + item.token + "/accept/", "class": "inline-form" });
+      c5.appendChild(el("a", { href: base + item.id + "/" }, strings.open));
+      var f = el("form", { method: "post", action: base + item.id + "/accept/", "class": "inline-form" });
       f.appendChild(el("input", { type: "hidden", name: "csrfmiddlewaretoken", value: csrf }));
       f.appendChild(el("button", { type: "submit" }, strings.accept));
       c5.appendChild(document.createTextNode(" "));
@@ -72,7 +72,7 @@
       queueBody.appendChild(row);
     });
     if (fresh) setConn(strings.new_chat);
-    knownTokens = tokens;
+    knownIds = ids;
   }
   var mineList = document.getElementById("mine-list");
   function renderMine(items) {
@@ -81,7 +81,7 @@
     if (!items.length) { mineList.appendChild(el("li", null, strings.no_active)); return; }
     items.forEach(function (item) {
       var li = el("li");
-      li.appendChild(el("a", { href: base + item.token + "/" }, item.visitor_name || strings.anonymous));
+      li.appendChild(el("a", { href: base + item.id + "/" }, item.visitor_name || strings.anonymous));
       li.appendChild(document.createTextNode(" · " + (item.channel === "callback" ? strings.callback : strings.chat) + " · " + (item.language || "").toUpperCase()));
       if (item.urgent) { li.appendChild(document.createTextNode(" ")); li.appendChild(el("span", { "class": "badge bad" }, strings.urgent)); }
       mineList.appendChild(li);
@@ -96,7 +96,7 @@
   }
 
   // --- Conversation view ----------------------------------------------------
-  var token = chat ? chat.getAttribute("data-token") : null;
+  var conversationId = chat ? chat.getAttribute("data-id") : null;
   var log = document.getElementById("chat-log");
   var form = document.getElementById("chat-compose");
   var input = document.getElementById("chat-input");
@@ -204,7 +204,7 @@
   }
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    var url = scheme + window.location.host + wsPath + (token ? "?last_seq=" + lastSeq : "");
+    var url = scheme + window.location.host + wsPath + (conversationId ? "?last_seq=" + lastSeq : "");
     try { socket = new WebSocket(url); } catch (e) { schedule(); return; }
     socket.onopen = function () {
       setConn(strings.connected);
@@ -220,7 +220,7 @@
       else if (frame.type === "message") renderMessage(frame);
       else if (frame.type === "transfer_offer") setConn(strings.new_chat);
       else if (frame.type === "ack") acknowledge(frame);
-      else if (frame.type === "state" && token && frame.token === token) {
+      else if (frame.type === "state" && conversationId && String(frame.id) === conversationId) {
         var badge = document.getElementById("conv-status");
         if (badge) badge.textContent = frame.status;
         if (frame.status !== "active" && form) form.hidden = true;
@@ -233,7 +233,12 @@
         }
       }
     };
-    socket.onclose = function () { socket = null; schedule(); };
+    socket.onclose = function (event) {
+      socket = null;
+      // 4403: signed out, deactivated, role removed, or the chat went to someone else.
+      if (event.code === 4403) { setConn(strings.revoked, true); return; }
+      schedule();
+    };
   }
   function schedule() {
     attempt += 1;

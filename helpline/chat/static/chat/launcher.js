@@ -4,8 +4,9 @@
   var launcher = document.getElementById("chat-launcher");
   if (!launcher) return;
   var saved = null;
-  try { saved = JSON.parse(window.localStorage.getItem("helpline.chat") || "null"); } catch (e) { saved = null; }
-  if (!saved || !saved.token || saved.ended) return;
+  // chat.js keeps its state in this tab's sessionStorage (never the token; see chat.js).
+  try { saved = JSON.parse(window.sessionStorage.getItem("helpline.chat") || "null"); } catch (e) { saved = null; }
+  if (!saved || !saved.conv || saved.ended) return;
   var summary = launcher.querySelector("summary");
   var start = launcher.querySelector("[data-chat-start]");
   var label = launcher.getAttribute("data-resume-label");

@@ -6,6 +6,10 @@
   var target = exit.getAttribute("data-exit-url");
   function leave(event) {
     if (event) event.preventDefault();
+    // Leave nothing of a chat behind on this device.
+    [window.localStorage, window.sessionStorage].forEach(function (store) {
+      try { store.removeItem("helpline.chat"); } catch (e) { /* private mode */ }
+    });
     try { document.body.innerHTML = ""; } catch (e) { /* ignore */ }
     window.location.replace(target);
   }
