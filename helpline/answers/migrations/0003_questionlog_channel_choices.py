@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('answers', '0001_initial'),
+        ('answers', '0002_questionlog_helpful_and_section_link'),
     ]
 
     operations = [
