@@ -184,7 +184,7 @@ async def _frames(ws, until, timeout: float = 10.0) -> list[dict]:
 async def test_nginx_in_front_of_two_workers(tmp_path):
     _require_nginx()
     from helpline.articles.services import content_load_directory
-    from helpline.chat.models import Message
+    from helpline.chat.models import Conversation, Message
     from helpline.chat.tests.conftest import make_staff
 
     await adb(content_load_directory)(settings.CONTENT_DIR / "articles")
@@ -241,6 +241,7 @@ async def test_nginx_in_front_of_two_workers(tmp_path):
         assert visitor.cookie("sessionid") is not None and visitor.cookie("sessionid").secure
         ws_path = re.search(rb'data-ws-url="([^"]+)"', body).group(1).decode()
         token = re.search(rb'data-token="([^"]+)"', body).group(1).decode()
+        conversation_id = await adb(lambda: Conversation.objects.get(token=token).pk)()
 
         spec = await adb(make_staff)()
         staff_client = Client()
@@ -255,7 +256,7 @@ async def test_nginx_in_front_of_two_workers(tmp_path):
                                     proxy=None, open_timeout=10)
 
         async def open_staff(last_seq: int | None = None):
-            path = f"/ws/chat/staff/{token}/" + (f"?last_seq={last_seq}" if last_seq is not None else "")
+            path = f"/ws/chat/staff/{conversation_id}/" + (f"?last_seq={last_seq}" if last_seq is not None else "")
             return await ws_connect(wss + path, origin=nginx.url, ssl=visitor.context,
                                     additional_headers={"Cookie": staff_cookie},
                                     proxy=None, open_timeout=10)
