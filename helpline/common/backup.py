@@ -299,10 +299,11 @@ def move_to_postgres(url: str, *, progress=print) -> dict[str, tuple[int, int]]:
     connections.settings[alias] = conf
     connections.databases[alias] = conf
     try:
-        progress("migrating the target database…")
-        call_command("migrate", database=alias, interactive=False, verbosity=0)
+        # Empty before the schema goes in: rows that migrations seed are replaced by the copy.
         if not _is_empty(target_url):
             raise BackupError("the target PostgreSQL database is not empty")
+        progress("migrating the target database…")
+        call_command("migrate", database=alias, interactive=False, verbosity=0)
         with tempfile.TemporaryDirectory(prefix="helpline-move-") as tmp:
             dump = Path(tmp) / "data.json"
             progress("reading the SQLite database…")
