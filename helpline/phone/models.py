@@ -64,7 +64,8 @@ class PhoneContact(models.Model):
     outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True)
     duration_seconds = models.PositiveIntegerField(null=True, blank=True)
     # A callback request (chat Conversation token) this call answers or created.
-    callback_token = models.UUIDField(null=True, blank=True, db_index=True)
+    # The callback request in the chat queue (its id: staff never see conversation tokens).
+    callback_id = models.BigIntegerField(null=True, blank=True, db_index=True)
 
     # Voice integration only.
     call_sid = models.CharField(max_length=64, null=True, blank=True, unique=True)

@@ -105,8 +105,8 @@ def contacts_for(user, limit: int = 50) -> dict:
     }
 
 
-def contact_for_callback(callback_token) -> PhoneContact | None:
-    return PhoneContact.objects.filter(callback_token=callback_token).order_by("-created_at").first()
+def contact_for_callback(callback_id) -> PhoneContact | None:
+    return PhoneContact.objects.filter(callback_id=callback_id).order_by("-created_at").first()
 
 
 def contact_by_call(call_sid: str) -> PhoneContact | None:

@@ -69,11 +69,11 @@ def _seconds(value) -> int | None:
 
 # --------------------------------------------------------------------------- specialists
 
-def contact_open(user, *, callback_token=None, language: str | None = None,
+def contact_open(user, *, callback_id=None, language: str | None = None,
                  now: dt.datetime | None = None) -> PhoneContact:
     """"Log a call": a new record owned by ``user``, timed from now.
 
-    With ``callback_token`` (a callback request in the chat queue) the record is
+    With ``callback_id`` (a callback request in the chat queue) the record is
     linked to that request and takes its language; opening it again returns the
     same record.
     """
@@ -81,14 +81,14 @@ def contact_open(user, *, callback_token=None, language: str | None = None,
 
     selectors.check_can_log(user)
     now = now or timezone.now()
-    if callback_token is not None:
-        request = chat_selectors.conversation_by_token(callback_token)
+    if callback_id is not None:
+        request = chat_selectors.conversation_by_id(callback_id)
         if request is None or request.channel != "callback":
             raise ApplicationError(_("This callback request does not exist."), code="not_found")
         if not chat_selectors.can_view(user, request):
             raise NotAllowed(_("This callback request belongs to another specialist."))
         existing = PhoneContact.objects.filter(
-            callback_token=request.token, specialist=user, status__in=(S.ACTIVE, S.ENDED)).first()
+            callback_id=request.pk, specialist=user, status__in=(S.ACTIVE, S.ENDED)).first()
         if existing is not None:
             return existing
         language = request.language
@@ -96,11 +96,11 @@ def contact_open(user, *, callback_token=None, language: str | None = None,
     with transaction.atomic():
         contact = PhoneContact.objects.create(
             source=PhoneContact.Source.LOGGED, status=S.ACTIVE, specialist=user,
-            language=language, callback_token=callback_token and request.token,
+            language=language, callback_id=request.pk if callback_id is not None else None,
             created_at=now, answered_at=now,
         )
         audit.record(user, "phone.contact_open", contact,
-                     data={"callback": str(callback_token)} if callback_token else None)
+                     data={"callback": request.pk} if callback_id is not None else None)
         events.contact(contact, "opened")
     return contact
 
@@ -328,11 +328,11 @@ def call_callback_requested(call_sid: str, from_number: str, language: str,
     language = _clean_language(language)
     now = now or timezone.now()
     contact = call_enqueue(call_sid, language, now)
-    if contact.callback_token:
+    if contact.callback_id:
         return contact
     with transaction.atomic():
         contact = PhoneContact.objects.select_for_update().get(pk=contact.pk)
-        if contact.callback_token:
+        if contact.callback_id:
             return contact
         if contact.status != S.QUEUED:
             raise ApplicationError(_("This call is no longer waiting."), code="closed")
@@ -341,11 +341,11 @@ def call_callback_requested(call_sid: str, from_number: str, language: str,
             reason="Phone caller who waited in the queue", now=now)
         wait = int((now - contact.queued_at).total_seconds()) if contact.queued_at else None
         PhoneContact.objects.filter(pk=contact.pk).update(
-            status=S.CALLBACK, callback_token=request.token, outcome=PhoneContact.Outcome.CALLBACK_NEEDED,
+            status=S.CALLBACK, callback_id=request.pk, outcome=PhoneContact.Outcome.CALLBACK_NEEDED,
             wait_seconds=wait, ended_at=now)
         contact.refresh_from_db()
         audit.record(None, "phone.call_callback_requested", contact,
-                     data={"callback": str(request.token)})
+                     data={"callback": request.pk})
         events.contact(contact, "callback")
     return contact
 

@@ -68,12 +68,11 @@ def index(request: HttpRequest) -> HttpResponse:
 def log_call(request: HttpRequest) -> HttpResponse:
     callback = request.POST.get("callback") or None
     if callback is not None:
-        try:
-            callback = UUID(callback)
-        except ValueError:
-            raise ApplicationError("This callback request does not exist.", code="not_found") from None
+        if not callback.isdigit() or len(callback) > 18:
+            raise ApplicationError("This callback request does not exist.", code="not_found")
+        callback = int(callback)
     language = (translation.get_language() or "en")[:2]
-    contact = services.contact_open(request.user, callback_token=callback, language=language)
+    contact = services.contact_open(request.user, callback_id=callback, language=language)
     return redirect("phone:record", token=contact.token)
 
 

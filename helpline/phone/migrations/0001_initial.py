@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('resource_ids', models.JSONField(blank=True, default=list)),
                 ('outcome', models.CharField(blank=True, choices=[('answered', 'Answered'), ('referred', 'Referred'), ('callback_needed', 'Callback needed'), ('emergency', 'Transferred to 911/988')], max_length=16)),
                 ('duration_seconds', models.PositiveIntegerField(blank=True, null=True)),
-                ('callback_token', models.UUIDField(blank=True, db_index=True, null=True)),
+                ('callback_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
                 ('call_sid', models.CharField(blank=True, max_length=64, null=True, unique=True)),
                 ('queued_at', models.DateTimeField(blank=True, null=True)),
                 ('answered_at', models.DateTimeField(blank=True, null=True)),

@@ -96,7 +96,7 @@ def test_bad_input_gets_clear_errors(client, specialist):
                  {"language": "en", "duration_minutes": "-3"}, {"language": "en", "topics": ["nope"]},
                  {"language": "en", "urgent_signs": ["nope"]}, {"language": "en", "caller_type": "x"}):
         assert client.post(url, {**data, "action": "save"}).status_code == 400
-    assert client.post("/en/phone/log/", {"callback": "not-a-uuid"}).status_code == 302
+    assert client.post("/en/phone/log/", {"callback": "not-an-id"}).status_code == 302
     assert client.get("/en/phone/c/00000000-0000-4000-8000-000000000000/").status_code == 302
     assert client.get("/en/phone/log/").status_code == 405
     assert client.post("/en/phone/agent-line/", {"phone_number": "12", "pin": "12ab"}).status_code == 400
@@ -107,14 +107,15 @@ def test_a_callback_from_the_queue_opens_the_linked_record(client, specialist):
 
     request = chat.callback_request_create(phone="(212) 555-0101", language="es")
     client.force_login(specialist)
-    page = client.get(f"/en/chat/console/c/{request.token}/").content.decode()
-    assert 'action="/en/phone/log/"' in page and f'value="{request.token}"' in page
-    first = _open(client, specialist, callback=str(request.token))
-    again = _open(client, specialist, callback=str(request.token))
+    page = client.get(f"/en/chat/console/c/{request.pk}/").content.decode()
+    assert 'action="/en/phone/log/"' in page and f'name="callback" value="{request.pk}"' in page
+    assert str(request.token) not in page  # staff never see the visitor's token
+    first = _open(client, specialist, callback=str(request.pk))
+    again = _open(client, specialist, callback=str(request.pk))
     assert first.pk == again.pk  # the same record
-    assert first.callback_token == request.token and first.language == "es"
+    assert first.callback_id == request.pk and first.language == "es"
     record = client.get(f"/en/phone/c/{first.token}/").content.decode()
-    assert f"/en/chat/console/c/{request.token}/" in record
+    assert f"/en/chat/console/c/{request.pk}/" in record
 
 
 def test_specialists_see_their_own_calls_and_supervisors_all(client, specialist):

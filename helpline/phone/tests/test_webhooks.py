@@ -224,7 +224,7 @@ def test_callback_choice_creates_a_request_in_the_web_form_queue(voice):
         "callback", "waiting", "es", CALLER)
     assert request in list(waiting_queue(["es"]))  # the same queue the web form feeds
     contact = PhoneContact.objects.get(call_sid=caller)
-    assert contact.status == "callback" and contact.callback_token == request.token
+    assert contact.status == "callback" and contact.callback_id == request.pk
     assert contact.outcome == "callback_needed"
 
     # Replayed: the same request, nothing new.
