@@ -111,12 +111,16 @@ URGENT_SIGNS: list[UrgentSign] = [
         "Dificultad para hablar o encontrar palabras",
         (
             r"\b(?:trouble|difficulty|problems?|hard time|struggling|struggles) (?:speaking|talking|getting (?:the |his |her |my )?words out|finding (?:the )?words)\b",
-            r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:speak|talk|get (?:the |his |her |my )?words out|find (?:the )?words)\b",
+            r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:speak|talk|get (?:the |his |her |my )?words out|find (?:the |his |her |my |their )?words)\b",
+            r"\b(?:trouble|difficulty|problems?|hard time|struggling|struggles) (?:finding|getting out) (?:the |his |her |my |their )?words\b",
+            r"\b(?:mixing up|mixes up|forgets|forgetting|searching for) (?:his |her |my |their |the )?words\b",
+            r"\b(?:saying|says|uses) (?:the )?wrong words\b",
             r"\bslurr(?:ed|ing)\b", r"\bspeech (?:is|was|sounds) (?:slurred|garbled|strange|off)\b",
             r"\bwords (?:are |come out )?(?:jumbled|wrong|garbled|mixed up)\b",
             r"\b(?:dificultad|problemas?|le cuesta|me cuesta) (?:para )?(?:hablar|encontrar (?:las )?palabras)\b",
             r"\bno (?:puede|puedo|podia) hablar\b", r"\barrastra (?:las )?palabras\b",
             r"\bhabla (?:arrastrada|rara|extrana|enredada)\b", r"\bno le salen las palabras\b",
+            r"\bno (?:encuentra|encuentro|encontraba) (?:las )?palabras\b", r"\bconfunde (?:las )?palabras\b",
         ),
     ),
     UrgentSign(
@@ -177,6 +181,11 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:dificil|cuesta|imposible) (?:de )?despertar(?:le|la|lo)?\b",
             r"\bno (?:se )?(?:despierta|puedo despertarl[oa]|podemos despertarl[oa]|responde)\b",
             r"\bmuy (?:dormid[oa]|somnolient[oa])\b",
+            r"\b(?:very|so|really|extremely|super|too) (?:sleepy|drowsy)\b",
+            r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:stay|keep (?:his|her|my|their) eyes) (?:awake|open)\b",
+            r"\bkeeps (?:dozing|nodding)(?: off)?\b",
+            r"\b(?:demasiado|muy|tan) (?:adormilad[oa]|somnolient[oa])\b", r"\bno (?:se )?(?:puede|puedo) mantener despiert[oa]\b",
+            r"\bse (?:queda|esta quedando) dormid[oa] (?:todo el tiempo|a cada rato|hablando)\b",
         ),
     ),
     UrgentSign(
@@ -193,6 +202,22 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bsuicid(?:io|arme|arse|arte|a)\b", r"\bmatar(?:me|se|te)\b", r"\bquitar(?:me|se) la vida\b",
             r"\bquiere(?:s)? morir(?:se)?\b", r"\bquiero morir(?:me)?\b", r"\bme quiero morir\b", r"\bse quiere morir\b",
             r"\bno (?:quiero|quiere) (?:seguir )?vivir\b", r"\bacabar con (?:mi|su) vida\b", r"\bmejor muert[oa]\b",
+            # Without the obvious words: wanting it over, not waking up, being a burden.
+            r"\bwant(?:s|ed)? (?:it all|everything|this all|all of this|it) to (?:be over|end|stop)\b",
+            r"\b(?:end it|end things|end everything)\b", r"\b(?:can'?t|cannot) go on(?: like this| anymore| any more)?\b",
+            r"\b(?:hope|wish|pray)(?:s|ing)? (?:i|he|she|they) (?:don't|doesn't|do not|does not|won't|will not|never|wouldn't) wake up\b",
+            r"\b(?:go|went|going) to sleep and (?:never|not) wake up\b", r"\bnot (?:to )?wake up (?:again|tomorrow|ever)\b",
+            r"\b(?:i'm|im|i am|he's|hes|he is|she's|shes|she is|being|feel like|feels like) (?:just )?(?:a|such a) burden\b",
+            r"\bbetter off without (?:me|him|her|them)\b", r"\bbetter without (?:me|him|her)\b",
+            r"\b(?:no|any) (?:point|reason) (?:in )?(?:living|going on|to go on|to keep going|to live)\b",
+            r"\bwant(?:s)? to disappear\b", r"\b(?:take|took|taking|swallow\w*) all (?:my|his|her|their|the) (?:pills|meds|medicines?|tablets)\b",
+            r"\boverdos(?:e|ed|ing)\b",
+            r"\bno (?:quiero|quiere|quisiera) (?:volver a )?despertar(?:me|se)?\b", r"\bno despertar(?:me|se)? (?:nunca|mas|manana)\b",
+            r"\b(?:soy|es|ser|sere|siento que soy) (?:una|un) (?:carga|estorbo)\b", r"\b(?:estarian|estaran|estan) mejor sin (?:mi|el|ella)\b",
+            r"\bquiero que (?:todo )?(?:se acabe|termine|acabe) (?:todo|ya)?\b", r"\bacabar con todo\b", r"\bterminar con todo\b",
+            r"\b(?:no vale la pena|no tiene sentido|sin sentido) (?:seguir )?viv(?:ir|iendo)\b", r"\bquiero desaparecer\b",
+            r"\bquiere desaparecer\b", r"\btomar(?:me|se)? todas las pastillas\b", r"\bsobredosis\b",
+            r"\bno (?:puedo|puede) (?:mas|seguir asi)\b",
         ),
     ),
     UrgentSign(
@@ -203,6 +228,38 @@ URGENT_SIGNS: list[UrgentSign] = [
             rf"\b(?:hurt|harm|cut|cutting|hurting|harming|injure) {_SELF}\b", r"\bself[- ]?harm(?:ing)?\b",
             rf"\bhacer{_ES_REFL} (?:dano|algo)\b", rf"\blastimar{_ES_REFL}\b", rf"\bcortar{_ES_REFL}\b",
             r"\bautolesion(?:es|arme|arse)?\b", r"\b(?:me|se) corta\b",
+            r"\bcutting (?:again|myself|herself|himself|themselves|my|his|her)\b", r"\b(?:started|been|is|was|am) cutting\b",
+            r"\bcut (?:myself|herself|himself) again\b", r"\b(?:burn|burning|hit|hitting) (?:myself|herself|himself)\b",
+            r"\b(?:me|se|te) (?:volvi|volvio|volviste) a cortar\b", r"\bvolv(?:i|io) a cortar(?:me|se)\b", r"\bcortandom?(?:e|se)\b",
+            r"\b(?:me|se) hace dano\b", r"\bquemar(?:me|se)\b", r"\bgolpear(?:me|se)\b",
+        ),
+    ),
+    UrgentSign(
+        "neurologic_changes", CAR_T_EMERGENCY,
+        "Changes in handwriting, shaking hands, losing balance or falling",
+        "Cambios en la letra, temblor en las manos, pérdida del equilibrio o caídas",
+        (
+            r"\bhandwriting\b", r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:write|sign) (?:his|her|my|their) (?:own )?name\b",
+            r"\btremors?\b", r"\b(?:hands?|arms?) (?:are |is |keep |keeps )?(?:shaking|trembling|shaky)\b", r"\bshaky hands\b",
+            r"\b(?:los(?:e|es|ing|t)) (?:his |her |my |their )?balance\b", r"\boff balance\b", r"\bunsteady\b",
+            r"\b(?:stumbl|wobbl)(?:ing|es|ed|y)\b", r"\b(?:can ?not|cant|can't|couldn'?t|unable to) walk (?:straight|properly|right)\b",
+            r"\b(?:fell|falls|falling|has fallen|have fallen|keeps falling|fall down|fallen)\b(?! (?:in love|asleep|behind|apart|for|through|short))",
+            r"\b(?:letra|escritura) (?:esta |se ve |le salio |le sale )?(?:rara|distinta|diferente|fea|cambiad[oa]|temblorosa)\b",
+            r"\bcambi(?:o|ado) (?:la|su|mi) (?:letra|escritura)\b", r"\bno (?:puede|puedo) escribir\b",
+            r"\btemblor(?:es)?\b", r"\b(?:le|me) tiemblan (?:las )?manos\b",
+            r"\bpierde el equilibrio\b", r"\bperdi(?:o)? el equilibrio\b", r"\bsin equilibrio\b", r"\bse tambalea\b",
+            r"\bse (?:cae|cayo|ha caido|callo|sigue cayendo)\b", r"\bme (?:caigo|cai|he caido)\b", r"\bno (?:puede|puedo) caminar (?:bien|derecho)\b",
+        ),
+    ),
+    UrgentSign(
+        "severe_dizziness", CAR_T_EMERGENCY,
+        "Dizziness so bad you cannot stand",
+        "Mareo tan fuerte que no puede ponerse de pie",
+        (
+            r"\b(?:so|too|very|really|extremely|super|badly) dizzy\b", r"\bdizzy\b.*\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:stand|walk|get up)\b",
+            r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:stand|get up)\b.*\bdizz", r"\b(?:room|everything) (?:is )?spinning\b",
+            r"\b(?:tan|muy|bien|demasiado) maread[oa]\b", r"\bmarea(?:d[oa]|os?)\b.*\bno (?:me |se )?(?:puede|puedo|podia) (?:parar|levantar|mantener|caminar)",
+            r"\bno (?:me |se )?(?:puede|puedo) (?:parar|poner de pie|mantener en pie|levantar)\b.*\bmare", r"\btodo (?:me |le )?da vueltas\b",
         ),
     ),
 ]
@@ -349,12 +406,29 @@ _TEMP_VALUE = re.compile(
 )
 
 
-def _temperature_readings(clause: str) -> list[float]:
-    """Temperatures in °C found in a clause that talks about temperature."""
+# A message about the treatment ("got my cells 5 days ago, now 38.5"): a reading
+# with decimals (or a unit) counts as a temperature even without the word.
+_TREATMENT_CONTEXT = re.compile(
+    r"\b(?:car ?t|cells|infusion|infused|celulas|infusion|tratamiento|treatment|kymriah|yescarta|tecartus|"
+    r"breyanzi|abecma|carvykti|aucatzyl)\b"
+)
+
+
+def _temperature_readings(clause: str, message_context: bool = False) -> list[float]:
+    """Temperatures in °C found in a clause that talks about temperature.
+
+    With ``message_context`` (the message is about the treatment), a value with
+    decimals or a unit counts even when the clause has no temperature word.
+    """
+    loose = False
     if not _TEMP_CONTEXT.search(clause):
-        return []
+        if not message_context:
+            return []
+        loose = True
     readings = []
     for match in _TEMP_VALUE.finditer(clause):
+        if loose and not (re.search(r"[.,]\d", match.group(1)) or match.group(2) or match.group(3)):
+            continue
         value = float(match.group(1).replace(",", "."))
         unit = (match.group(3) or match.group(2) or "").replace("°", "").strip()
         if unit.startswith("f") or (not unit.startswith("c") and 93 <= value <= 110):
@@ -425,6 +499,20 @@ def _sign_current(clause: str, is_question: bool, match: re.Match) -> bool:
     return not _is_general(clause, is_question, match.start())
 
 
+# A sign that belongs to an animal is not a person's emergency ("my dog has a fever").
+_ANIMAL = re.compile(
+    r"\b(?:dog|dogs|puppy|cat|cats|kitten|pet|pets|horse|bird|parrot|rabbit|hamster|cow|goat|"
+    r"perro|perra|perrito|perrita|gato|gata|gatito|mascota|caballo|pajaro|loro|conejo)\b"
+)
+# A sign told in the past tense, and a later clause saying it was treated or is over.
+_PAST_TENSE_BEFORE = re.compile(r"\b(?:had|was|were|got|tuvo|tuve|tenia|estuvo|estuve|le dio|me dio)\b")
+_RESOLVED_LATER = re.compile(
+    r"\b(?:was treated|were treated|got treated|treated and|resolved|went away|(?:is|was|it's|its) gone|"
+    r"(?:is|was|it's|its|he's|she's|i'm|im) (?:fine|ok|okay|better) now|got better|is over|"
+    r"se (?:le |me )?(?:quito|paso|resolvio|fue)|(?:se lo|se la|lo|la) trataron|ya (?:esta|estoy|paso)|desaparecio)\b"
+)
+
+
 def _message(category: str, lang: str) -> str:
     from django.conf import settings
 
@@ -467,27 +555,7 @@ def assess(text: str, lang: str | None = None) -> TriageResult:
     result = TriageResult(urgent=False, lang=lang)
     if not text or not text.strip():
         return result
-    normalized = normalize(text)
-    matched: list[str] = []
-    for clause, is_question in _clauses(normalized):
-        for sign, patterns in _COMPILED if _ANY_SIGN.search(clause) else ():
-            if sign.code in matched:
-                continue
-            for pattern in patterns:
-                match = pattern.search(clause)
-                if match and _sign_current(clause, is_question, match):
-                    if sign.code == "fever":
-                        readings = _temperature_readings(clause)
-                        if readings and max(readings) < 38.0:
-                            continue
-                    matched.append(sign.code)
-                    break
-        if "fever" not in matched:
-            readings = _temperature_readings(clause)
-            if readings and max(readings) >= 38.0:
-                fake = re.search(r"\d", clause)
-                if fake and _sign_current(clause, is_question, fake):
-                    matched.append("fever")
+    matched = rule_signs(text)
     if not matched:
         return result
     categories = [_SIGNS_BY_CODE[c].category for c in matched]
@@ -500,6 +568,39 @@ def assess(text: str, lang: str | None = None) -> TriageResult:
     result.matched = matched
     result.message = "\n\n".join(messages)
     return result
+
+
+def rule_signs(text: str) -> list[str]:
+    """The codes of the urgent signs the rules find current in ``text`` (first detector)."""
+    normalized = normalize(text)
+    clauses = _clauses(normalized)
+    treatment_context = bool(_TREATMENT_CONTEXT.search(normalized))
+    matched: list[str] = []
+    for n, (clause, is_question) in enumerate(clauses):
+        if _ANIMAL.search(clause):
+            continue
+        later = " ".join(c for c, _ in clauses[n + 1:])
+        for sign, patterns in _COMPILED if _ANY_SIGN.search(clause) else ():
+            if sign.code in matched:
+                continue
+            for pattern in patterns:
+                match = pattern.search(clause)
+                if match and _sign_current(clause, is_question, match):
+                    if _PAST_TENSE_BEFORE.search(clause[: match.start()]) and _RESOLVED_LATER.search(later):
+                        continue  # "he had a fever ... it was treated and resolved"
+                    if sign.code == "fever":
+                        readings = _temperature_readings(clause)
+                        if readings and max(readings) < 38.0:
+                            continue
+                    matched.append(sign.code)
+                    break
+        if "fever" not in matched:
+            readings = _temperature_readings(clause, treatment_context)
+            if readings and max(readings) >= 38.0:
+                fake = re.search(r"\d", clause)
+                if fake and _sign_current(clause, is_question, fake):
+                    matched.append("fever")
+    return matched
 
 
 def signs_for_card(lang: str) -> list[dict]:
