@@ -24,7 +24,9 @@ reviewed text; nothing here is generated.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .lang import detect_language, normalize_lang, strip_accents
 
@@ -51,6 +53,8 @@ class TriageResult:
     matched: list[str] = field(default_factory=list)
     message: str = ""
     lang: str = "en"
+    # Which detector said so: "rules", "similarity" or both.
+    detectors: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -59,6 +63,7 @@ class TriageResult:
             "matched": list(self.matched),
             "message": self.message,
             "lang": self.lang,
+            "detectors": list(self.detectors),
         }
 
 
@@ -239,7 +244,10 @@ URGENT_SIGNS: list[UrgentSign] = [
         "Changes in handwriting, shaking hands, losing balance or falling",
         "Cambios en la letra, temblor en las manos, pérdida del equilibrio o caídas",
         (
-            r"\bhandwriting\b", r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:write|sign) (?:his|her|my|their) (?:own )?name\b",
+            r"\bhandwriting\b(?:\s+\w+){0,4}?\s+(?:weird|messy|changed|different|shaky|worse|off|strange|sloppy|illegible|wobbly|funny|odd|bad|unreadable)\b",
+            r"\b(?:change|changes|changed|changing) in (?:his|her|my|their) handwriting\b",
+            r"\b(?:weird|messy|shaky|strange|sloppy|illegible|wobbly) handwriting\b", r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:write|sign) (?:his|her|my|their) (?:own )?name\b",
+            r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:write|sign) (?:his|her|my|their) (?:own )?name\b",
             r"\btremors?\b", r"\b(?:hands?|arms?) (?:are |is |keep |keeps )?(?:shaking|trembling|shaky)\b", r"\bshaky hands\b",
             r"\b(?:los(?:e|es|ing|t)) (?:his |her |my |their )?balance\b", r"\boff balance\b", r"\bunsteady\b",
             r"\b(?:stumbl|wobbl)(?:ing|es|ed|y)\b", r"\b(?:can ?not|cant|can't|couldn'?t|unable to) walk (?:straight|properly|right)\b",
@@ -282,6 +290,7 @@ _KEYWORDS = frozenset(
     fiebre calentura escalofrios escalofrio convulsiones convulsion confundido confundida
     desorientado desorientada respirar desmayo desmayado desmayada inconsciente suicidio suicidarme
     suicidarse hablar temperatura pecho despertar
+    handwriting balance dizzy tremor tremors unsteady mareado mareada equilibrio
     """.split()
 )
 _PROTECTED = frozenset(
@@ -290,6 +299,7 @@ _PROTECTED = frozenset(
     breadth bread breast breasts treated create speaker speakers sneaking stalking walking
     fevered pecha pecho techo pechos hablan hablas hablara hablaba respiro
     suicidas temperatures convert concert conversion confuse refused confined
+    balanced balances ballast tumor tumors trauma mareas marea dizzied
     """.split()
 )
 
@@ -549,15 +559,167 @@ def urgent_message(category: str, lang: str) -> str:
     return _message(category, "es" if lang == "es" else "en")
 
 
-def assess(text: str, lang: str | None = None) -> TriageResult:
-    """Decide whether ``text`` describes an emergency now. Rules only; nothing generated."""
+# --- the second detector: similarity to reviewed exemplars --------------------
+
+EXEMPLARS_PATH = Path(__file__).with_name("data") / "urgent_exemplars.yaml"
+# A message is urgent for the second detector when its nearest urgent exemplar
+# is at least SIMILARITY_FLOOR close and closer, by SIMILARITY_MARGIN, than its
+# nearest not-urgent exemplar (cosines of the multilingual sentence encoder).
+# Chosen for recall on the exemplars (leave-one-out) and on the calibration part
+# of the development set; see docs/notes/issue-12.md.
+SIMILARITY_FLOOR = 0.45
+SIMILARITY_MARGIN = 0.0
+# The crisis category is taken when the nearest crisis exemplar is at most this
+# much further than the nearest urgent exemplar of any kind.
+CRISIS_TOLERANCE = 0.03
+
+
+class SimilarityDetector:
+    """Nearest reviewed exemplars, per sign, on the answer service's sentence encoder."""
+
+    def __init__(self, path: Path = EXEMPLARS_PATH, embedder=None) -> None:
+        import yaml
+
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        self.urgent: list[tuple[str, str]] = []  # (sign code, text)
+        for code, by_lang in (data.get("urgent") or {}).items():
+            if code not in _SIGNS_BY_CODE:
+                raise ValueError(f"{path}: unknown sign code {code!r}")
+            for texts in (by_lang or {}).values():
+                self.urgent.extend((code, str(t)) for t in texts or ())
+        self.not_urgent: list[str] = [str(t) for texts in (data.get("not_urgent") or {}).values() for t in texts or ()]
+        self._embedder = embedder
+        self._vectors = None
+        self._lock = threading.Lock()
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from .retrieval import default_embedder
+
+            self._embedder = default_embedder()
+        return self._embedder
+
+    def _matrices(self):
+        if self._vectors is None:
+            with self._lock:
+                if self._vectors is None:
+                    import numpy as np
+
+                    texts = [t for _, t in self.urgent] + self.not_urgent
+                    vecs = self.embedder.encode(texts)
+                    n = len(self.urgent)
+                    self._vectors = (np.ascontiguousarray(vecs[:n]), np.ascontiguousarray(vecs[n:]))
+        return self._vectors
+
+    def encode(self, text: str):
+        with self._lock:
+            return self.embedder.encode_one(text)
+
+    def scores(self, vector) -> dict:
+        """Nearest urgent exemplar (sign, cosine), nearest crisis exemplar, nearest not-urgent cosine."""
+        urgent, calm = self._matrices()
+        sims = urgent @ vector
+        best = int(sims.argmax())
+        crisis_rows = [i for i, (code, _) in enumerate(self.urgent) if _SIGNS_BY_CODE[code].category == CRISIS]
+        crisis_best = max(crisis_rows, key=lambda i: sims[i]) if crisis_rows else None
+        other_rows = [i for i in range(len(self.urgent)) if i not in set(crisis_rows)]
+        return {
+            "emergency": float(max(sims[i] for i in other_rows)) if other_rows else 0.0,
+            "emergency_sign": self.urgent[max(other_rows, key=lambda i: sims[i])][0] if other_rows else None,
+            "sign": self.urgent[best][0],
+            "urgent": float(sims[best]),
+            "crisis_sign": self.urgent[crisis_best][0] if crisis_best is not None else None,
+            "crisis": float(sims[crisis_best]) if crisis_best is not None else 0.0,
+            "not_urgent": float((calm @ vector).max()) if len(calm) else 0.0,
+        }
+
+    def signs(self, text: str, vector=None, *, emergency_found: bool = False) -> list[str]:
+        """Sign codes this detector finds (the crisis sign first), or [].
+
+        With ``emergency_found`` (the rules already found a CAR T emergency
+        sign) this detector adds nothing: sentence similarity is swayed by who
+        the message is about ("my wife ..."), and the crisis rules carry the
+        crisis words; the message is urgent either way.
+        """
+        if emergency_found:
+            return []
+        if vector is None:
+            vector = self.encode(text)
+        s = self.scores(vector)
+        found: list[str] = []
+        if (s["crisis_sign"] and s["crisis"] >= SIMILARITY_FLOOR and s["crisis"] >= s["urgent"] - CRISIS_TOLERANCE
+                and s["crisis"] - s["not_urgent"] >= SIMILARITY_MARGIN):
+            found.append(s["crisis_sign"])
+            if s["emergency"] >= SIMILARITY_FLOOR and s["emergency_sign"] and not _general_or_animal(text):
+                # Near an emergency exemplar too: both messages are shown.
+                found.append(s["emergency_sign"])
+        if (s["urgent"] >= SIMILARITY_FLOOR and s["urgent"] - s["not_urgent"] >= SIMILARITY_MARGIN
+                and s["sign"] not in found):
+            if _SIGNS_BY_CODE[s["sign"]].category == CRISIS:
+                found.append(s["sign"])
+            elif not _general_or_animal(text) and not (s["sign"] == "fever" and _below_fever(text)):
+                found.append(s["sign"])
+        return found
+
+
+def _below_fever(text: str) -> bool:
+    """The message gives a temperature and every reading is below 38 °C / 100.4 °F."""
+    readings = [r for clause, _ in _clauses(normalize(text)) for r in _temperature_readings(clause, True)]
+    return bool(readings) and max(readings) < 38.0
+
+
+def _general_or_animal(text: str) -> bool:
+    """A general question with nobody's symptom in it, or a message about an animal."""
+    normalized = normalize(text)
+    if _ANIMAL.search(normalized) and not _HUMAN_SUBJECT.search(normalized):
+        return True
+    is_question = "?" in normalized or "¿" in normalized
+    return _is_general(normalized, is_question, 0)
+
+
+_HUMAN_SUBJECT = re.compile(
+    r"\b(?:i|i'm|im|i've|me|we|he|she|husband|wife|son|daughter|mom|mum|mother|dad|father|partner|"
+    r"brother|sister|grandma|grandpa|yo|el|ella|esposo|esposa|marido|hijo|hija|mama|papa|madre|padre|"
+    r"hermano|hermana|abuelo|abuela|tengo|estoy)\b"
+)
+
+_DETECTOR: SimilarityDetector | None = None
+_DETECTOR_LOCK = threading.Lock()
+
+
+def similarity_detector() -> SimilarityDetector:
+    global _DETECTOR
+    if _DETECTOR is None:
+        with _DETECTOR_LOCK:
+            if _DETECTOR is None:
+                _DETECTOR = SimilarityDetector()
+    return _DETECTOR
+
+
+def assess(text: str, lang: str | None = None, *, vector=None, second_net: bool = True) -> TriageResult:
+    """Decide whether ``text`` describes an emergency now. Fixed messages only; nothing generated.
+
+    Two detectors: the rules (``rule_signs``) and the similarity to reviewed
+    exemplars (``SimilarityDetector``, on ``vector`` when the caller has
+    already encoded the text). Urgent when either says so; crisis outranks
+    everything else.
+    """
     lang = normalize_lang(lang) or detect_language(text or "")
     result = TriageResult(urgent=False, lang=lang)
     if not text or not text.strip():
         return result
     matched = rule_signs(text)
+    detectors = ["rules"] if matched else []
+    if second_net and not any(_SIGNS_BY_CODE[c].category == CRISIS for c in matched):
+        extra = [c for c in similarity_detector().signs(text, vector, emergency_found=bool(matched))
+                 if c not in matched]
+        if extra:
+            matched += extra
+            detectors.append("similarity")
     if not matched:
         return result
+    result.detectors = detectors
     categories = [_SIGNS_BY_CODE[c].category for c in matched]
     category = CRISIS if CRISIS in categories else CAR_T_EMERGENCY
     messages = [urgent_message(category, lang)]
