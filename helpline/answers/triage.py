@@ -90,7 +90,7 @@ URGENT_SIGNS: list[UrgentSign] = [
         "Shaking chills",
         "Escalofríos con temblores",
         (
-            r"\bchill(?:s|y)?\b", r"\brigou?rs\b", r"\bshivering\b", r"\bshivers\b",
+            r"\bchill(?:s|y)?\b(?! from the (?:ac|a/c|air|cold|room|fan))", r"\brigou?rs\b", r"\bshivering\b", r"\bshivers\b",
             r"\b(?:can ?not|cant|can't|won't|wont) stop shaking\b", r"\bshaking (?:all over|badly|uncontrollably)\b",
             r"\bescalofrios?\b", r"\btiritando\b", r"\btirita\b", r"\btemblando (?:de frio|mucho|sin parar)\b",
             r"\bno (?:puede|puedo|para|paro) de temblar\b",
@@ -108,6 +108,12 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bconfundid[oa]s?\b(?! (?:con|sobre|por)\b)", r"\bconfusion\b(?! (?:con|sobre)\b)", r"\bdesorientad[oa]s?\b", r"\bdelirando\b",
             r"\bno (?:sabe|se) (?:donde|quien|que dia)\b", r"\bno (?:me|nos|la|lo) reconoce\b",
             r"\bdice cosas sin sentido\b",
+            r"\bhallucinat\w*\b", r"\bseeing things\b", r"\bsees (?:things|people) that (?:aren'?t|are not) there\b", r"\bagitated\b",
+            r"\bforget(?:s|ting)? what (?:he|she|i|they) (?:just )?(?:said|did|was saying)\b", r"\bout of it\b",
+            r"\bnot (?:himself|herself|myself|themselves)\b", r"\b(?:seems|is|acting|looks) (?:off|not right|strange|weird)\b",
+            r"\bnot answering (?:questions )?(?:right|properly|correctly)\b", r"\b(?:thinks|said|says) (?:it'?s|it is) (?:19|20)\d\d\b",
+            r"\bve (?:cosas|gente|personas) que no (?:estan|existen|hay)\b", r"\balucina\w*\b", r"\bagitad[oa]\b",
+            r"\bno (?:es|esta) (?:el|la) mism[oa]\b", r"\bolvida lo que (?:acaba de|dijo|hizo)\b",
         ),
     ),
     UrgentSign(
@@ -189,6 +195,7 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:very|so|really|extremely|super|too) (?:sleepy|drowsy)\b",
             r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:stay|keep (?:his|her|my|their) eyes) (?:awake|open)\b",
             r"\bkeeps (?:dozing|nodding)(?: off)?\b",
+            r"\b(?:can ?not|cant|can't|couldn'?t|unable to) keep (?:him|her|them|my \w+) awake\b", r"\bno (?:la|lo) (?:puedo|podemos) mantener despiert[oa]\b",
             r"\b(?:demasiado|muy|tan) (?:adormilad[oa]|somnolient[oa])\b", r"\bno (?:se )?(?:puede|puedo) mantener despiert[oa]\b",
             r"\bse (?:queda|esta quedando) dormid[oa] (?:todo el tiempo|a cada rato|hablando)\b",
         ),
@@ -223,6 +230,12 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:no vale la pena|no tiene sentido|sin sentido) (?:seguir )?viv(?:ir|iendo)\b", r"\bquiero desaparecer\b",
             r"\bquiere desaparecer\b", r"\btomar(?:me|se)? todas las pastillas\b", r"\bsobredosis\b",
             r"\bno (?:puedo|puede) (?:mas|seguir asi)\b",
+            r"\b(?:can'?t|cannot) do this anymore\b", r"\b(?:i|he|she) (?:have|has|made|got) a plan\b(?! (?:for|to (?:get|go|visit|travel|see)))",
+            r"\b(?:drive|driving|drove|jump|jumping) (?:my|his|her|the)? ?(?:car )?off (?:a|the) (?:bridge|cliff|building|roof)\b",
+            r"\bgiving (?:away )?(?:all )?(?:his|her|my) (?:things|stuff|belongings) away\b", r"\bgiving away (?:his|her|my|all) ",
+            r"\b(?:saying|said) goodbye to everyone\b", r"\bgoodbye (?:message|letter|note|text)s?\b",
+            r"\bregalando sus cosas\b", r"\bdespidiendo(?:se|me) de todos\b", r"\b(?:mensaje|carta|nota)s? de despedida\b",
+            r"\btirar(?:me|se) (?:de|del|por) (?:un|el|la) (?:puente|edificio|techo|ventana)\b",
         ),
     ),
     UrgentSign(
@@ -244,10 +257,11 @@ URGENT_SIGNS: list[UrgentSign] = [
         "Changes in handwriting, shaking hands, losing balance or falling",
         "Cambios en la letra, temblor en las manos, pérdida del equilibrio o caídas",
         (
-            r"\bhandwriting\b(?:\s+\w+){0,4}?\s+(?:weird|messy|changed|different|shaky|worse|off|strange|sloppy|illegible|wobbly|funny|odd|bad|unreadable)\b",
+            r"\bhandwriting\b(?:\s+\w+){0,4}?\s+(?:smaller|tiny|shrinking|weird|messy|changed|different|shaky|worse|off|strange|sloppy|illegible|wobbly|funny|odd|bad|unreadable)\b",
             r"\b(?:change|changes|changed|changing) in (?:his|her|my|their) handwriting\b",
             r"\b(?:weird|messy|shaky|strange|sloppy|illegible|wobbly) handwriting\b", r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:write|sign) (?:his|her|my|their) (?:own )?name\b",
             r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:write|sign) (?:his|her|my|their) (?:own )?name\b",
+            r"\b(?:can ?not|cant|can't|couldn'?t|unable to) write\b", r"\b(?:moving|moves|walking|walks) (?:really |very |so |super )?slow(?:ly)?\b",
             r"\btremors?\b", r"\b(?:hands?|arms?) (?:are |is |keep |keeps )?(?:shaking|trembling|shaky)\b", r"\bshaky hands\b",
             r"\b(?:los(?:e|es|ing|t)) (?:his |her |my |their )?balance\b", r"\boff balance\b", r"\bunsteady\b",
             r"\b(?:stumbl|wobbl)(?:ing|es|ed|y)\b", r"\b(?:can ?not|cant|can't|couldn'?t|unable to) walk (?:straight|properly|right)\b",
@@ -260,12 +274,36 @@ URGENT_SIGNS: list[UrgentSign] = [
         ),
     ),
     UrgentSign(
+        "stroke_signs", CAR_T_EMERGENCY,
+        "One side of the face drooping, or sudden weakness on one side",
+        "Un lado de la cara caído, o debilidad repentina de un lado",
+        (
+            r"\b(?:face|mouth|smile|eye|eyelid) (?:is |looks )?(?:droop\w*|crooked|uneven|lopsided|sagging)\b", r"\bdroop(?:s|ed|ing|y)\b",
+            r"\b(?:weak|numb|can'?t move) (?:on )?(?:one|the left|the right) side\b", r"\bone side of (?:his|her|my|the) (?:face|body)\b",
+            r"\bse le cayo (?:un lado de )?la cara\b", r"\bcara (?:caida|torcida|chueca)\b", r"\bun lado de la cara\b",
+            r"\bboca (?:torcida|chueca|caida)\b", r"\bno (?:puede|puedo) mover (?:el|la|un|su) (?:brazo|pierna|lado)\b",
+        ),
+    ),
+    UrgentSign(
+        "bleeding", CAR_T_EMERGENCY,
+        "Bleeding that does not stop, or blood in vomit, urine or stool",
+        "Sangrado que no para, o sangre en el vómito, la orina o las heces",
+        (
+            r"\b(?:vomit\w*|throw\w* up|threw up|cough\w*(?: up)?|spit\w*(?: up)?) blood\b", r"\bblood in (?:his|her|my|the|their) (?:stool|urine|vomit|poop|pee|spit)\b",
+            r"\bbleeding (?:that |and it )?(?:won'?t|will not|doesn'?t|does not) stop\b", r"\b(?:bloody|black|tarry) (?:stool|poop|vomit|urine|diarrhea)\b",
+            r"\bnosebleed (?:that |and it )?(?:won'?t|will not|doesn'?t) stop\b",
+            r"\b(?:vomita\w*|tose\w*|escupe\w*) sangre\b", r"\bsangre en (?:la|el|las|los) (?:orina|heces|popo|vomito|excremento)\b",
+            r"\bsangrado que no (?:para|se detiene)\b", r"\bno (?:le |me )?para de sangrar\b",
+        ),
+    ),
+    UrgentSign(
         "severe_dizziness", CAR_T_EMERGENCY,
         "Dizziness so bad you cannot stand",
         "Mareo tan fuerte que no puede ponerse de pie",
         (
             r"\b(?:so|too|very|really|extremely|super|badly) dizzy\b", r"\bdizzy\b.*\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:stand|walk|get up)\b",
             r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:stand|get up)\b.*\bdizz", r"\b(?:room|everything) (?:is )?spinning\b",
+            r"\blight ?headed\b", r"\b(?:blood pressure|bp|presion)\b(?:\s+\S+){0,4}?\s+(?:[4-8]\d/\d{2}|very low|so low|dropping|dropped|muy baja|bajisima|bajando)\b",
             r"\b(?:tan|muy|bien|demasiado) maread[oa]\b", r"\bmarea(?:d[oa]|os?)\b.*\bno (?:me |se )?(?:puede|puedo|podia) (?:parar|levantar|mantener|caminar)",
             r"\bno (?:me |se )?(?:puede|puedo) (?:parar|poner de pie|mantener en pie|levantar)\b.*\bmare", r"\btodo (?:me |le )?da vueltas\b",
         ),
@@ -370,7 +408,7 @@ _NEGATION_BEFORE = re.compile(
     r"(?:\s+\S+){0,3}\s*$"
 )
 _RESOLVED_AFTER = re.compile(
-    r"^\W*(?:\w+\W+){0,6}?(?:went away|has gone|is gone|was gone|gone now|resolved|is over|was over|broke|"
+    r"^\W*(?:\w+\W+){0,6}?(?:back to normal|went away|has gone|is gone|was gone|gone now|resolved|is over|was over|broke|"
     r"came down|has come down|went down|has gone down|subsided|cleared up|stopped|is better|"
     r"se (?:fue|le fue|me fue|quito|le quito|me quito|paso|le paso|me paso)|ya (?:paso|se fue|no)|desaparecio|"
     r"(?:le |me |ya )?bajo|se (?:le |me )?bajo|termino|se resolvio)\b"
@@ -378,7 +416,7 @@ _RESOLVED_AFTER = re.compile(
 _PAST_CUES = re.compile(
     r"\b(?:last (?:week|month|year|spring|summer|fall|autumn|winter)|(?:weeks|months|years) ago|a (?:week|month|year) ago|"
     r"(?:\d+|two|three|four|five|six|several|few) (?:weeks|months|years) ago|back in|years back|as a child|in the past|"
-    r"previously|used to|had (?:one|it) before|(?:la )?semana pasada|el mes pasado|el ano pasado|"
+    r"previously|used to|had (?:one|it) before|once (?:during|before|after|when|while|at|in)|(?:la )?semana pasada|mes pasado|ano pasado|"
     r"hace (?:\w+ )?(?:semanas?|mes|meses|anos?)|de nino|de nina|en el pasado|antes del tratamiento|"
     r"before (?:the |his |her |my )?(?:treatment|infusion|car t))\b"
 )
@@ -517,7 +555,8 @@ _ANIMAL = re.compile(
 # A sign told in the past tense, and a later clause saying it was treated or is over.
 _PAST_TENSE_BEFORE = re.compile(r"\b(?:had|was|were|got|tuvo|tuve|tenia|estuvo|estuve|le dio|me dio)\b")
 _RESOLVED_LATER = re.compile(
-    r"\b(?:was treated|were treated|got treated|treated and|resolved|went away|(?:is|was|it's|its) gone|"
+    r"\b(?:back to normal|normal (?:again|now)|(?:lleva|llevo) (?:un|una|\w+) (?:mes|semana|semanas|meses) normal|ya (?:lo|la) revisaron|"
+    r"was treated|were treated|got treated|treated and|resolved|went away|(?:is|was|it's|its) gone|"
     r"(?:is|was|it's|its|he's|she's|i'm|im) (?:fine|ok|okay|better) now|got better|is over|"
     r"se (?:le |me )?(?:quito|paso|resolvio|fue)|(?:se lo|se la|lo|la) trataron|ya (?:esta|estoy|paso)|desaparecio)\b"
 )
