@@ -264,9 +264,18 @@ OFF_TOPIC = [
 ]
 
 
-def feature_rows(questions: list[dict], index: Index) -> list[tuple[dict, int, dict]]:
-    """(features, 1 if an answering passage is among those that would be shown, question) for
-    the question's own-language ranking and for the other language's, as the live search computes them."""
+@dataclass
+class FeatureRow:
+    features: dict
+    label: int  # an answering passage is among those that would be shown
+    question: dict
+    top1: int  # the first passage shown answers
+    primary: bool  # the ranking the decision looks at first (not the other language's)
+
+
+def feature_rows(questions: list[dict], index: Index) -> list[FeatureRow]:
+    """One row for the question's own-language ranking and one for the other language's,
+    with the features the live search computes."""
     from .retrieval import LANGS
 
     rows = []
@@ -277,16 +286,16 @@ def feature_rows(questions: list[dict], index: Index) -> list[tuple[dict, int, d
             if part is None or not part.shown:
                 continue
             label = int(any(_is_right(h.passage, q) for h in part.shown))
-            rows.append((part.features, label, q))
+            rows.append(FeatureRow(part.features, label, q, int(_is_right(part.shown[0].passage, q)), part is result))
     return rows
 
 
-def fit_logistic(rows: list[tuple[dict, int]], weights: list[float], l2: float = 1e-3) -> dict:
+def fit_logistic(rows: list[FeatureRow], weights: list[float], l2: float = 1e-3) -> dict:
     """Weighted logistic regression on the search features (standardised, L2, gradient descent)."""
     from .retrieval import FEATURES
 
-    X = np.array([[float(f.get(name, 0.0)) for name in FEATURES] for f, _ in rows])
-    y = np.array([float(label) for _, label in rows])
+    X = np.array([[float(r.features.get(name, 0.0)) for name in FEATURES] for r in rows])
+    y = np.array([float(r.label) for r in rows])
     w = np.array(weights, dtype=float)
     mu, sd = X.mean(0), X.std(0) + 1e-9
     Z = (X - mu) / sd
@@ -301,22 +310,26 @@ def fit_logistic(rows: list[tuple[dict, int]], weights: list[float], l2: float =
             "features": list(FEATURES)}
 
 
-def probabilities(rows: list[tuple[dict, int]], model: dict) -> np.ndarray:
+def probabilities(rows: list[FeatureRow], model: dict) -> np.ndarray:
     from .retrieval import FEATURES
 
-    X = np.array([[float(f.get(name, 0.0)) for name in FEATURES] for f, _ in rows]).reshape(len(rows), len(FEATURES))
+    X = np.array([[float(r.features.get(name, 0.0)) for name in FEATURES] for r in rows]).reshape(len(rows), len(FEATURES))
     return 1.0 / (1.0 + np.exp(-(X @ np.array(model["coef"]) + model["intercept"])))
 
 
-def lowest_threshold(rows: list[tuple[dict, int]], model: dict, target_precision: float) -> float:
-    """The lowest threshold at which the share of answered rows with an answering passage shown
-    reaches ``target_precision`` (0.99 when none does)."""
+def lowest_threshold(rows: list[FeatureRow], model: dict, *, precision_at_3: float,
+                     precision_at_1: float = 0.0) -> float:
+    """The lowest threshold at which, among answered rows, an answering passage is shown for at
+    least ``precision_at_3`` of them and the first passage answers for ``precision_at_1`` (0.99 when
+    no threshold does)."""
     if not rows:
         return 0.5
     conf = probabilities(rows, model)
-    labels = np.array([label for _, label in rows])
+    labels = np.array([r.label for r in rows])
+    top1 = np.array([r.top1 for r in rows])
     for t in np.arange(0.05, 0.995, 0.01):
         answered = conf >= t
-        if answered.any() and labels[answered].mean() >= target_precision:
+        if (answered.any() and labels[answered].mean() >= precision_at_3
+                and top1[answered].mean() >= precision_at_1):
             return round(float(t), 2)
     return 0.99

@@ -59,9 +59,10 @@ CANDIDATES = 100
 # by the best score of the query, so each lexical signal is in 0..1. Across
 # languages the word-level BM25 fields count less (only names and drugs match
 # literally); character n-grams of titles still meet cognates (linfoma/lymphoma).
-# Chosen on the MedQuAD development set (see docs/notes/issue-3.md).
-WEIGHTS_SAME = (0.4, 0.6, 0.6, 1.0, 0.4)
-WEIGHTS_CROSS = (0.12, 0.18, 0.6, 1.0, 0.4)
+# Chosen on the MedQuAD development set (see docs/notes/issue-3.md); the intent
+# weight went from 0.4 to 0.5 with the focus scaling below (docs/notes/issue-12.md).
+WEIGHTS_SAME = (0.4, 0.6, 0.6, 1.0, 0.5)
+WEIGHTS_CROSS = (0.12, 0.18, 0.6, 1.0, 0.5)
 # Weight of the lexical score over a passage's reviewed question variants.
 WEIGHT_VARIANTS = 0.6
 # Ranks whose scores make the "background" a top passage must stand out from.
@@ -96,6 +97,14 @@ class Passage:
 
     def full_text(self) -> str:
         return " ".join(p for p in (self.title, self.heading, self.text) if p)
+
+    def section_key(self) -> tuple:
+        """Chunks of one section share this key (a passage without a section is its own)."""
+        if self.anchor:
+            return (self.article_key or self.title, self.lang, self.anchor)
+        if self.heading:
+            return (self.title, self.lang, self.heading)
+        return (self.id,)
 
     def is_question_list(self) -> bool:
         """Mostly questions ("questions to ask your care team"): it mentions topics, it does not answer them."""
@@ -196,6 +205,12 @@ _INTENT_CUES = {
                 r"heredit\w*|hereda\w*|genetic\w*|genes?)\b",
 }
 _INTENT_RE = {name: re.compile(p) for name, p in _INTENT_CUES.items()}
+_INFO_KINDS = frozenset(_INTENT_CUES)
+# The intent bonus of a passage that covers k kinds of information (treatment,
+# stages, outlook...) is scaled by INTENT_FOCUS_BASE + (1 - INTENT_FOCUS_BASE) / k:
+# a passage about several kinds is less specifically about the one asked
+# (MedQuAD's "stages" passages also describe diagnostic tests).
+INTENT_FOCUS_BASE = 0.5
 INTENT_HEAD_CHARS = 160
 
 
@@ -491,6 +506,8 @@ class _LangPool:
         self.intents = [passage_intents(p) for p in passages]
         self.intent_masks = {name: np.array([name in have for have in self.intents], dtype=bool)
                              for name in (*_INTENT_CUES, *_QUESTION_KIND_CUES)}
+        self.intent_focus = np.array([INTENT_FOCUS_BASE + (1 - INTENT_FOCUS_BASE) / max(1, len(have & _INFO_KINDS))
+                                      for have in self.intents], dtype=np.float32)
         self.question_list = np.array([p.is_question_list() for p in passages], dtype=bool)
         # Reviewed question variants: one lexical field, and one vector per variant.
         variant_tokens = [tokenize(" ".join(p.questions), lang) for p in passages]
@@ -623,7 +640,8 @@ class Index:
         tokens = tokenize(query, pool.lang)
         full = pool.full.scores(tokens)
         head = pool.head.scores(tokens)
-        title = pool.title.scores(char_grams(query))
+        grams = char_grams(query)
+        title = pool.title.scores(grams)
         dense = pool.vectors @ qvec
         if len(pool.variant_owner):
             # A passage is as close as the nearest of its text and its reviewed variants.
@@ -643,7 +661,7 @@ class Index:
             match = np.zeros(len(pool.rows), dtype=bool)
             for name in asked:
                 match |= pool.intent_masks[name]
-            fused = fused + w_intent * match
+            fused = fused + w_intent * match * pool.intent_focus
         return fused, dense, lexical
 
     def _search_pool(self, lang: str, query: str, qvec: np.ndarray, query_lang: str, k: int,
@@ -660,8 +678,17 @@ class Index:
         result = SearchResult(hits=hits[:k], lang=query_lang, searched_lang=lang, fallback=cross)
         # Passages that may be shown: the best ones that are not lists of questions
         # (unless questions to ask are what is asked for).
+        # One passage per section: three chunks of one section show one answer.
         lists_ok = asks_for_questions(query)
-        candidates = [int(i) for i in top if lists_ok or not pool.question_list[int(i)]][:shown]
+        candidates, sections = [], set()
+        for i in (int(i) for i in top):
+            section = pool.passages[i].section_key()
+            if section in sections or not (lists_ok or not pool.question_list[i]):
+                continue
+            sections.add(section)
+            candidates.append(i)
+            if len(candidates) == shown:
+                break
         if not candidates:
             return result
         candidates = [i for i in candidates if fused[i] >= SHOWN_RATIO * fused[candidates[0]]]
