@@ -63,6 +63,8 @@ CANDIDATES = 100
 # weight went from 0.4 to 0.5 with the focus scaling below (docs/notes/issue-12.md).
 WEIGHTS_SAME = (0.4, 0.6, 0.6, 1.0, 0.5)
 WEIGHTS_CROSS = (0.12, 0.18, 0.6, 1.0, 0.5)
+# Weight of the semantic similarity between the question and a section heading alone.
+WEIGHT_HEADING_DENSE = 0.6
 # Weight of the lexical score over a passage's reviewed question variants.
 WEIGHT_VARIANTS = 0.6
 # Ranks whose scores make the "background" a top passage must stand out from.
@@ -421,8 +423,12 @@ _CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 #   answer_type  a question about a duration (or price) gets a passage that gives one: 1, 0.5 no such question, 0 none
 #   stand_out  how far the first passage stands above the background (ranks 5-15),
 #              not above the runner-up: articles cover a topic from several angles
+#   agree      the semantic and the lexical ranking each put their best passage's section
+#              among the sections shown (0, 0.5, 1): independent rankers agreeing
+#   unknown    IDF-weighted share of the question's words that no passage of the language
+#              contains (what is asked about is not in the content)
 #   cross      the passages are in the other language
-FEATURES = ("dense", "coverage", "head", "title", "answer_type", "stand_out", "cross")
+FEATURES = ("dense", "coverage", "head", "title", "answer_type", "stand_out", "agree", "unknown", "cross")
 
 
 def _title_coverage(query: str, passage: "Passage") -> float:
@@ -522,8 +528,14 @@ class _LangPool:
                     vecs.append(vec)
         self.variant_owner = np.array(owners, dtype=np.int64)
         self.variant_vectors = np.vstack(vecs).astype(np.float32) if vecs else np.zeros((0, dim), np.float32)
+        # Headings on their own: a section heading reads like the question it answers.
+        zero = np.zeros(dim, np.float32)
+        self.heading_vectors = (np.vstack([(variant_vectors or {}).get(p.heading, zero) if p.heading else zero
+                                           for p in passages]).astype(np.float32)
+                                if passages and any(p.heading for p in passages) else None)
         self.token_sets = [frozenset(t) | frozenset(v) for t, v in zip(full_tokens, variant_tokens)]
         self.head_sets = [frozenset(t) for t in head_tokens]
+        self.sections = frozenset((p.article_key, p.anchor) for p in passages if p.article_key and p.anchor)
         df: dict[str, int] = {}
         for tokens in self.token_sets:
             for token in tokens:
@@ -536,6 +548,14 @@ class _LangPool:
         # content never mentions should not look covered.
         return float(np.log(1.0 + (self.n_docs + 1) / (self.df.get(token, 0) + 0.5)))
 
+    def unknown(self, query_tokens: list[str]) -> float:
+        """IDF-weighted share of the question's words that no passage of this language contains."""
+        unique = {t for t in query_tokens if len(t) > 3}
+        if not unique:
+            return 0.0
+        weights = {t: self.idf(t) for t in unique}
+        return sum(w for t, w in weights.items() if t not in self.df) / sum(weights.values())
+
     def coverage(self, query_tokens: list[str], row: int, *, head: bool = False) -> float:
         """IDF-weighted share of the query's words that occur in passage ``row`` (or its head)."""
         unique = set(query_tokens)
@@ -545,6 +565,12 @@ class _LangPool:
         total = sum(weights.values())
         doc = self.head_sets[row] if head else self.token_sets[row]
         return sum(w for t, w in weights.items() if t in doc) / total if total else 0.0
+
+
+def _agreement(pool: "_LangPool", shown: list[int], dense: np.ndarray, lexical: np.ndarray) -> float:
+    sections = {pool.passages[i].section_key() for i in shown}
+    votes = [pool.passages[int(np.argmax(scores))].section_key() in sections for scores in (dense, lexical)]
+    return sum(votes) / 2.0
 
 
 def _char_coverage(query: str, passage: "Passage", *, head_only: bool) -> float:
@@ -588,7 +614,8 @@ class Index:
 
     def _embed_variants(self, passages: list[Passage]) -> int:
         """Vectors for reviewed question variants not yet known (through the embedding cache)."""
-        texts = sorted({q for p in passages for q in p.questions if q not in self._variant_vectors})
+        wanted = {q for p in passages for q in p.questions} | {p.heading for p in passages if p.heading}
+        texts = sorted(t for t in wanted if t not in self._variant_vectors)
         if not texts:
             return 0
         cache = self.cache or EmbeddingCache(None, self.embedder.name)
@@ -648,6 +675,10 @@ class Index:
             best = np.full(len(pool.rows), -1.0, dtype=np.float32)
             np.maximum.at(best, pool.variant_owner, pool.variant_vectors @ qvec)
             dense = np.maximum(dense, best)
+        if pool.heading_vectors is not None and WEIGHT_HEADING_DENSE:
+            dense_heading = pool.heading_vectors @ qvec
+        else:
+            dense_heading = None
         w_full, w_head, w_title, w_dense, w_intent = WEIGHTS_CROSS if cross else WEIGHTS_SAME
         lexical = (w_full * full / max(float(full.max()), 1e-6)
                    + w_head * head / max(float(head.max()), 1e-6)
@@ -656,6 +687,8 @@ class Index:
             var = pool.variants.scores(tokens)
             lexical = lexical + WEIGHT_VARIANTS * var / max(float(var.max()), 1e-6)
         fused = lexical + w_dense * dense
+        if dense_heading is not None:
+            fused = fused + WEIGHT_HEADING_DENSE * dense_heading
         asked = question_intents(query)
         if asked:
             match = np.zeros(len(pool.rows), dtype=bool)
@@ -665,7 +698,7 @@ class Index:
         return fused, dense, lexical
 
     def _search_pool(self, lang: str, query: str, qvec: np.ndarray, query_lang: str, k: int,
-                     pools: dict | None = None, shown: int = SHOWN) -> SearchResult:
+                     pools: dict | None = None, shown: int = SHOWN, exclude: frozenset = frozenset()) -> SearchResult:
         pool = (pools or self._pools)[lang]
         cross = lang != query_lang
         fused, dense, lexical = self._score_pool(pool, query, qvec, cross)
@@ -685,6 +718,8 @@ class Index:
             section = pool.passages[i].section_key()
             if section in sections or not (lists_ok or not pool.question_list[i]):
                 continue
+            if exclude and (pool.passages[i].article_key, pool.passages[i].anchor) in exclude:
+                continue  # the question's own language has this section
             sections.add(section)
             candidates.append(i)
             if len(candidates) == shown:
@@ -711,6 +746,8 @@ class Index:
             "title": _title_coverage(query, pool.passages[first]),
             "answer_type": answer_type_agreement(query, [pool.passages[i] for i in candidates]),
             "stand_out": float(fused[first] - float(np.mean(background))),
+            "agree": _agreement(pool, candidates, dense, lexical),
+            "unknown": 0.0 if cross else pool.unknown(tokens),
             "cross": 1.0 if cross else 0.0,
         }
         by_row = {int(i): h for i, h in zip(top, hits)}
@@ -730,7 +767,10 @@ class Index:
             result = self._search_pool(lang, query, qvec, lang, k, pools)
             for other in others:
                 if len(pools[other].rows):
-                    result.alternative = self._search_pool(other, query, qvec, lang, k, pools)
+                    # The other language's passages may be shown only for sections the
+                    # question's language does not have (an untranslated article).
+                    result.alternative = self._search_pool(other, query, qvec, lang, k, pools,
+                                                           exclude=pools[lang].sections)
         else:
             result = next((self._search_pool(o, query, qvec, lang, k, pools) for o in others if len(pools[o].rows)),
                           SearchResult(hits=[], lang=lang, searched_lang=None))
