@@ -727,7 +727,8 @@ class Index:
         if not candidates:
             return result
         candidates = [i for i in candidates if fused[i] >= SHOWN_RATIO * fused[candidates[0]]]
-        if asks_for_price(query) and answer_type_agreement(query, [pool.passages[i] for i in candidates]) == 0.0:
+        if (not lists_ok and asks_for_price(query)
+                and answer_type_agreement(query, [pool.passages[i] for i in candidates]) == 0.0):
             return result  # the passages mention costs; none says what something costs
         first = candidates[0]
         lo, hi = BACKGROUND_RANKS
