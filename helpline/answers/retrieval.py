@@ -266,8 +266,9 @@ _ASKS_QUESTIONS = re.compile(r"\b(?:what|which) (?:questions|should (?:i|we) ask
 
 
 def answer_type_agreement(query: str, passages: Sequence["Passage"]) -> float:
-    """1 when the question asks for a duration or a price and a shown passage gives one, 0 when
-    none does, 0.5 for questions of no such type."""
+    """0 when the question asks for a duration or a price and no shown passage gives one, 1 when
+    one does; 0.5 for questions of no such type. A price question is answered only by a passage
+    that gives a price (see ``Index._search_pool``)."""
     plain = strip_accents(query.lower())
     checks = []
     if _ASKS_PRICE.search(plain):
@@ -420,15 +421,14 @@ _CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 #   coverage   IDF-weighted share of the question's words found in the best shown passage
 #   head       the same share within its title, heading and opening (what it is about)
 #   title      share of the title/heading character n-grams the question contains
-#   answer_type  a question about a duration (or price) gets a passage that gives one: 1, 0.5 no such question, 0 none
 #   stand_out  how far the first passage stands above the background (ranks 5-15),
 #              not above the runner-up: articles cover a topic from several angles
 #   agree      the semantic and the lexical ranking each put their best passage's section
 #              among the sections shown (0, 0.5, 1): independent rankers agreeing
-#   unknown    IDF-weighted share of the question's words that no passage of the language
-#              contains (what is asked about is not in the content)
+#   unknown    share of the question's words the content never uses, even misspelled
+#              (a drug, a hospital, an insurer the articles do not mention)
 #   cross      the passages are in the other language
-FEATURES = ("dense", "coverage", "head", "title", "answer_type", "stand_out", "agree", "unknown", "cross")
+FEATURES = ("dense", "coverage", "head", "title", "stand_out", "agree", "unknown", "cross")
 
 
 def _title_coverage(query: str, passage: "Passage") -> float:
@@ -542,19 +542,36 @@ class _LangPool:
                 df[token] = df.get(token, 0) + 1
         self.df = df
         self.n_docs = len(passages)
+        self._vocab_index: dict[tuple[str, int], list[str]] | None = None
 
     def idf(self, token: str) -> float:
         # Unknown words weigh like the rarest: a question about something the
         # content never mentions should not look covered.
         return float(np.log(1.0 + (self.n_docs + 1) / (self.df.get(token, 0) + 0.5)))
 
+    def _near_known(self, token: str) -> bool:
+        """A misspelling of a word the content uses (same first letter, edit distance 1, or 2 for long words)."""
+        from .triage import _osa_distance
+
+        if self._vocab_index is None:
+            index: dict[tuple[str, int], list[str]] = {}
+            for word in self.df:
+                index.setdefault((word[0], len(word)), []).append(word)
+            self._vocab_index = index
+        limit = 1 if len(token) < 8 else 2
+        for length in range(len(token) - limit, len(token) + limit + 1):
+            for word in self._vocab_index.get((token[0], length), ()):
+                if _osa_distance(token, word, limit) <= limit:
+                    return True
+        return False
+
     def unknown(self, query_tokens: list[str]) -> float:
-        """IDF-weighted share of the question's words that no passage of this language contains."""
-        unique = {t for t in query_tokens if len(t) > 3}
-        if not unique:
+        """Share of the question's words (4+ letters) that the content of this language never
+        uses, not even spelled differently: what is asked about is not in the content."""
+        words = {t for t in query_tokens if len(t) >= 4 and not t.isdigit()}
+        if not words:
             return 0.0
-        weights = {t: self.idf(t) for t in unique}
-        return sum(w for t, w in weights.items() if t not in self.df) / sum(weights.values())
+        return sum(1 for t in words if t not in self.df and not self._near_known(t)) / len(words)
 
     def coverage(self, query_tokens: list[str], row: int, *, head: bool = False) -> float:
         """IDF-weighted share of the query's words that occur in passage ``row`` (or its head)."""
@@ -745,7 +762,6 @@ class Index:
             "coverage": coverage,
             "head": head,
             "title": _title_coverage(query, pool.passages[first]),
-            "answer_type": answer_type_agreement(query, [pool.passages[i] for i in candidates]),
             "stand_out": float(fused[first] - float(np.mean(background))),
             "agree": _agreement(pool, candidates, dense, lexical),
             "unknown": 0.0 if cross else pool.unknown(tokens),

@@ -55,6 +55,8 @@ class Command(BaseCommand):
                             help="MedQuAD dev: share of answered questions with an answering passage shown")
         parser.add_argument("--target-top1", type=float, default=0.82,
                             help="MedQuAD dev: share of answered questions whose first passage answers")
+        parser.add_argument("--uncovered-no-answer", type=float, default=0.92,
+                            help="knowledge base: share of uncovered questions that must get no answer")
         parser.add_argument("--kb-target-precision", type=float, default=0.90,
                             help="knowledge base: share of answered questions with an answering passage shown")
         parser.add_argument("--folds", type=int, default=0)
@@ -93,6 +95,13 @@ class Command(BaseCommand):
                 lowest_threshold([r for r in parts[name] if r.primary], model,
                                  precision_at_3=p3, precision_at_1=p1)
                 for name, (p3, p1) in targets.items() if parts.get(name))
+            uncovered = [r for r in parts.get("kb", []) if r.primary and not r.question.get("gold")]
+            if uncovered:
+                # ... and questions the content does not cover get no answer often enough.
+                conf = np.sort(probabilities(uncovered, model))
+                keep = int(np.ceil(options["uncovered_no_answer"] * len(conf)))
+                if keep >= 1:
+                    model["threshold"] = max(model["threshold"], round(float(conf[keep - 1]) + 0.005, 2))
             return model
 
         calibration = fit(groups)
@@ -108,7 +117,8 @@ class Command(BaseCommand):
             f"Threshold: the lowest confidence at which, among answered questions, an answering passage is "
             f"shown for >= {targets['dev'][0]} and the first passage answers for >= {targets['dev'][1]} of the "
             f"MedQuAD dev questions, and an answering passage is shown for >= {targets['kb'][0]} of the "
-            f"knowledge-base questions (uncovered ones count as wrong when answered)."
+            f"knowledge-base questions (uncovered ones count as wrong when answered), and at least "
+            f"{options['uncovered_no_answer']} of the uncovered knowledge-base questions get no answer."
         )
         self.stdout.write(json.dumps(calibration, indent=1))
         self.stdout.write(self._report(groups, calibration))
