@@ -112,7 +112,10 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bforget(?:s|ting)? what (?:he|she|i|they) (?:just )?(?:said|did|was saying)\b", r"\bout of it\b",
             r"\bnot (?:himself|herself|myself|themselves)\b", r"\b(?:seems|is|acting|looks) (?:off|not right|strange|weird)\b",
             r"\bnot answering (?:questions )?(?:right|properly|correctly)\b", r"\b(?:thinks|said|says) (?:it'?s|it is) (?:19|20)\d\d\b",
-            r"\bve (?:cosas|gente|personas) que no (?:estan|existen|hay)\b", r"\balucina\w*\b", r"\bagitad[oa]\b",
+            r"\bve (?:cosas|gente|personas) que no (?:estan|existen|hay)\b",
+            r"\bseeing (?:\w+ )?(?:bugs|things|people|animals|spiders|insects|shapes)\b",
+            r"\b(?:sees|seeing|hears|hearing) (?:\w+ ){0,4}(?:that|who) (?:aren'?t|are not|isn'?t|is not) there\b",
+            r"\bno reconoce a (?:nadie|su|sus|la|el|los)\b", r"\b(?:can'?t|cannot|doesn'?t|does not) remember (?:my|his|her|our) (?:name|names)\b", r"\balucina\w*\b", r"\bagitad[oa]\b",
             r"\bno (?:es|esta) (?:el|la) mism[oa]\b", r"\bolvida lo que (?:acaba de|dijo|hizo)\b",
         ),
     ),
@@ -166,7 +169,8 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bbreathless\b", r"\bbreathing (?:is )?(?:hard|fast|difficult|labou?red|heavy|shallow)\b",
             r"\b(?:dificultad|problemas?|le cuesta|me cuesta|cuesta) (?:para )?respirar\b",
             r"\bno (?:puede|puedo|podia|podemos) respirar\b", r"\b(?:me|le|nos) falta (?:el )?aire\b",
-            r"\bfalta de aire\b", r"\b(?:me|se) ahoga\b", r"\bme ahogo\b", r"\brespira (?:muy )?(?:mal|rapido|con dificultad)\b",
+            r"\bfalta de aire\b",
+            r"\b(?:oxygen|o2|sats?|saturation|saturacion|oxigeno|pulse ox|oximeter|oximetro|spo2)\b(?:\s+\S+){0,5}?\s+(?:[5-8]\d|9[01])\s*%?(?![\d/])", r"\b(?:me|se) ahoga\b", r"\bme ahogo\b", r"\brespira (?:muy )?(?:mal|rapido|con dificultad)\b",
         ),
     ),
     UrgentSign(
@@ -236,6 +240,10 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:saying|said) goodbye to everyone\b", r"\bgoodbye (?:message|letter|note|text)s?\b",
             r"\bregalando sus cosas\b", r"\bdespidiendo(?:se|me) de todos\b", r"\b(?:mensaje|carta|nota)s? de despedida\b",
             r"\btirar(?:me|se) (?:de|del|por) (?:un|el|la) (?:puente|edificio|techo|ventana)\b",
+            r"\b(?:hoard\w*|stockpil\w*|saving|saved|stashing|guardando|juntando|acumulando) (?:up )?(?:all )?(?:my |his |her |the |las |sus |mis )?(?:sleeping |pain )?(?:pills|meds|pastillas)\b",
+            r"\b(?:letting|let) (?:myself |himself |herself )?go\b(?! of)", r"\bstop existing\b", r"\bdejar de existir\b",
+            r"\bbe gone for good\b", r"\b(?:gone|dead) for good\b", r"\bdone fighting\b(?! (?:with|over|about))",
+            r"\bya me despedi de todos\b", r"\bme despedi de todos\b",
         ),
     ),
     UrgentSign(
@@ -297,13 +305,23 @@ URGENT_SIGNS: list[UrgentSign] = [
         ),
     ),
     UrgentSign(
+        "low_blood_pressure", CAR_T_EMERGENCY,
+        "Very low blood pressure, or not passing urine",
+        "Presión muy baja, o no orinar",
+        (
+            r"\b(?:blood pressure|bp|presion|pressure)\b(?:\s+\S+){0,4}?\s+(?:[4-8]\d\s?/\s?\d{2}|very low|so low|really low|dropping|dropped|crashing|muy baja|bajisima|bajando|por los suelos)\b",
+            r"\b(?:hasn'?t|has not|haven'?t|have not|didn'?t|did not|can'?t|cannot) (?:peed|pee|urinated|urinate|passed urine)\b",
+            r"\bnot (?:peeing|urinating)\b", r"\bno (?:ha|he|han) (?:orinado|hecho pipi)\b", r"\bno (?:orina|puede orinar)\b",
+        ),
+    ),
+    UrgentSign(
         "severe_dizziness", CAR_T_EMERGENCY,
         "Dizziness so bad you cannot stand",
         "Mareo tan fuerte que no puede ponerse de pie",
         (
             r"\b(?:so|too|very|really|extremely|super|badly) dizzy\b", r"\bdizzy\b.*\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:stand|walk|get up)\b",
             r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:stand|get up)\b.*\bdizz", r"\b(?:room|everything) (?:is )?spinning\b",
-            r"\blight ?headed\b", r"\b(?:blood pressure|bp|presion)\b(?:\s+\S+){0,4}?\s+(?:[4-8]\d/\d{2}|very low|so low|dropping|dropped|muy baja|bajisima|bajando)\b",
+            r"\blight ?headed\b",
             r"\b(?:tan|muy|bien|demasiado) maread[oa]\b", r"\bmarea(?:d[oa]|os?)\b.*\bno (?:me |se )?(?:puede|puedo|podia) (?:parar|levantar|mantener|caminar)",
             r"\bno (?:me |se )?(?:puede|puedo) (?:parar|poner de pie|mantener en pie|levantar)\b.*\bmare", r"\btodo (?:me |le )?da vueltas\b",
         ),
@@ -388,6 +406,7 @@ def normalize(text: str) -> str:
     """Lower-case, strip accents, unify apostrophes/degree signs, repair keyword typos."""
     text = strip_accents((text or "").lower())
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = re.sub(r"\bwanna\b", "want to", re.sub(r"\bgonna\b", "going to", text))
     text = text.replace("º", "°").replace("car-t", "car t").replace("cart-t", "car t")
     text = re.sub(r"(\d)\s*°\s*([cf])\b", r"\1 °\2", text)
     # Spell the contractions the patterns rely on with an apostrophe.
@@ -416,7 +435,10 @@ _RESOLVED_AFTER = re.compile(
 _PAST_CUES = re.compile(
     r"\b(?:last (?:week|month|year|spring|summer|fall|autumn|winter)|(?:weeks|months|years) ago|a (?:week|month|year) ago|"
     r"(?:\d+|two|three|four|five|six|several|few) (?:weeks|months|years) ago|back in|years back|as a child|in the past|"
-    r"previously|used to|had (?:one|it) before|once (?:during|before|after|when|while|at|in)|(?:la )?semana pasada|mes pasado|ano pasado|"
+    r"previously|used to|had (?:one|it) before|once (?:during|before|after|when|while|at|in)|"
+    r"in (?:january|february|march|april|may|june|july|august|september|october|november|december)|"
+    r"en (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)|"
+    r"(?:la )?semana pasada|mes pasado|ano pasado|"
     r"hace (?:\w+ )?(?:semanas?|mes|meses|anos?)|de nino|de nina|en el pasado|antes del tratamiento|"
     r"before (?:the |his |her |my )?(?:treatment|infusion|car t))\b"
 )
@@ -552,10 +574,19 @@ _ANIMAL = re.compile(
     r"\b(?:dog|dogs|puppy|cat|cats|kitten|pet|pets|horse|bird|parrot|rabbit|hamster|cow|goat|"
     r"perro|perra|perrito|perrita|gato|gata|gatito|mascota|caballo|pajaro|loro|conejo)\b"
 )
+# A story, not a person's emergency ("on the TV show the patient had a seizure").
+_FICTION = re.compile(
+    r"\b(?:tv|show|movie|film|series|episode|novel|book|character|serie|novela|telenovela|pelicula|personaje|capitulo)\b"
+)
+_RELATIVE = re.compile(
+    r"\b(?:i|i'm|im|me|my|we|our|husband|wife|son|daughter|mom|mum|mother|dad|father|partner|brother|sister|"
+    r"yo|mi|mis|esposo|esposa|marido|hijo|hija|mama|papa|madre|padre|hermano|hermana)\b"
+)
 # A sign told in the past tense, and a later clause saying it was treated or is over.
 _PAST_TENSE_BEFORE = re.compile(r"\b(?:had|was|were|got|tuvo|tuve|tenia|estuvo|estuve|le dio|me dio)\b")
 _RESOLVED_LATER = re.compile(
-    r"\b(?:back to normal|normal (?:again|now)|(?:lleva|llevo) (?:un|una|\w+) (?:mes|semana|semanas|meses) normal|ya (?:lo|la) revisaron|"
+    r"\b(?:back to normal|normal (?:again|now)|(?:has been|been|is|was) fine since|fully recovered|recovered|se recupero|"
+    r"ya se (?:curo|recupero)|(?:lleva|llevo) (?:un|una|\w+) (?:mes|semana|semanas|meses) normal|ya (?:lo|la) revisaron|"
     r"was treated|were treated|got treated|treated and|resolved|went away|(?:is|was|it's|its) gone|"
     r"(?:is|was|it's|its|he's|she's|i'm|im) (?:fine|ok|okay|better) now|got better|is over|"
     r"se (?:le |me )?(?:quito|paso|resolvio|fue)|(?:se lo|se la|lo|la) trataron|ya (?:esta|estoy|paso)|desaparecio)\b"
@@ -713,6 +744,8 @@ def _general_or_animal(text: str) -> bool:
     normalized = normalize(text)
     if _ANIMAL.search(normalized) and not _HUMAN_SUBJECT.search(normalized):
         return True
+    if _FICTION.search(normalized) and not _RELATIVE.search(normalized):
+        return True
     is_question = "?" in normalized or "¿" in normalized
     return _is_general(normalized, is_question, 0)
 
@@ -774,6 +807,8 @@ def assess(text: str, lang: str | None = None, *, vector=None, second_net: bool 
 def rule_signs(text: str) -> list[str]:
     """The codes of the urgent signs the rules find current in ``text`` (first detector)."""
     normalized = normalize(text)
+    if _FICTION.search(normalized) and not _RELATIVE.search(normalized):
+        return []
     clauses = _clauses(normalized)
     treatment_context = bool(_TREATMENT_CONTEXT.search(normalized))
     matched: list[str] = []
@@ -787,7 +822,8 @@ def rule_signs(text: str) -> list[str]:
             for pattern in patterns:
                 match = pattern.search(clause)
                 if match and _sign_current(clause, is_question, match):
-                    if _PAST_TENSE_BEFORE.search(clause[: match.start()]) and _RESOLVED_LATER.search(later):
+                    told_past = _PAST_TENSE_BEFORE.search(clause[: match.start()]) or match.group(0).endswith("ed")
+                    if told_past and _RESOLVED_LATER.search(later):
                         continue  # "he had a fever ... it was treated and resolved"
                     if sign.code == "fever":
                         readings = _temperature_readings(clause)
