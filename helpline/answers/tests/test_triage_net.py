@@ -24,6 +24,7 @@ CRISIS_WITHOUT_KEYWORDS = [
     ("i've been stockpiling my pain pills", "en"),
     ("wanna be gone for good", "en"),
     ("quiero dejar de existir", "es"),
+    ("my husband says he wants to go to sleep and never wake up", "en"),
 ]
 
 EMERGENCIES = [
@@ -83,6 +84,7 @@ TRAPS = [
     "he has a plan for the trip home, which hotels are near the center",
     "i'm done fighting with the insurance company",
     "can benadryl before the infusion make him sleepy",
+    "my mom had icans in the spring and recovered fully, can she cook again",
 ]
 
 
