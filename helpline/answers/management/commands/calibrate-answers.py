@@ -35,6 +35,13 @@ from helpline.answers.evaluation import (
 WEIGHTS = {"dev": 1.0, "extra": 1.0, "off_topic": 3.0, "kb": 1.5}
 
 
+def _shown_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path(settings.BASE_DIR).resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _document(q: dict) -> str:
     """The source document of a MedQuAD question (its URL; the qid's prefix otherwise)."""
     return str(q.get("url") or re.split(r"[_-]", str(q.get("qid", "")))[0])
@@ -112,7 +119,7 @@ class Command(BaseCommand):
             f"{len(passages)} corpus passages; {len(extra)} extra questions ({', '.join(options['extra']) or '-'}); "
             f"{len(off_topic)} off-topic questions; {len(kb_used)} knowledge-base questions (split=calibration "
             f"or no split) from {', '.join(options['kb_questions']) or '-'} against {len(kb)} passages of "
-            f"{content}/ ({kb_dropped} left out: gold sections not in the content). Feature rows "
+            f"{_shown_path(content)}/ ({kb_dropped} left out: gold sections not in the content). Feature rows "
             f"(own and other language): {counts}. Label: an answering passage is among those shown. "
             f"Threshold: the lowest confidence at which, among answered questions, an answering passage is "
             f"shown for >= {targets['dev'][0]} and the first passage answers for >= {targets['dev'][1]} of the "
