@@ -642,6 +642,8 @@ EXEMPLARS_PATH = Path(__file__).with_name("data") / "urgent_exemplars.yaml"
 # of the development set; see docs/notes/issue-12.md.
 SIMILARITY_FLOOR = 0.42
 SIMILARITY_MARGIN = 0.0
+# Crisis first: a lower floor for the crisis exemplars.
+CRISIS_FLOOR = 0.40
 # The crisis category is taken when the nearest crisis exemplar is at most this
 # much further than the nearest urgent exemplar of any kind.
 CRISIS_TOLERANCE = 0.03
@@ -723,7 +725,7 @@ class SimilarityDetector:
             vector = self.encode(text)
         s = self.scores(vector)
         found: list[str] = []
-        if (s["crisis_sign"] and s["crisis"] >= SIMILARITY_FLOOR and s["crisis"] >= s["urgent"] - CRISIS_TOLERANCE
+        if (s["crisis_sign"] and s["crisis"] >= CRISIS_FLOOR and s["crisis"] >= s["urgent"] - CRISIS_TOLERANCE
                 and s["crisis"] - s["not_urgent"] >= SIMILARITY_MARGIN):
             found.append(s["crisis_sign"])
             if s["emergency"] >= SIMILARITY_FLOOR and s["emergency_sign"] and not _general_or_animal(text):
