@@ -63,6 +63,9 @@ CANDIDATES = 100
 # weight went from 0.4 to 0.5 with the focus scaling below (docs/notes/issue-12.md).
 WEIGHTS_SAME = (0.4, 0.6, 0.6, 1.0, 0.5)
 WEIGHTS_CROSS = (0.12, 0.18, 0.6, 1.0, 0.5)
+# The best candidates are re-ranked with this weight on how completely each covers the
+# question's words (IDF-weighted share), in the question's own language.
+RERANK_COVERAGE = 0.6
 # Weight of the semantic similarity between the question and a section heading alone.
 WEIGHT_HEADING_DENSE = 0.6
 # Weight of the lexical score over a passage's reviewed question variants.
@@ -723,6 +726,12 @@ class Index:
             return SearchResult(hits=[], lang=query_lang, searched_lang=lang, fallback=cross)
         want = min(max(k, BACKGROUND_RANKS[1]), len(fused))
         top = np.argpartition(-fused, want - 1)[:want] if len(fused) > want else np.arange(len(fused))
+        if RERANK_COVERAGE and not cross:
+            # Re-rank the candidates by how completely each covers the question's words.
+            tokens = tokenize(query, pool.lang)
+            fused = fused.copy()
+            for i in top:
+                fused[i] += RERANK_COVERAGE * pool.coverage(tokens, int(i))
         top = top[np.argsort(-fused[top], kind="stable")]
         hits = [Hit(pool.passages[int(i)], float(fused[i]), float(dense[i]), float(lexical[i])) for i in top]
         result = SearchResult(hits=hits[:k], lang=query_lang, searched_lang=lang, fallback=cross)
