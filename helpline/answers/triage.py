@@ -315,6 +315,32 @@ URGENT_SIGNS: list[UrgentSign] = [
         ),
     ),
     UrgentSign(
+        "fast_heartbeat", CAR_T_EMERGENCY,
+        "A fast or irregular heartbeat",
+        "Latidos del corazón rápidos o irregulares",
+        (
+            r"\bheart(?:beat)? (?:is |keeps )?(?:racing|pounding|fluttering|skipping|beating (?:so |really |very |super )?(?:fast|hard))\b",
+            r"\bracing heart\b", r"\bpalpitations\b", r"\birregular (?:heartbeat|heart beat|pulse)\b",
+            r"\b(?:heart rate|pulse|hr)\b(?:\s+\S+){0,3}?\s+(?:1[3-9]\d|[2-9]\d\d)\b",
+            r"\bcorazon (?:le |me )?(?:late|palpita|va) (?:muy |bien |super )?(?:rapido|fuerte|rapidisimo|acelerado|a mil)\b",
+            r"\bcorazon acelerado\b", r"\btaquicardia\b", r"\bpalpitaciones\b",
+            r"\b(?:le|me) (?:late|palpita) (?:el corazon )?(?:muy |bien |super )?(?:rapido|rapidisimo|fuerte|a mil)\b",
+        ),
+    ),
+    UrgentSign(
+        "severe_vomiting_diarrhea", CAR_T_EMERGENCY,
+        "Severe nausea, vomiting or diarrhea",
+        "Náuseas, vómitos o diarrea fuertes",
+        (
+            r"\b(?:can ?not|cant|can't|couldn'?t|won'?t) stop (?:vomiting|throwing up|puking)\b",
+            r"\bkeeps? (?:vomiting|throwing up|puking)\b", r"\b(?:vomiting|throwing up|puking) (?:all (?:day|night)|nonstop|non-stop|every hour|again and again)\b",
+            r"\bsevere (?:nausea|vomiting|diarrh?ea)\b", r"\bdiarrh?ea (?:all (?:day|night)|won'?t stop|nonstop|non-stop|\d+ times)\b",
+            r"\bcan'?t keep (?:anything|any food|water|fluids) down\b",
+            r"\bno (?:para|paro|puede parar) de vomitar\b", r"\bvomit(?:a|ando) (?:todo|mucho|sin parar|todo el dia)\b",
+            r"\bdiarrea (?:muy fuerte|todo el dia|sin parar|que no para)\b", r"\bno (?:retiene|aguanta) (?:nada|el agua|los liquidos)\b",
+        ),
+    ),
+    UrgentSign(
         "severe_dizziness", CAR_T_EMERGENCY,
         "Dizziness so bad you cannot stand",
         "Mareo tan fuerte que no puede ponerse de pie",

@@ -56,6 +56,11 @@ EMERGENCIES = [
     ("mi mamá no reconoce a nadie desde la mañana", "confusion"),
     ("he is vomiting blood", "bleeding"),
     ("one side of her face is drooping", "stroke_signs"),
+    # the other warning signs of the at-home article
+    ("his heart is racing and the pulse says 135", "fast_heartbeat"),
+    ("le late el corazón rapidísimo desde la mañana", "fast_heartbeat"),
+    ("she can't keep anything down, keeps throwing up", "severe_vomiting_diarrhea"),
+    ("no para de vomitar desde anoche", "severe_vomiting_diarrhea"),
 ]
 
 TRAPS = [
@@ -84,6 +89,8 @@ TRAPS = [
     "he has a plan for the trip home, which hotels are near the center",
     "i'm done fighting with the insurance company",
     "can benadryl before the infusion make him sleepy",
+    "is vomiting a side effect of the chemo before car t?",
+    "what heart rate is too fast after car t",
     "my mom had icans in the spring and recovered fully, can she cook again",
 ]
 
