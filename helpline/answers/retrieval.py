@@ -545,28 +545,46 @@ class _LangPool:
                 df[token] = df.get(token, 0) + 1
         self.df = df
         self.n_docs = len(passages)
-        self._vocab_index: dict[tuple[str, int], list[str]] | None = None
+        self._vocab_index: dict[str, list[str]] | None = None
+        self._corrections: dict[str, str] = {}
 
     def idf(self, token: str) -> float:
         # Unknown words weigh like the rarest: a question about something the
         # content never mentions should not look covered.
         return float(np.log(1.0 + (self.n_docs + 1) / (self.df.get(token, 0) + 0.5)))
 
-    def _near_known(self, token: str) -> bool:
-        """A misspelling of a word the content uses (same first letter, edit distance 1, or 2 for long words)."""
-        from .triage import _osa_distance
-
+    def _deletions(self) -> dict[str, list[str]]:
+        """Each content word under every spelling with one letter left out (built on first use)."""
         if self._vocab_index is None:
-            index: dict[tuple[str, int], list[str]] = {}
+            index: dict[str, list[str]] = {}
             for word in self.df:
-                index.setdefault((word[0], len(word)), []).append(word)
+                if len(word) >= 4:
+                    for i in range(len(word)):
+                        index.setdefault(word[:i] + word[i + 1:], []).append(word)
             self._vocab_index = index
-        limit = 1 if len(token) < 8 else 2
-        for length in range(len(token) - limit, len(token) + limit + 1):
-            for word in self._vocab_index.get((token[0], length), ()):
-                if _osa_distance(token, word, limit) <= limit:
-                    return True
-        return False
+        return self._vocab_index
+
+    def correct(self, token: str) -> str:
+        """A question word the content never uses, spelled as the content's nearest word (one
+        letter added, left out, changed or two swapped, same first letter); else unchanged."""
+        if token in self.df or len(token) < 5 or token.isdigit():
+            return token
+        cached = self._corrections.get(token)
+        if cached is not None:
+            return cached
+        index = self._deletions()
+        keys = {token} | {token[:i] + token[i + 1:] for i in range(len(token))}
+        swaps = {token[:i] + token[i + 1] + token[i] + token[i + 2:] for i in range(len(token) - 1)}
+        found = {w for key in keys for w in index.get(key, ())} | {w for w in swaps if w in self.df}
+        found = {w for w in found if w[0] == token[0] and w != token}
+        best = max(found, key=lambda w: (self.df[w], w)) if found else token
+        if len(self._corrections) < 10000:
+            self._corrections[token] = best
+        return best
+
+    def query_tokens(self, query: str) -> list[str]:
+        """The question's words as the index spells them (typos repaired against the content)."""
+        return [self.correct(t) for t in tokenize(query, self.lang)]
 
     def unknown(self, query_tokens: list[str]) -> float:
         """Share of the question's words (4+ letters) that the content of this language never
@@ -574,7 +592,7 @@ class _LangPool:
         words = {t for t in query_tokens if len(t) >= 4 and not t.isdigit()}
         if not words:
             return 0.0
-        return sum(1 for t in words if t not in self.df and not self._near_known(t)) / len(words)
+        return sum(1 for t in words if t not in self.df) / len(words)
 
     def coverage(self, query_tokens: list[str], row: int, *, head: bool = False) -> float:
         """IDF-weighted share of the query's words that occur in passage ``row`` (or its head)."""
@@ -684,7 +702,7 @@ class Index:
         if not len(pool.rows):
             empty = np.zeros(0, dtype=np.float32)
             return empty, empty, empty
-        tokens = tokenize(query, pool.lang)
+        tokens = pool.query_tokens(query)
         full = pool.full.scores(tokens)
         head = pool.head.scores(tokens)
         grams = char_grams(query)
@@ -728,7 +746,7 @@ class Index:
         top = np.argpartition(-fused, want - 1)[:want] if len(fused) > want else np.arange(len(fused))
         if RERANK_COVERAGE and not cross:
             # Re-rank the candidates by how completely each covers the question's words.
-            tokens = tokenize(query, pool.lang)
+            tokens = pool.query_tokens(query)
             fused = fused.copy()
             for i in top:
                 fused[i] += RERANK_COVERAGE * pool.coverage(tokens, int(i))
@@ -759,7 +777,7 @@ class Index:
         first = candidates[0]
         lo, hi = BACKGROUND_RANKS
         background = fused[top[lo:hi]] if len(top) > lo else fused[top[-1:]]
-        tokens = tokenize(query, pool.lang)
+        tokens = pool.query_tokens(query)
         if cross:
             coverage = max(_char_coverage(query, pool.passages[i], head_only=False) for i in candidates)
             head = _char_coverage(query, pool.passages[first], head_only=True)

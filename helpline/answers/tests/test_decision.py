@@ -171,3 +171,17 @@ def test_common_questions_on_the_real_articles_are_answered_with_the_answer_show
     result = services.answer_question(question, lang)
     assert result.status == "answered"
     assert anchors & {p["url"].split("#")[1] for p in result.passages}
+
+
+def test_misspelled_words_are_read_as_the_content_spells_them(tmp_path):
+    passages = PASSAGES + [_p("toci:0", "Tocilizumab is the medicine most often used to treat cytokine release "
+                              "syndrome; steroids may be added.", "How CRS is treated")]
+    index = Index.build(passages, cache_dir=tmp_path)
+    right = index.search("is tocilizumab used for crs", "en", k=5)
+    typo = index.search("is tocilizumb used for crs", "en", k=5)
+    assert typo.hits[0].passage.id == right.hits[0].passage.id == "toci:0"
+    assert typo.features["coverage"] == pytest.approx(right.features["coverage"])
+    assert typo.features["unknown"] == 0.0
+    # A word the content never uses stays unknown: it is evidence the question is not covered.
+    other = index.search("is teclistamab used for crs", "en", k=5)
+    assert other.features["unknown"] > 0.0
