@@ -32,7 +32,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpline.settings")
 os.environ.setdefault("HELPLINE_TESTING", "1")
-DEFAULT_SHARED = REPO.parent / "shared" / "eval" / "medquad"
+# ../shared next to a checkout, or ../../shared next to a worktree under wt/
+DEFAULT_SHARED = next((base / "shared" / "eval" / "medquad" for base in (REPO.parent, REPO.parent.parent)
+                       if (base / "shared" / "eval" / "medquad").exists()), REPO.parent / "shared" / "eval" / "medquad")
 MAX_SECONDS = 240
 
 

@@ -1,9 +1,22 @@
-"""Evaluation of the answer service on any corpus in the MedQuAD JSONL format.
+"""Evaluation of the answer service on MedQuAD-format corpora and on the knowledge base.
 
-Every corpus record's ``answer`` becomes a passage (its ``focus`` is the title);
-every question goes through ``services.answer_with_index`` -- the code path of
-the live service -- and is scored against the passage whose text equals its
-``answer``.
+Every question goes through ``services.answer_with_index`` -- the code path of
+the live service. Two kinds of question files:
+
+* MedQuAD format (``qid``, ``question``, ``answer``): every corpus record's
+  ``answer`` becomes a passage (its ``focus`` is the title); the right passage
+  is the one whose text equals the question's ``answer``;
+* knowledge-base format (``question``, ``lang``, ``gold: ["article-key#anchor"]``):
+  the passages of the bundled articles (``kb_passages``); a passage is right
+  when its ``article_key#anchor`` is in ``gold``; ``gold: []`` marks a question
+  the content does not cover (it should get no_answer). Rows whose gold
+  sections do not exist in the content are left out and counted.
+
+Urgent and trap files (``question``, ``lang``; urgent ones carry ``category``,
+traps ``expect: not_urgent``) are measured with ``evaluate_triage``.
+
+Only rows with ``split == "calibration"`` (or no split) are used to fit or tune;
+``--split heldback`` is for reporting.
 """
 
 from __future__ import annotations
@@ -43,6 +56,13 @@ def read_jsonl(path: str | Path) -> list[dict]:
     return records
 
 
+def select_split(records: list[dict], split: str | None) -> list[dict]:
+    """Rows of one split ("calibration" / "heldback"); rows without a split belong to every split."""
+    if not split:
+        return records
+    return [r for r in records if r.get("split") in (None, split)]
+
+
 def corpus_passages(records: Iterable[dict], source: str = "") -> list[Passage]:
     passages = []
     for n, record in enumerate(records):
@@ -66,6 +86,53 @@ def corpus_passages(records: Iterable[dict], source: str = "") -> list[Passage]:
     return passages
 
 
+def kb_passages(directory: str | Path) -> list[Passage]:
+    """The passages of the article files in ``directory``, split as the live index splits them."""
+    from helpline.articles import markup
+
+    from .services import split_section
+
+    passages: list[Passage] = []
+    for path in sorted(Path(directory).glob("*.md")):
+        try:
+            parsed = markup.parse(path.read_text(encoding="utf-8"), source=str(path))
+        except markup.ContentError as exc:
+            raise EvalInputError(str(exc)) from exc
+        meta = parsed.meta
+        key, lang = str(meta["key"]), meta["lang"]
+        for section in parsed.sections:
+            text = markup.plain_text(section["body"])
+            for n, chunk in enumerate(split_section(text)):
+                passages.append(Passage(
+                    id=f"{key}.{lang}:{section['anchor']}:{n}", text=chunk, title=str(meta.get("title", "")),
+                    heading=section["heading"], lang=lang, url=f"/{lang}/{meta.get('slug', key)}#{section['anchor']}",
+                    article_key=key, anchor=section["anchor"],
+                    questions=tuple(str(q) for q in (section.get("questions") or ()) if str(q).strip()),
+                ))
+    return passages
+
+
+def passage_key(passage: Passage) -> str:
+    return f"{passage.article_key}#{passage.anchor}"
+
+
+def kb_rows(questions: list[dict], passages: list[Passage]) -> tuple[list[dict], int]:
+    """Knowledge-base questions whose gold sections all exist; returns (rows, number left out)."""
+    known = {passage_key(p) for p in passages}
+    kept, dropped = [], 0
+    for q in questions:
+        gold = q.get("gold")
+        if not isinstance(gold, list):
+            dropped += 1
+            continue
+        present = [g for g in gold if g in known]
+        if gold and not present:
+            dropped += 1  # answers live in sections the content does not have yet
+            continue
+        kept.append({**q, "gold": present})
+    return kept, dropped
+
+
 @dataclass
 class EvalReport:
     metrics: dict
@@ -75,6 +142,47 @@ class EvalReport:
     passages: int
 
 
+def _is_right(passage: Passage | None, q: dict) -> bool:
+    if passage is None:
+        return False
+    if "gold" in q:
+        return passage_key(passage) in set(q["gold"])
+    return passage.text.strip() == (q.get("answer") or "").strip()
+
+
+def _share(rows: list[dict], pred) -> float | None:
+    return (sum(1 for r in rows if pred(r)) / len(rows)) if rows else None
+
+
+def summarize(rows: list[dict], latencies: list[float] | None = None) -> dict:
+    """Figures for a set of evaluated rows (see ``evaluate``)."""
+    answerable = [r for r in rows if r["answerable"]]
+    uncovered = [r for r in rows if not r["answerable"]]
+    total = len(answerable) or 1
+    answered = [r for r in answerable if r["status"] == "answered"]
+    out = {
+        "questions": len(rows),
+        "answerable": len(answerable),
+        "recall@1": sum(1 for r in answerable if r["rank"] == 1) / total,
+        "recall@5": sum(1 for r in answerable if r["rank"] and r["rank"] <= 5) / total,
+        "mrr@10": sum(1.0 / r["rank"] for r in answerable if r["rank"]) / total,
+        "answered": len(answered) / total,
+        # answered with an answering passage among those shown, over all answerable questions
+        "answered_with_answer_shown": sum(1 for r in answered if r["gold_shown"]) / total,
+        "no_answer": _share(answerable, lambda r: r["status"] == "no_answer"),
+        "urgent": _share(rows, lambda r: r["status"] == "urgent"),
+        "answered_precision": _share(answered, lambda r: r["top1_correct"]),
+        "answered_precision@3": _share(answered, lambda r: r["gold_shown"]),
+    }
+    if uncovered:
+        out["uncovered"] = len(uncovered)
+        out["uncovered_no_answer"] = _share(uncovered, lambda r: r["status"] != "answered")
+    if latencies:
+        out["p50_ms"] = float(np.percentile(latencies, 50))
+        out["p95_ms"] = float(np.percentile(latencies, 95))
+    return out
+
+
 def evaluate(questions: list[dict], corpus: list[Passage], *, cache_dir=None, index: Index | None = None,
              calibration: dict | None = None, progress=None) -> EvalReport:
     from .services import answer_with_index
@@ -82,7 +190,7 @@ def evaluate(questions: list[dict], corpus: list[Passage], *, cache_dir=None, in
     started = time.perf_counter()
     index = index or Index.build(corpus, cache_dir=cache_dir)
     build_seconds = time.perf_counter() - started
-    text_of = {p.id: p.text for p in index.passages}
+    by_id = {p.id: p for p in index.passages}
     rows = []
     latencies = []
     # Warm the encoder so the first question's latency is not the model load.
@@ -91,37 +199,59 @@ def evaluate(questions: list[dict], corpus: list[Passage], *, cache_dir=None, in
         question = q.get("question")
         if not isinstance(question, str) or not question.strip():
             continue
-        gold = (q.get("answer") or "").strip()
         lang = q.get("lang") if q.get("lang") in ("en", "es") else None
         t0 = time.perf_counter()
         result = answer_with_index(question.strip(), lang, index, k=10, calibration=calibration)
         latencies.append((time.perf_counter() - t0) * 1000)
         rank = None
         for r, pid in enumerate(result.ranking[:10], 1):
-            if text_of.get(pid, "").strip() == gold:
+            if _is_right(by_id.get(pid), q):
                 rank = r
                 break
+        shown = [p["id"] for p in result.passages]
         rows.append({
-            "qid": q.get("qid"), "lang": result.lang, "status": result.status, "rank": rank,
-            "confidence": result.confidence, "top1_correct": rank == 1,
+            "qid": q.get("qid", q.get("id")), "lang": result.lang, "status": result.status, "rank": rank,
+            "confidence": result.confidence,
+            "answerable": bool(q.get("gold")) if "gold" in q else True,
+            "top1_correct": bool(shown) and _is_right(by_id.get(shown[0]), q),
+            "gold_shown": any(_is_right(by_id.get(pid), q) for pid in shown),
         })
         if progress and (n + 1) % 50 == 0:
             progress(n + 1, len(questions))
-    total = len(rows) or 1
-    answered = [r for r in rows if r["status"] == "answered"]
-    metrics = {
-        "questions": len(rows),
-        "recall@1": sum(1 for r in rows if r["rank"] == 1) / total,
-        "recall@5": sum(1 for r in rows if r["rank"] and r["rank"] <= 5) / total,
-        "mrr@10": sum(1.0 / r["rank"] for r in rows if r["rank"]) / total,
-        "answered": len(answered) / total,
-        "no_answer": sum(1 for r in rows if r["status"] == "no_answer") / total,
-        "urgent": sum(1 for r in rows if r["status"] == "urgent") / total,
-        "answered_precision": (sum(1 for r in answered if r["top1_correct"]) / len(answered)) if answered else None,
-        "p50_ms": float(np.percentile(latencies, 50)) if latencies else None,
-        "p95_ms": float(np.percentile(latencies, 95)) if latencies else None,
-    }
+    metrics = summarize(rows, latencies)
+    metrics["by_lang"] = {lang: summarize([r for r in rows if r["lang"] == lang])
+                          for lang in sorted({r["lang"] for r in rows})}
     return EvalReport(metrics, rows, build_seconds, index.embedded_count, len(index))
+
+
+def evaluate_triage(urgent: list[dict], traps: list[dict]) -> dict:
+    """Urgent recall and precision (over urgent messages and traps), per language."""
+    from .triage import assess
+
+    rows = []
+    for q, expected in [(q, True) for q in urgent] + [(q, False) for q in traps]:
+        text = q.get("question")
+        if not isinstance(text, str) or not text.strip():
+            continue
+        result = assess(text, q.get("lang"))
+        rows.append({"lang": result.lang, "expected": expected, "urgent": result.urgent,
+                     "crisis_expected": q.get("category") == "crisis", "category": result.category})
+
+    def figures(part: list[dict]) -> dict:
+        flagged = [r for r in part if r["urgent"]]
+        urgent_rows = [r for r in part if r["expected"]]
+        crisis = [r for r in part if r["crisis_expected"]]
+        return {
+            "urgent_messages": len(urgent_rows), "traps": len(part) - len(urgent_rows),
+            "urgent_recall": _share(urgent_rows, lambda r: r["urgent"]),
+            "urgent_precision": _share(flagged, lambda r: r["expected"]),
+            "crisis_recall": _share(crisis, lambda r: r["category"] == "crisis"),
+            "traps_not_urgent": _share([r for r in part if not r["expected"]], lambda r: not r["urgent"]),
+        }
+
+    out = figures(rows)
+    out["by_lang"] = {lang: figures([r for r in rows if r["lang"] == lang]) for lang in sorted({r["lang"] for r in rows})}
+    return out
 
 
 # --- calibration ----------------------------------------------------------------
@@ -134,66 +264,72 @@ OFF_TOPIC = [
 ]
 
 
-def feature_rows(questions: list[dict], index: Index, *, both_pools: bool = False) -> list[tuple[dict, int]]:
-    """(features, 1 if the top passage is right else 0) for each question, as the live search computes them.
+@dataclass
+class FeatureRow:
+    features: dict
+    label: int  # an answering passage is among those that would be shown
+    question: dict
+    top1: int  # the first passage shown answers
+    primary: bool  # the ranking the decision looks at first (not the other language's)
 
-    A question is right when the top passage's text equals its ``answer`` or,
-    for knowledge-base questions, when "article_key#anchor" is in its ``gold``.
-    """
+
+def feature_rows(questions: list[dict], index: Index) -> list[FeatureRow]:
+    """One row for the question's own-language ranking and one for the other language's,
+    with the features the live search computes."""
     from .retrieval import LANGS
 
     rows = []
     for q in questions:
         lang = q.get("lang") if q.get("lang") in LANGS else "en"
-        if both_pools:
-            qvec = index.embedder.encode_one(q["question"])
-            results = [index._search_pool(pool, q["question"], qvec, lang, 5) for pool in LANGS]
-        else:
-            results = [index.search(q["question"], lang, k=5)]
-        for result in results:
-            if not result.hits:
+        result = index.search(q["question"], lang, k=10)
+        for part in (result, result.alternative):
+            if part is None or not part.shown:
                 continue
-            top = result.hits[0].passage
-            if "gold" in q:
-                right = f"{top.article_key}#{top.anchor}" in set(q["gold"])
-            else:
-                right = top.text.strip() == (q.get("answer") or "").strip()
-            rows.append((result.features, int(right)))
+            label = int(any(_is_right(h.passage, q) for h in part.shown))
+            rows.append(FeatureRow(part.features, label, q, int(_is_right(part.shown[0].passage, q)), part is result))
     return rows
 
 
-def fit_calibration(groups: dict[str, tuple[list[tuple[dict, int]], float]], *, target_set: str,
-                    target_precision: float = 0.92) -> dict:
-    """Weighted logistic regression on the search features; the threshold is the lowest
-    confidence at which precision among answered questions of ``target_set`` reaches the target."""
+def fit_logistic(rows: list[FeatureRow], weights: list[float], l2: float = 1e-3) -> dict:
+    """Weighted logistic regression on the search features (standardised, L2, gradient descent)."""
     from .retrieval import FEATURES
 
-    xs, ys, ws = [], [], []
-    for rows, weight in groups.values():
-        for features, label in rows:
-            xs.append([float(features.get(name, 0.0)) for name in FEATURES])
-            ys.append(float(label))
-            ws.append(weight)
-    X, y, w = np.array(xs), np.array(ys), np.array(ws)
+    X = np.array([[float(r.features.get(name, 0.0)) for name in FEATURES] for r in rows])
+    y = np.array([float(r.label) for r in rows])
+    w = np.array(weights, dtype=float)
     mu, sd = X.mean(0), X.std(0) + 1e-9
     Z = (X - mu) / sd
     b, c = np.zeros(Z.shape[1]), 0.0
-    for _ in range(20000):
+    for _ in range(4000):
         p = 1.0 / (1.0 + np.exp(-(Z @ b + c)))
         g = (p - y) * w
-        b -= 0.05 * ((Z * g[:, None]).sum(0) / w.sum() + 1e-3 * b)
-        c -= 0.05 * g.sum() / w.sum()
+        b -= 0.5 * ((Z * g[:, None]).sum(0) / w.sum() + l2 * b)
+        c -= 0.5 * g.sum() / w.sum()
     coef = b / sd
-    intercept = c - float((b * mu / sd).sum())
-    target_rows = groups[target_set][0]
-    tx = np.array([[float(f.get(name, 0.0)) for name in FEATURES] for f, _ in target_rows])
-    ty = np.array([label for _, label in target_rows])
-    conf = 1.0 / (1.0 + np.exp(-(tx @ coef + intercept)))
-    threshold = 0.5
-    for t in np.arange(0.30, 0.99, 0.01):
-        answered = conf >= t
-        if answered.any() and ty[answered].mean() >= target_precision:
-            threshold = round(float(t), 2)
-            break
-    return {"coef": [float(v) for v in coef], "intercept": float(intercept), "threshold": threshold,
+    return {"coef": [float(v) for v in coef], "intercept": float(c - float((b * mu / sd).sum())),
             "features": list(FEATURES)}
+
+
+def probabilities(rows: list[FeatureRow], model: dict) -> np.ndarray:
+    from .retrieval import FEATURES
+
+    X = np.array([[float(r.features.get(name, 0.0)) for name in FEATURES] for r in rows]).reshape(len(rows), len(FEATURES))
+    return 1.0 / (1.0 + np.exp(-(X @ np.array(model["coef"]) + model["intercept"])))
+
+
+def lowest_threshold(rows: list[FeatureRow], model: dict, *, precision_at_3: float,
+                     precision_at_1: float = 0.0) -> float:
+    """The lowest threshold at which, among answered rows, an answering passage is shown for at
+    least ``precision_at_3`` of them and the first passage answers for ``precision_at_1`` (0.99 when
+    no threshold does)."""
+    if not rows:
+        return 0.5
+    conf = probabilities(rows, model)
+    labels = np.array([r.label for r in rows])
+    top1 = np.array([r.top1 for r in rows])
+    for t in np.arange(0.05, 0.995, 0.01):
+        answered = conf >= t
+        if (answered.any() and labels[answered].mean() >= precision_at_3
+                and top1[answered].mean() >= precision_at_1):
+            return round(float(t), 2)
+    return 0.99

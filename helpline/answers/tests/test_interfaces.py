@@ -143,10 +143,48 @@ def test_eval_command_on_a_small_corpus(tmp_path, settings):
                  "--corpus", str(DATA / "spanish_questions.jsonl"), stdout=out)
     lines = out.getvalue().strip().splitlines()
     metrics = json.loads(lines[-1])
-    assert set(metrics) == {"recall@1", "recall@5", "mrr@10", "answered", "answered_precision", "p50_ms", "p95_ms"}
+    assert set(metrics) >= {"recall@1", "recall@5", "mrr@10", "answered", "answered_precision",
+                            "answered_precision@3", "answered_with_answer_shown", "p50_ms", "p95_ms", "by_lang"}
     assert 0.0 <= metrics["recall@1"] <= metrics["recall@5"] <= 1.0
     assert metrics["recall@5"] >= 0.7  # Spanish questions, English passages
+    assert set(metrics["by_lang"]) == {"es"}
+    assert metrics["by_lang"]["es"]["questions"] == metrics["questions"]
+    if metrics["answered"]:
+        # precision@3 counts an answering passage anywhere among those shown
+        assert metrics["answered_precision"] <= metrics["answered_precision@3"]
     assert any(line.startswith("recall@1:") for line in lines)
+
+
+def test_eval_command_on_the_knowledge_base_with_uncovered_questions_and_triage(tmp_path, settings):
+    settings.ANSWERS_INDEX_DIR = tmp_path
+    questions = tmp_path / "kb.jsonl"
+    rows = [
+        {"question": "what is icans", "lang": "en", "gold": ["car-t-neurologic-side-effects#what-is-icans"],
+         "split": "calibration"},
+        {"question": "¿qué es el síndrome de liberación de citocinas?", "lang": "es",
+         "gold": ["car-t-cytokine-release-syndrome#what-is-crs"], "split": "calibration"},
+        {"question": "how much does car t cost in dollars", "lang": "en", "gold": [], "split": "calibration"},
+        {"question": "what is a new section nobody wrote", "lang": "en", "gold": ["no-such-article#nothing"],
+         "split": "calibration"},
+        {"question": "this row is held back", "lang": "en", "gold": [], "split": "heldback"},
+    ]
+    questions.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    urgent = tmp_path / "urgent.jsonl"
+    urgent.write_text(json.dumps({"question": "my husband's handwriting looks weird today", "lang": "en",
+                                  "category": "medical"}) + "\n")
+    traps = tmp_path / "traps.jsonl"
+    traps.write_text(json.dumps({"question": "my dog has a fever", "lang": "en", "expect": "not_urgent"}) + "\n")
+    out = StringIO()
+    call_command("eval-answers", str(questions), "--split", "calibration", "--urgent", str(urgent),
+                 "--traps", str(traps), "--json", stdout=out)
+    metrics = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert metrics["questions"] == 3 and metrics["answerable"] == 2 and metrics["uncovered"] == 1
+    assert metrics["left_out_missing_sections"] == 1
+    assert metrics["uncovered_no_answer"] == 1.0  # the price question is not answered from a question list
+    assert set(metrics["by_lang"]) == {"en", "es"}
+    assert metrics["recall@5"] == 1.0
+    assert metrics["triage"]["urgent_recall"] == 1.0 and metrics["triage"]["urgent_precision"] == 1.0
+    assert metrics["triage"]["traps_not_urgent"] == 1.0
 
 
 def test_eval_command_reports_bad_files(tmp_path):
@@ -158,7 +196,7 @@ def test_eval_command_reports_bad_files(tmp_path):
         call_command("eval-answers", str(tmp_path / "missing.jsonl"), "--corpus", str(bad))
 
 
-def test_calibrate_command_fits_a_model(tmp_path, settings, knowledge_base):
+def test_calibrate_command_fits_a_model(tmp_path, settings):
     settings.ANSWERS_INDEX_DIR = tmp_path
     out = StringIO()
     call_command("calibrate-answers", str(DATA / "everyday_english.jsonl"),
@@ -170,8 +208,9 @@ def test_calibrate_command_fits_a_model(tmp_path, settings, knowledge_base):
     from helpline.answers.retrieval import FEATURES
 
     assert model["features"] == list(FEATURES) and len(model["coef"]) == len(FEATURES)
-    assert 0.3 <= model["threshold"] < 1.0
-    assert "knowledge-base rows" in model["fitted_on"]
+    assert 0.05 <= model["threshold"] < 1.0
+    assert "knowledge-base questions" in model["fitted_on"] and "left out" in model["fitted_on"]
+    assert "chosen threshold" in text
 
 
 def test_page_answers_a_spanish_question_typed_on_the_english_page(client, knowledge_base):

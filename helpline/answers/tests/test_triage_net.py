@@ -1,0 +1,157 @@
+"""Urgent triage with two detectors: the rules and the similarity to reviewed exemplars.
+
+Messages here are written for these tests; none comes from an evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from helpline.answers.triage import CAR_T_EMERGENCY, CRISIS, URGENT_SIGNS, assess, rule_signs, similarity_detector
+
+CRISIS_WITHOUT_KEYWORDS = [
+    ("honestly i just want it all to be over", "en"),
+    ("i started cutting again last night", "en"),
+    ("i'm such a burden, they'd be better off without me", "en"),
+    ("i hope i don't wake up tomorrow", "en"),
+    ("my sister says she can't go on like this anymore", "en"),
+    ("he's been saving his pills to take all his pills at once", "en"),
+    ("ya no quiero despertar mañana", "es"),
+    ("me volví a cortar anoche", "es"),
+    ("siento que soy una carga, estarían mejor sin mí", "es"),
+    ("mi hermano dice que quiere que todo se acabe ya", "es"),
+    ("no vale la pena seguir viviendo así", "es"),
+    ("i've been stockpiling my pain pills", "en"),
+    ("wanna be gone for good", "en"),
+    ("quiero dejar de existir", "es"),
+    ("my husband says he wants to go to sleep and never wake up", "en"),
+]
+
+EMERGENCIES = [
+    # warning signs with a time that belongs to the infusion
+    ("got my cells 5 days ago, now 38.5", "fever"),
+    ("infused on monday and tonight he's at 38.7", "fever"),
+    ("le pusieron las células hace 6 días y ahora tiene 38,4", "fever"),
+    # early neurologic signs
+    ("my husband's handwriting looks really weird today", "neurologic_changes"),
+    ("mi esposo tiene la letra rara desde ayer", "neurologic_changes"),
+    ("my dad can't find his words since this morning", "trouble_speaking"),
+    ("mi mamá no encuentra las palabras", "trouble_speaking"),
+    ("she is so sleepy i can barely get her to answer", "hard_to_wake"),
+    ("he keeps losing his balance", "neurologic_changes"),
+    ("my mom fell twice today", "neurologic_changes"),
+    ("se cayó dos veces hoy en la casa", "neurologic_changes"),
+    ("his hands have a tremor since yesterday", "neurologic_changes"),
+    # dizziness so bad they cannot stand
+    ("so dizzy i can't stand up", "severe_dizziness"),
+    ("me siento tan mareado que no me puedo parar", "severe_dizziness"),
+    # typos
+    ("my wife's handwritting is all shaky and she lost her ballance", "neurologic_changes"),
+    # readings and other signs
+    ("his oxygen says 87 and he looks gray", "trouble_breathing"),
+    ("la saturación marca 86", "trouble_breathing"),
+    ("tiene la presión en 82/50 y está mareada", "low_blood_pressure"),
+    ("she hasn't peed since yesterday and she's really weak", "low_blood_pressure"),
+    ("my husband is seeing bugs on the wall that aren't there", "confusion"),
+    ("mi mamá no reconoce a nadie desde la mañana", "confusion"),
+    ("he is vomiting blood", "bleeding"),
+    ("one side of her face is drooping", "stroke_signs"),
+    # the other warning signs of the at-home article
+    ("his heart is racing and the pulse says 135", "fast_heartbeat"),
+    ("le late el corazón rapidísimo desde la mañana", "fast_heartbeat"),
+    ("she can't keep anything down, keeps throwing up", "severe_vomiting_diarrhea"),
+    ("no para de vomitar desde anoche", "severe_vomiting_diarrhea"),
+]
+
+TRAPS = [
+    "my dog has a fever",
+    "mi perro tiene fiebre y no come",
+    "our cat keeps falling over",
+    "what temperature should I call about?",
+    "¿a qué temperatura debo llamar al equipo?",
+    "he had a fever after the infusion but it was treated and resolved",
+    "tuvo fiebre después de la infusión pero se la trataron y se le quitó",
+    "why do they check my handwriting every day?",
+    "can car t make you dizzy?",
+    "I want this treatment to be over so I can go home",
+    "temp 99.1 this morning, 8 days after infusion",
+    "how much does CAR T cost?",
+    "what is ICANS?",
+    # figures of speech, stories, treated events, questions about signs
+    "i'm dying to find out if it worked",
+    "this waiting is killing me lol",
+    "esta espera me está matando",
+    "on the tv show the patient had a seizure after car t, is that realistic",
+    "en la novela el paciente se confundió después del car t, eso pasa?",
+    "she fainted at her infusion in march but she is fine since, is it safe to fly",
+    "he had a fever last month, they gave him antibiotics and it cleared up, can he travel now",
+    "what counts as low oxygen after car t",
+    "he has a plan for the trip home, which hotels are near the center",
+    "i'm done fighting with the insurance company",
+    "can benadryl before the infusion make him sleepy",
+    "is vomiting a side effect of the chemo before car t?",
+    "what heart rate is too fast after car t",
+    "my mom had icans in the spring and recovered fully, can she cook again",
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), CRISIS_WITHOUT_KEYWORDS)
+def test_crisis_without_the_obvious_words(text, lang):
+    result = assess(text)
+    assert result.urgent, text
+    assert result.category == CRISIS
+    assert "988" in result.message
+    assert result.lang == lang
+
+
+@pytest.mark.parametrize(("text", "code"), EMERGENCIES)
+def test_emergencies_the_issue_lists(text, code):
+    result = assess(text)
+    assert result.urgent, text
+    assert result.category == CAR_T_EMERGENCY
+    assert code in result.matched, (text, result.matched)
+
+
+@pytest.mark.parametrize("text", TRAPS)
+def test_traps_stay_not_urgent(text):
+    result = assess(text)
+    assert not result.urgent, (text, result.matched, result.detectors)
+
+
+SIMILARITY_ONLY = [
+    # No rule matches these; the exemplars do.
+    ("lately i feel like my kids would have an easier life if i wasn't around", CRISIS),
+    ("a veces pienso que mi familia estaría mejor si yo ya no estuviera", CRISIS),
+    ("his signature looks nothing like it used to", CAR_T_EMERGENCY),
+]
+
+
+@pytest.mark.parametrize(("text", "category"), SIMILARITY_ONLY)
+def test_second_detector_catches_what_the_rules_miss(text, category):
+    assert rule_signs(text) == []
+    assert not assess(text, second_net=False).urgent
+    result = assess(text)
+    assert result.urgent and result.category == category
+    assert result.detectors == ["similarity"]
+
+
+def test_vector_from_the_caller_gives_the_same_decision():
+    text = "lately i feel like my kids would have an easier life if i wasn't around"
+    detector = similarity_detector()
+    vector = detector.embedder.encode_one(text)
+    assert assess(text, vector=vector).as_dict() == assess(text).as_dict()
+
+
+def test_crisis_outranks_an_emergency_in_the_same_message():
+    result = assess("I have a fever of 39 and honestly I want it all to be over")
+    assert result.category == CRISIS
+    assert {"fever", "suicidal_thoughts"} <= set(result.matched)
+    assert "988" in result.message and "911" in result.message
+
+
+def test_exemplar_file_uses_known_signs_in_both_languages():
+    detector = similarity_detector()
+    codes = {code for code, _ in detector.urgent}
+    assert codes <= {s.code for s in URGENT_SIGNS}
+    assert {"suicidal_thoughts", "self_harm", "neurologic_changes", "severe_dizziness"} <= codes
+    assert len(detector.not_urgent) >= 50
