@@ -86,7 +86,9 @@ class Passage:
     heading: str = ""
     lang: str = "en"
     url: str = ""
-    last_reviewed: datetime.date | str | None = None
+    last_reviewed: datetime.date | str | None = None  # None until a medical reviewer publishes
+    last_updated: datetime.date | str | None = None
+    review_line: str = ""  # the article's review line, in its language
     article_key: str = ""
     version_id: int | None = None
     anchor: str = ""

@@ -91,10 +91,11 @@ def check_question(question, lang) -> tuple[str, str | None]:
 
 # --- passages -------------------------------------------------------------------
 
+def _iso(value) -> str | None:
+    return value.isoformat() if isinstance(value, datetime.date) else value
+
+
 def passage_dict(hit_passage: Passage, score: float, question_lang: str) -> dict:
-    reviewed = hit_passage.last_reviewed
-    if isinstance(reviewed, datetime.date):
-        reviewed = reviewed.isoformat()
     return {
         "id": hit_passage.id,
         "text": hit_passage.text,
@@ -102,7 +103,9 @@ def passage_dict(hit_passage: Passage, score: float, question_lang: str) -> dict
         "section": hit_passage.heading,
         "url": hit_passage.url,
         "lang": hit_passage.lang,
-        "last_reviewed": reviewed,
+        "last_reviewed": _iso(hit_passage.last_reviewed),
+        "last_updated": _iso(hit_passage.last_updated),
+        "review_line": hit_passage.review_line,
         "score": round(float(score), 4),
         "other_language": hit_passage.lang != question_lang,
     }
@@ -154,6 +157,8 @@ def section_passages(section: dict) -> list[Passage]:
                 lang=section["language"],
                 url=section["url"],
                 last_reviewed=section.get("last_reviewed"),
+                last_updated=section.get("last_updated"),
+                review_line=section.get("review_line") or "",
                 article_key=section.get("article_key", ""),
                 version_id=section["version_id"],
                 anchor=section["anchor"],

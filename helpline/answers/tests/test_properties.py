@@ -46,7 +46,8 @@ def test_api_answers_or_refuses_clearly(client, payload):
     assert response.status_code in (200, 400)
     data = response.json()
     if response.status_code == 400:
-        assert data["error"]["code"] in {"malformed_json", "missing_question", "too_long", "bad_lang"}
+        assert data["error"]["code"] in {"malformed_json", "missing_question", "too_long", "bad_lang",
+                                         "invalid_channel"}
         assert QuestionLog.objects.count() == before
     else:
         assert data["status"] in {"answered", "no_answer", "urgent"}

@@ -31,7 +31,9 @@ def test_english_question_is_answered_with_verbatim_cited_passage(knowledge_base
     # Quoted word for word from the section it links to.
     anchor = top["url"].split("#", 1)[1]
     assert top["text"] in _section_text(f"#{anchor}")
-    assert datetime.date.fromisoformat(top["last_reviewed"])
+    # Bundled content: no medical review yet, so no review date; the honest line instead.
+    assert top["last_reviewed"] is None and datetime.date.fromisoformat(top["last_updated"])
+    assert "Awaiting medical review" in top["review_line"]
     assert top["lang"] == "en" and top["other_language"] is False
     assert result.handoff["chat_url"].startswith("/en/chat/?from_answer=")
     assert result.handoff["phone"] == settings.HELPLINE["PHONE"]
@@ -127,7 +129,7 @@ def test_publishing_updates_the_index_incrementally(knowledge_base, django_captu
         title="Parking at the infusion center", summary="Where caregivers can park.",
         sections=[{"heading": "Free parking for caregivers", "anchor": "free-parking",
                    "body": "Caregivers can park for free in the infusion center garage on level 2 [1]."}],
-        references=[{"number": 1, "text": "Hospital parking office.", "url": "https://example.org/"}],
+        references=[{"number": 1, "text": "National Cancer Institute.", "url": "https://www.cancer.gov/"}],
     )
     with django_capture_on_commit_callbacks(execute=True):
         articles.draft_save(editor, version, data)
