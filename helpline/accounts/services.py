@@ -417,7 +417,7 @@ def staff_invite(actor, *, username: str, email: str, roles: list[str], name: st
     with transaction.atomic():
         if Group.objects.filter(name__in=wanted).count() != len(wanted):
             ensure_roles()
-        user = User(username=username, email=email, is_staff=True)
+        user = User(username=username, email=email, is_staff=True, first_name=name.strip()[:150])
         user.set_unusable_password()
         user.save()
         user.groups.set(Group.objects.filter(name__in=wanted))
