@@ -258,3 +258,42 @@ def test_deactivate_is_one_button_sessions_ended_and_audited(client, administrat
     client.force_login(editor)
     assert client.post(f"/en/staff/people/{specialist.pk}/deactivate/").status_code == 403
     assert client.get(f"/en/staff/people/{specialist.pk}/deactivate/").status_code == 405
+
+
+async def test_console_socket_refused_until_onboarding_is_finished(administrator):
+    from asgiref.sync import sync_to_async
+    from channels.testing import WebsocketCommunicator
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from helpline.asgi import application
+    from helpline.common.testing import same_origin_headers
+
+    @sync_to_async
+    def invited_with_password():
+        invitation = _invite_by_service(administrator)
+        user, _ = services.invitation_accept(services.invitation_path(invitation).split("/")[-2],
+                                             NEW_PASSWORD)
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        return user, store.session_key
+
+    async def connects(session_key) -> bool:
+        headers = [*same_origin_headers(),
+                   (b"cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}".encode())]
+        communicator = WebsocketCommunicator(application, "/ws/chat/console/", headers=headers)
+        connected, _ = await communicator.connect(timeout=5)
+        await communicator.disconnect()
+        return connected
+
+    user, session_key = await invited_with_password()
+    # two-factor is off in this suite, so the chat settings are the step left
+    assert await sync_to_async(selectors.onboarding_step)(user) == selectors.STEP_CHAT
+    assert not await connects(session_key)
+    await sync_to_async(services.specialist_settings_save)(
+        user, languages=["es"], max_concurrent=2, display_name="Lena", credentials="")
+    assert await connects(session_key)
