@@ -134,3 +134,16 @@ def chat_settings_initial(user) -> dict:
         "languages": status.languages if status else ["en"],
         "max_concurrent": status.max_concurrent if status else 2,
     }
+
+
+def needs_chat_settings(user) -> bool:
+    """A specialist who has never chosen chat languages and limit (no chat status yet)."""
+    from helpline.chat.selectors import specialist_status_for
+
+    from .roles import SPECIALIST
+
+    if user is None or not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return False
+    if not user.groups.filter(name=SPECIALIST).exists():
+        return False
+    return specialist_status_for(user) is None

@@ -47,6 +47,15 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     })
 
 
+def _after_sign_in(request: HttpRequest, user, default: str) -> str:
+    """Where a completed sign-in goes: a specialist who has never chosen chat languages
+    and limit (an account made in the admin or a shell) chooses them first."""
+    target = _safe_next(request, default)
+    if selectors.needs_chat_settings(user):
+        return reverse("accounts:onboarding-chat") + f"?{urlencode({'next': target})}"
+    return target
+
+
 def _safe_next(request: HttpRequest, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
@@ -92,6 +101,8 @@ class LoginView(auth_views.LoginView):
         services.login_success_record(user, client_ip(self.request), self.request)
         if services.needs_two_factor(user):
             return HttpResponseRedirect(self._second_step(user))
+        if selectors.needs_chat_settings(user):
+            return HttpResponseRedirect(_after_sign_in(self.request, user, response.url))
         return response
 
     def _second_step(self, user) -> str:
@@ -177,7 +188,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             services.onboarding_advance(user, request=request)
             if selectors.onboarding_step(user) == selectors.STEP_CHAT:
                 return HttpResponseRedirect(reverse("accounts:onboarding-chat"))
-            return HttpResponseRedirect(_safe_next(request, reverse("accounts:staff-home")))
+            return HttpResponseRedirect(_after_sign_in(request, user, reverse("accounts:staff-home")))
     elif request.method == "POST":
         status = 400
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
@@ -207,7 +218,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             status = 429 if error.code == "throttled" else 400
         else:
             otp_login(request, device)
-            return HttpResponseRedirect(_safe_next(request, reverse("accounts:staff-home")))
+            return HttpResponseRedirect(_after_sign_in(request, user, reverse("accounts:staff-home")))
     elif request.method == "POST":
         status = 400
     return render(request, "accounts/otp_verify.html",
@@ -329,10 +340,11 @@ def onboarding_chat(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Your chat settings are saved. Set yourself "
                                             "available when you are ready to take chats."))
-                return HttpResponseRedirect(reverse("chat:console"))
+                return HttpResponseRedirect(_safe_next(request, reverse("chat:console")))
     else:
         form = ChatSettingsForm(initial=selectors.chat_settings_initial(request.user))
-    return render(request, "accounts/onboarding_chat.html", {"form": form}, status=status)
+    return render(request, "accounts/onboarding_chat.html",
+                  {"form": form, "next": _safe_next(request, "")}, status=status)
 
 
 @login_required

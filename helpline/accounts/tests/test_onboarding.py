@@ -297,3 +297,27 @@ async def test_console_socket_refused_until_onboarding_is_finished(administrator
     await sync_to_async(services.specialist_settings_save)(
         user, languages=["es"], max_concurrent=2, display_name="Lena", credentials="")
     assert await connects(session_key)
+
+
+def test_specialist_made_elsewhere_chooses_chat_settings_at_first_sign_in(client):
+    """An account made in the admin or a shell has no chat status: first sign-in asks."""
+    User = get_user_model()
+    maria = User.objects.create_user("maria", password=PASSWORD)
+    maria.groups.add(Group.objects.get(name="specialist"))
+    response = client.post("/en/staff/login/", {"username": "maria", "password": PASSWORD,
+                                                 "next": "/en/chat/console/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/staff/welcome/chat/?next=%2Fen%2Fchat%2Fconsole%2F"
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and 'name="next" value="/en/chat/console/"' in page.content.decode()
+    response = client.post("/en/staff/welcome/chat/", {
+        "languages": ["es"], "max_concurrent": 2, "display_name": "María",
+        "next": "/en/chat/console/"})
+    assert response.status_code == 302 and response["Location"] == "/en/chat/console/"
+    status = SpecialistStatus.objects.get(user=maria)
+    assert status.languages == ["es"] and status.max_concurrent == 2
+    # the next sign-in goes straight where it was going
+    client.logout()
+    response = client.post("/en/staff/login/", {"username": "maria", "password": PASSWORD,
+                                                 "next": "/en/chat/console/"})
+    assert response["Location"] == "/en/chat/console/"
