@@ -26,7 +26,8 @@ from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.ratelimit import client_ip, ratelimit
 
 from . import selectors, services
-from .forms import AuditFilterForm, ChatSettingsForm, InviteForm, RolesForm, SetPasswordForm, TokenForm
+from .forms import (AuditFilterForm, ChatSettingsForm, InviteForm, RolesForm, SetPasswordForm,
+                    TokenForm)
 from .roles import ALL_ROLES, has_role
 
 
@@ -188,7 +189,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             services.onboarding_advance(user, request=request)
             if selectors.onboarding_step(user) == selectors.STEP_CHAT:
                 return HttpResponseRedirect(reverse("accounts:onboarding-chat"))
-            return HttpResponseRedirect(_after_sign_in(request, user, reverse("accounts:staff-home")))
+            home = reverse("accounts:staff-home")
+            return HttpResponseRedirect(_after_sign_in(request, user, home))
     elif request.method == "POST":
         status = 400
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
@@ -218,7 +220,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             status = 429 if error.code == "throttled" else 400
         else:
             otp_login(request, device)
-            return HttpResponseRedirect(_after_sign_in(request, user, reverse("accounts:staff-home")))
+            home = reverse("accounts:staff-home")
+            return HttpResponseRedirect(_after_sign_in(request, user, home))
     elif request.method == "POST":
         status = 400
     return render(request, "accounts/otp_verify.html",
@@ -260,7 +263,8 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
         except ApplicationError as error:
             form.add_error(None, _(error.message))
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+            messages.success(request, _("Invitation sent to %(email)s.")
+                             % {"email": invitation.email})
             return HttpResponseRedirect(reverse("accounts:staff-list"))
     return _staff_list_page(request, form, status=400)
 

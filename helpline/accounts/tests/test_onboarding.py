@@ -309,7 +309,8 @@ def test_specialist_made_elsewhere_chooses_chat_settings_at_first_sign_in(client
     assert response.status_code == 302
     assert response["Location"] == "/en/staff/welcome/chat/?next=%2Fen%2Fchat%2Fconsole%2F"
     page = client.get(response["Location"])
-    assert page.status_code == 200 and 'name="next" value="/en/chat/console/"' in page.content.decode()
+    assert page.status_code == 200
+    assert 'name="next" value="/en/chat/console/"' in page.content.decode()
     response = client.post("/en/staff/welcome/chat/", {
         "languages": ["es"], "max_concurrent": 2, "display_name": "María",
         "next": "/en/chat/console/"})
