@@ -431,6 +431,29 @@ def staff_invite(actor, *, username: str, email: str, roles: list[str], name: st
     return invitation
 
 
+def invitation_resend(actor, user, *, request: HttpRequest | None = None):
+    """E-mail a fresh invitation link to someone who has not yet set a password (the first
+    expired, or never arrived). Administrators only; audited."""
+    from django.utils import timezone
+
+    from .models import Invitation
+
+    check_can_manage_staff(actor)
+    invitation = Invitation.objects.filter(user_id=user.pk, completed_at__isnull=True,
+                                           password_set_at__isnull=True).first()
+    if invitation is None or not user.is_active:
+        raise ApplicationError(gettext_noop("This person has no invitation waiting."))
+    with transaction.atomic():
+        # A new row, so links from earlier e-mails stop working.
+        Invitation.objects.filter(pk=invitation.pk).update(completed_at=timezone.now())
+        fresh = Invitation.objects.create(user=user, email=invitation.email,
+                                          roles=invitation.roles, invited_by=actor)
+        record(actor, "accounts.invite_resent", user, request=request)
+        message = _invitation_mail(fresh)
+        transaction.on_commit(lambda: _invitation_send(message, fresh.pk))
+    return fresh
+
+
 def _invitation_send(message, invitation_id: int) -> None:
     import logging
 

@@ -37,6 +37,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/staff_home.html", {
         "roles": roles,
         "can_manage_staff": request.user.has_perm("accounts.manage_staff"),
+        "is_specialist": has_role(request.user, "specialist"),
         "can_view_audit": request.user.has_perm("accounts.view_auditlog"),
         "can_edit_articles": request.user.has_perm("articles.view_articleversion"),
         "can_use_console": has_role(request.user, "specialist") or has_role(request.user, "supervisor"),
@@ -289,6 +290,25 @@ def staff_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("accounts:staff-list"))
 
 
+@login_required
+@require_http_methods(["POST"])
+def staff_reinvite(request: HttpRequest, user_id: int) -> HttpResponse:
+    try:
+        services.check_can_manage_staff(request.user)
+        member = services.staff_user_get(user_id)
+    except NotAllowed as error:
+        return render(request, "errors/403.html", {"message": _(error.message)}, status=403)
+    except ApplicationError:
+        return render(request, "errors/404.html", status=404)
+    try:
+        invitation = services.invitation_resend(request.user, member, request=request)
+    except ApplicationError as error:
+        messages.error(request, _(error.message))
+        return HttpResponseRedirect(reverse("accounts:staff-edit", args=[member.pk]))
+    messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+    return HttpResponseRedirect(reverse("accounts:staff-list"))
+
+
 # --- onboarding ---------------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
@@ -391,8 +411,11 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             status = 400
     else:
         form = RolesForm(initial={"roles": selectors.user_roles(member), "active": member.is_active})
-    return render(request, "accounts/staff_edit.html",
-                  {"form": form, "member": member}, status=status)
+    invitation = selectors.open_invitation(member)
+    return render(request, "accounts/staff_edit.html", {
+        "form": form, "member": member,
+        "invitation_waiting": invitation is not None and invitation.password_set_at is None,
+    }, status=status)
 
 
 @login_required

@@ -91,6 +91,11 @@ def test_invited_specialist_completes_onboarding_and_takes_a_chat(
         admin_page.get_by_text("Invitation sent to lena@example.org.").wait_for()
         assert "Invited" in admin_page.locator("tr", has_text="lena").inner_text()
         shots(admin_page, "invited")
+        with admin_page.expect_navigation():
+            admin_page.get_by_role("link", name="Edit lena").click()
+        admin_page.get_by_role("button", name="Send the invitation again").wait_for()
+        admin_page.get_by_role("button", name="Deactivate lena").wait_for()
+        check_axe(admin_page, axe_path, "staff member's page")
 
         # The e-mail, from the real SMTP server: both languages, absolute links.
         message = wait_for_mail(mailserver, "lena@example.org")

@@ -322,3 +322,25 @@ def test_specialist_made_elsewhere_chooses_chat_settings_at_first_sign_in(client
     response = client.post("/en/staff/login/", {"username": "maria", "password": PASSWORD,
                                                  "next": "/en/chat/console/"})
     assert response["Location"] == "/en/chat/console/"
+
+
+def test_send_the_invitation_again_replaces_the_earlier_link(client, administrator, mailserver):
+    _invite(client, administrator)
+    first = "/" + _link_from(mailserver.messages[0]).split("://", 1)[1].split("/", 1)[1]
+    lena = get_user_model().objects.get(username="lena")
+    page = client.get(f"/en/staff/people/{lena.pk}/").content.decode()
+    assert f"/en/staff/people/{lena.pk}/reinvite/" in page
+    response = client.post(f"/en/staff/people/{lena.pk}/reinvite/")
+    assert response.status_code == 302
+    assert len(mailserver.to("lena@example.org")) == 2
+    second = "/" + _link_from(mailserver.messages[1]).split("://", 1)[1].split("/", 1)[1]
+    assert second != first
+    anonymous = type(client)()
+    assert anonymous.get(first).status_code == 404
+    assert anonymous.get(second).status_code == 200
+    assert AuditEntry.objects.filter(action="accounts.invite_resent", actor=administrator).exists()
+    # once the password is set there is nothing to send again
+    services.invitation_accept(second.split("/")[-2], NEW_PASSWORD)
+    with pytest.raises(ApplicationError):
+        services.invitation_resend(administrator, lena)
+    assert "/reinvite/" not in client.get(f"/en/staff/people/{lena.pk}/").content.decode()
