@@ -332,6 +332,8 @@ if os.environ.get("HELPLINE_HOURS_JSON"):
 # suite so other apps' tests can sign staff in directly; trust tests turn it on.
 HELPLINE_REQUIRE_2FA = env_bool("HELPLINE_REQUIRE_2FA", not TESTING)
 MIDDLEWARE += ["helpline.accounts.middleware.StaffTwoFactorMiddleware"]
+# An invited account reaches only its next onboarding step until it has finished.
+MIDDLEWARE += ["helpline.accounts.middleware.OnboardingMiddleware"]
 # Behind a reverse proxy, the request header that carries the client address
 # (e.g. "HTTP_X_FORWARDED_FOR"); empty = use the socket address.
 HELPLINE_TRUSTED_PROXY_HEADER = os.environ.get("HELPLINE_TRUSTED_PROXY_HEADER", "")

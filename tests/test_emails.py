@@ -118,3 +118,18 @@ def test_resource_list(mailserver, site, lang, words):
     [received] = mailserver.messages
     text, _html = _check_parts(received, lang)
     assert words in text and chosen[0].name in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_invitation_in_both_languages(mailserver, site):
+    from helpline.accounts import services
+    from helpline.common.testing import make_staff
+
+    admin = make_staff("ada", "administrator")
+    services.staff_invite(admin, username="lena", email="lena@example.org",
+                          roles=["specialist"])
+    [received] = mailserver.messages
+    text, html = _check_parts(received, "en")
+    assert f"{SITE}/en/staff/welcome/" in text and f"{SITE}/es/staff/welcome/" in text
+    assert "Your user name is: lena" in text and "Su nombre de usuario es: lena" in text
+    assert f'href="{SITE}/es/staff/welcome/' in html

@@ -46,6 +46,9 @@ MATRIX: dict[str, tuple[bool, ...]] = {
     "read_others_phone_call":   (D,    D,   A,   D,    D,   D,    D),
     "complete_others_phone_call": (D,  D,   A,   D,    D,   D,    D),
     "set_agent_line":           (D,    A,   A,   D,    D,   D,    D),
+    "invite_staff":             (D,    D,   D,   D,    D,   D,    A),
+    "deactivate_staff":         (D,    D,   D,   D,    D,   D,    A),
+    "choose_chat_settings":     (D,    A,   D,   D,    D,   D,    D),
 }
 
 
@@ -135,6 +138,20 @@ def _action(name: str, user, ctx) -> None:  # noqa: C901 - one branch per action
 
         number = f"+1212555{1000 + (user.pk or 0) % 9000:04d}"
         phone.agent_line_set(user, phone_number=number, pin="2468")
+    elif name == "invite_staff":
+        from helpline.accounts import services as accounts
+
+        accounts.staff_invite(user, username=f"invited_{user.pk}",
+                              email=f"invited_{user.pk}@example.org", roles=["specialist"])
+    elif name == "deactivate_staff":
+        from helpline.accounts import services as accounts
+
+        accounts.staff_deactivate(user, ctx["target"])
+    elif name == "choose_chat_settings":
+        from helpline.accounts import services as accounts
+
+        accounts.specialist_settings_save(user, languages=["en", "es"], max_concurrent=2,
+                                          display_name="Matrix", credentials="")
     else:  # pragma: no cover
         raise AssertionError(name)
 
@@ -291,12 +308,20 @@ POSTS = {
     "/en/staff/editorial/{version}/questions/": (
         {"questions-what-it-is": "is a fever normal"}, "/en/staff/editorial/{version}/",
         {"editor", "medical_reviewer"}),
+    "/en/staff/people/invite/": (
+        {"username": "invited", "email": "invited@example.org", "roles": "specialist"},
+        "/en/staff/people/", {"administrator"}),
+    "/en/staff/people/{target}/deactivate/": ({}, "/en/staff/people/", {"administrator"}),
+    "/en/staff/welcome/chat/": (
+        {"languages": "es", "max_concurrent": "2", "display_name": "M"}, "/en/chat/console/",
+        {"specialist"}),
 }
 
 
 @pytest.mark.parametrize("path", list(POSTS))
 def test_role_matrix_through_staff_posts(world, client, path) -> None:
-    ids = {"question": world["question"].pk, "version": world["published_en"].pk}
+    ids = {"question": world["question"].pk, "version": world["published_en"].pk,
+           "target": world["target"].pk}
     data, success, allowed = POSTS[path]
     url, success = path.format(**ids), success.format(**ids)
     outcome = {}

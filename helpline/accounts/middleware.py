@@ -65,6 +65,46 @@ class StaffTwoFactorMiddleware:
         return self.get_response(request)
 
 
+# --- onboarding ---------------------------------------------------------------------
+
+_ONBOARDING_OPEN = ("accounts:otp-setup", "accounts:otp-verify", "accounts:logout",
+                    "accounts:login", "accounts:onboarding-chat")
+_STEP_PAGES = {"authenticator": "accounts:otp-setup", "chat": "accounts:onboarding-chat"}
+
+
+class OnboardingMiddleware:
+    """An invited account that has not finished onboarding reaches only its next step
+    (the authenticator, then a specialist's chat settings) and signing out; any other
+    page sends it back to that step. Runs after StaffTwoFactorMiddleware."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._open: set[str] | None = None
+        self._prefixes: tuple[str, ...] = ()
+
+    def _load(self) -> None:
+        paths, prefixes = set(), []
+        for code in ("en", "es"):
+            with translation.override(code):
+                paths.update(reverse(name) for name in _ONBOARDING_OPEN)
+                prefixes.append(reverse("accounts:otp-enrol", kwargs={"code": "x"})[:-2])
+                prefixes.append(reverse("accounts:welcome", kwargs={"code": "x"})[:-2])
+        self._open, self._prefixes = paths, tuple(prefixes)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "unverified_user", None) or getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_staff:
+            from . import selectors
+
+            step = selectors.onboarding_step(user)
+            if step in _STEP_PAGES:
+                if self._open is None:
+                    self._load()
+                if request.path not in self._open and not request.path.startswith(self._prefixes):
+                    return HttpResponseRedirect(reverse(_STEP_PAGES[step]))
+        return self.get_response(request)
+
+
 # --- websockets -------------------------------------------------------------------
 
 def session_is_verified(session, user) -> bool:
@@ -89,6 +129,10 @@ def _websocket_user(scope):
         return user
     if needs_two_factor(user) and not session_is_verified(scope.get("session"), user):
         return AnonymousUser()
+    from . import selectors
+
+    if selectors.onboarding_step(user) not in (None, selectors.STEP_DONE):
+        return AnonymousUser()  # onboarding unfinished: no staff socket yet
     return user
 
 

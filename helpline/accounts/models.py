@@ -34,3 +34,30 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or str(self.user)
+
+
+class Invitation(models.Model):
+    """An administrator's invitation to a new staff member, and how far they have got.
+
+    The account exists from the start (with no usable password, in its roles); the
+    e-mailed link lets the person set a password, then enrol an authenticator, then a
+    specialist chooses their chat languages and limit. Until ``completed_at`` is set
+    the account can reach only the next step (``OnboardingMiddleware``).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="staff_invitations")
+    email = models.EmailField()
+    roles = models.JSONField(default=list, blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    password_set_at = models.DateTimeField(null=True, blank=True)
+    chat_settings_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({'done' if self.completed_at else 'invited'})"

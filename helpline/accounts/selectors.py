@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_noop
@@ -72,3 +73,77 @@ def public_byline(user) -> str:
             or user.get_full_name().strip() or user.get_username())
     credentials = (profile.credentials if profile else "").strip()
     return f"{name}, {credentials}" if credentials else name
+
+
+# --- onboarding ----------------------------------------------------------------------
+STEP_PASSWORD = "password"
+STEP_AUTHENTICATOR = "authenticator"
+STEP_CHAT = "chat"
+STEP_DONE = "done"
+
+
+def open_invitation(user):
+    from .models import Invitation
+
+    if user is None or getattr(user, "pk", None) is None:
+        return None
+    return Invitation.objects.filter(user_id=user.pk, completed_at__isnull=True).first()
+
+
+def onboarding_step(user) -> str | None:
+    """The invited person's next step: password, authenticator, chat; ``done`` when
+    nothing is left but recording it; None when there is no open invitation."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .roles import SPECIALIST, has_role
+
+    invitation = open_invitation(user)
+    if invitation is None:
+        return None
+    if invitation.password_set_at is None or not user.has_usable_password():
+        return STEP_PASSWORD
+    if getattr(settings, "HELPLINE_REQUIRE_2FA", True) \
+            and not TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists():
+        return STEP_AUTHENTICATOR
+    if has_role(user, SPECIALIST) and invitation.chat_settings_at is None:
+        return STEP_CHAT
+    return STEP_DONE
+
+
+def staff_invitations() -> dict[int, object]:
+    """The latest invitation of each invited account, by user id."""
+    from .models import Invitation
+
+    latest: dict[int, object] = {}
+    for invitation in Invitation.objects.order_by("created_at", "id"):
+        latest[invitation.user_id] = invitation
+    return latest
+
+
+def chat_settings_initial(user) -> dict:
+    """The first-sign-in form's starting values: the byline and any chat status."""
+    from helpline.chat.selectors import specialist_status_for
+
+    from .models import StaffProfile
+
+    profile = StaffProfile.objects.filter(user_id=user.pk).first()
+    status = specialist_status_for(user)
+    return {
+        "display_name": (profile.display_name if profile else "") or user.get_full_name(),
+        "credentials": profile.credentials if profile else "",
+        "languages": status.languages if status else ["en"],
+        "max_concurrent": status.max_concurrent if status else 2,
+    }
+
+
+def needs_chat_settings(user) -> bool:
+    """A specialist who has never chosen chat languages and limit (no chat status yet)."""
+    from helpline.chat.selectors import specialist_status_for
+
+    from .roles import SPECIALIST
+
+    if user is None or not getattr(user, "is_authenticated", False) or user.is_superuser:
+        return False
+    if not user.groups.filter(name=SPECIALIST).exists():
+        return False
+    return specialist_status_for(user) is None

@@ -257,11 +257,46 @@ def staff_active_set(actor, user, active: bool, *, request: HttpRequest | None =
     check_can_manage_staff(actor)
     if user.pk == actor.pk and not active:
         raise ApplicationError(gettext_noop("You cannot deactivate your own account."))
-    if user.is_active != active:
+    if user.is_active == active:
+        return
+    with transaction.atomic():
         user.is_active = active
+        # Saving the flag announces the change to the person's open sockets after the
+        # commit (chat.signals), which close.
         user.save(update_fields=["is_active"])
-        record(actor, "accounts.activate" if active else "accounts.deactivate", user,
-               request=request)
+        if active:
+            record(actor, "accounts.activate", user, request=request)
+        else:
+            ended = _sessions_end(user)
+            record(actor, "accounts.deactivate", user, data={"sessions_ended": ended},
+                   request=request)
+
+
+def staff_deactivate(actor, user, *, request: HttpRequest | None = None) -> None:
+    """The one-button deactivation: the account is switched off, its sessions are
+    ended, its sockets close, and one audit entry says so."""
+    staff_active_set(actor, user, False, request=request)
+
+
+def _sessions_end(user) -> int:
+    """Delete every stored session signed in as ``user``; returns how many."""
+    from importlib import import_module
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    engine = import_module(settings.SESSION_ENGINE)
+    if not settings.SESSION_ENGINE.endswith(("sessions.backends.db",
+                                             "sessions.backends.cached_db")):
+        # Sessions kept elsewhere cannot be listed; an inactive account's session no
+        # longer signs anyone in (ModelBackend refuses inactive users).
+        return 0
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id", "")) == str(user.pk):
+            engine.SessionStore(session.session_key).delete()
+            ended += 1
+    return ended
 
 
 def staff_two_factor_reset(actor, user, *, request: HttpRequest | None = None) -> int:
@@ -280,3 +315,236 @@ def staff_user_get(user_id) -> object:
         return User.objects.get(pk=int(user_id))
     except (User.DoesNotExist, TypeError, ValueError):
         raise ApplicationError(gettext_noop("No such staff member."), code="not_found") from None
+
+
+# --- onboarding: an administrator invites, the person finishes the steps ----------
+# The invitation link is signed, expires, and is spent when the password is set: it is
+# bound to the account's password hash, which setting the password changes. Setting the
+# password hands the person straight on to the one-time authenticator set-up link above.
+
+INVITATION_SECONDS = 72 * 3600
+_INVITATION_SALT = "helpline.accounts.invitation"
+CHAT_LIMIT_MAX = 6  # the console's own bound for "most chats at once"
+
+
+def _invitation_state(invitation) -> str:
+    user = invitation.user
+    raw = f"{invitation.pk}:{user.pk}:{user.password}:{user.is_active}:{invitation.password_set_at}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def invitation_path(invitation, language: str = "en") -> str:
+    """The invitation's link (a path, in ``language``)."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    code = signing.TimestampSigner(salt=_INVITATION_SALT).sign_object(
+        {"i": invitation.pk, "s": _invitation_state(invitation)})
+    with translation.override(language):
+        return reverse("accounts:welcome", kwargs={"code": code})
+
+
+def invitation_check(code: str):
+    """The open invitation a link stands for, or ApplicationError (used, expired, forged)."""
+    from .models import Invitation
+
+    try:
+        data = signing.TimestampSigner(salt=_INVITATION_SALT).unsign_object(
+            str(code), max_age=INVITATION_SECONDS)
+    except signing.BadSignature:  # also expired
+        data = None
+    invitation = None
+    if isinstance(data, dict) and isinstance(data.get("i"), int):
+        invitation = Invitation.objects.select_related("user").filter(
+            pk=data["i"], completed_at__isnull=True, password_set_at__isnull=True).first()
+    if invitation is None or not invitation.user.is_active \
+            or data.get("s") != _invitation_state(invitation):
+        raise ApplicationError(gettext_noop("This invitation link is not valid: it may have been "
+                                            "used or have expired. Ask an administrator for a "
+                                            "new one."), code="not_found")
+    return invitation
+
+
+def _invitation_mail(invitation):
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from helpline.common.mail import build
+
+    hours = INVITATION_SECONDS // 3600
+    parts = []
+    subjects = []
+    for language in ("en", "es"):
+        with translation.override(language):
+            subjects.append(gettext("Your Helpline staff account"))
+            parts.append("\n\n".join([
+                gettext("Hello,"),
+                gettext("An administrator has made you a Helpline staff account. Your user name "
+                        "is: %(username)s") % {"username": invitation.user.get_username()},
+                gettext("To finish, open this link, choose a password, then set up an "
+                        "authenticator app on your phone for two-factor sign-in:"),
+                invitation_path(invitation, language),
+                gettext("The link works once and expires in %(hours)d hours. If you were not "
+                        "expecting it, ignore this e-mail.") % {"hours": hours},
+            ]))
+    text = parts[0] + "\n\n---\n\n" + parts[1]
+    return build(subject=" / ".join(subjects), text=text, to=[invitation.email], language="en")
+
+
+def staff_invite(actor, *, username: str, email: str, roles: list[str], name: str = "",
+                 request: HttpRequest | None = None):
+    """Make an account in ``roles`` with no usable password and e-mail its invitation
+    (English and Spanish, absolute links) after the commit. Administrators only; audited."""
+    from .models import Invitation, StaffProfile
+    from .roles import ensure_roles
+
+    check_can_manage_staff(actor)
+    User = get_user_model()
+    username = (username or "").strip()
+    email = (email or "").strip().lower()
+    wanted = sorted(set(roles or []))
+    if not wanted:
+        raise ApplicationError(gettext_noop("Choose at least one role."))
+    if any(role not in ALL_ROLES for role in wanted):
+        raise ApplicationError(gettext_noop("Unknown role."))
+    if not username or not email:
+        raise ApplicationError(gettext_noop("Enter a user name and an e-mail address."))
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(gettext_noop("That user name is taken."))
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApplicationError(gettext_noop("An account with that e-mail address exists: "
+                                            "change its roles instead."))
+    with transaction.atomic():
+        if Group.objects.filter(name__in=wanted).count() != len(wanted):
+            ensure_roles()
+        user = User(username=username, email=email, is_staff=True, first_name=name.strip()[:150])
+        user.set_unusable_password()
+        user.save()
+        user.groups.set(Group.objects.filter(name__in=wanted))
+        if name.strip():
+            StaffProfile.objects.create(user=user, display_name=name.strip()[:120])
+        invitation = Invitation.objects.create(user=user, email=email, roles=wanted,
+                                               invited_by=actor)
+        record(actor, "accounts.invite", user, data={"roles": wanted}, request=request)
+        message = _invitation_mail(invitation)
+        transaction.on_commit(lambda: _invitation_send(message, invitation.pk))
+    return invitation
+
+
+def invitation_resend(actor, user, *, request: HttpRequest | None = None):
+    """E-mail a fresh invitation link to someone who has not yet set a password (the first
+    expired, or never arrived). Administrators only; audited."""
+    from django.utils import timezone
+
+    from .models import Invitation
+
+    check_can_manage_staff(actor)
+    invitation = Invitation.objects.filter(user_id=user.pk, completed_at__isnull=True,
+                                           password_set_at__isnull=True).first()
+    if invitation is None or not user.is_active:
+        raise ApplicationError(gettext_noop("This person has no invitation waiting."))
+    with transaction.atomic():
+        # A new row, so links from earlier e-mails stop working.
+        Invitation.objects.filter(pk=invitation.pk).update(completed_at=timezone.now())
+        fresh = Invitation.objects.create(user=user, email=invitation.email,
+                                          roles=invitation.roles, invited_by=actor)
+        record(actor, "accounts.invite_resent", user, request=request)
+        message = _invitation_mail(fresh)
+        transaction.on_commit(lambda: _invitation_send(message, fresh.pk))
+    return fresh
+
+
+def _invitation_send(message, invitation_id: int) -> None:
+    import logging
+
+    try:
+        message.send()
+    except Exception:  # noqa: BLE001 - a mail server fault must not undo the account
+        logging.getLogger(__name__).exception("invitation e-mail %s not sent", invitation_id)
+
+
+def invitation_accept(code: str, password: str, *, request: HttpRequest | None = None):
+    """Set the invited person's password (spending the link). Returns the user and the
+    one-time authenticator set-up link (a path) for the next step."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    invitation = invitation_check(code)
+    user = invitation.user
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise ApplicationError(" ".join(error.messages), code="invalid") from None
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        invitation.password_set_at = timezone.now()
+        invitation.save(update_fields=["password_set_at"])
+        record(user, "accounts.invite_accepted", user, request=request)
+    link = _enrolment_link(user)
+    record(None, "accounts.2fa_link", user, data={"by": "invitation"})
+    return user, link
+
+
+def onboarding_advance(user, *, request: HttpRequest | None = None) -> None:
+    """Record the end of onboarding once no step is left (called after each step)."""
+    from django.utils import timezone
+
+    from . import selectors
+    from .models import Invitation
+
+    if selectors.onboarding_step(user) != selectors.STEP_DONE:
+        return
+    updated = Invitation.objects.filter(user_id=user.pk, completed_at__isnull=True).update(
+        completed_at=timezone.now())
+    if updated:
+        record(user, "accounts.onboarding_done", user, request=request)
+
+
+def specialist_settings_save(user, *, languages: list[str], max_concurrent: int,
+                             display_name: str, credentials: str,
+                             request: HttpRequest | None = None) -> None:
+    """A specialist's first sign-in: their byline (display name, credentials) and their
+    chat languages and limit, kept on the chat's own status row (one limit, the one
+    routing uses)."""
+    from django.utils import timezone
+
+    from helpline.chat import services as chat_services
+
+    from .models import Invitation, StaffProfile
+    from .roles import SPECIALIST, has_role
+
+    if not has_role(user, SPECIALIST):
+        raise NotAllowed(gettext_noop("Only specialists choose chat settings."))
+    languages = sorted(set(languages or []))
+    if not languages or any(code not in ("en", "es") for code in languages):
+        raise ApplicationError(gettext_noop("Choose the languages you take chats in."))
+    try:
+        max_concurrent = int(max_concurrent)
+    except (TypeError, ValueError):
+        raise ApplicationError(gettext_noop("The chat limit must be a number.")) from None
+    if not 1 <= max_concurrent <= CHAT_LIMIT_MAX:
+        raise ApplicationError(gettext_noop("The chat limit must be between 1 and 6."))
+    display_name = (display_name or "").strip()[:120]
+    credentials = (credentials or "").strip()[:120]
+    with transaction.atomic():
+        StaffProfile.objects.update_or_create(
+            user=user, defaults={"display_name": display_name, "credentials": credentials})
+        chat_services.specialist_set_status(
+            user, languages=languages, max_concurrent=max_concurrent,
+            display_name=display_name or user.get_full_name() or user.get_username())
+        Invitation.objects.filter(user_id=user.pk, completed_at__isnull=True,
+                                  chat_settings_at__isnull=True).update(
+            chat_settings_at=timezone.now())
+        record(user, "accounts.chat_settings", user,
+               data={"languages": languages, "max_concurrent": max_concurrent},
+               request=request)
+    onboarding_advance(user, request=request)
+
+
+def staff_role_groups_joined(user_ids) -> int:
+    """Accounts put in a role group anywhere (the admin, a shell) are marked staff, so
+    they sign in with two factors and appear on "Staff and roles"."""
+    User = get_user_model()
+    return User.objects.filter(pk__in=list(user_ids), is_staff=False).update(is_staff=True)

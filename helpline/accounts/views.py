@@ -26,7 +26,8 @@ from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.ratelimit import client_ip, ratelimit
 
 from . import selectors, services
-from .forms import AuditFilterForm, RolesForm, TokenForm
+from .forms import (AuditFilterForm, ChatSettingsForm, InviteForm, RolesForm, SetPasswordForm,
+                    TokenForm)
 from .roles import ALL_ROLES, has_role
 
 
@@ -36,6 +37,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/staff_home.html", {
         "roles": roles,
         "can_manage_staff": request.user.has_perm("accounts.manage_staff"),
+        "is_specialist": has_role(request.user, "specialist"),
         "can_view_audit": request.user.has_perm("accounts.view_auditlog"),
         "can_edit_articles": request.user.has_perm("articles.view_articleversion"),
         "can_use_console": has_role(request.user, "specialist") or has_role(request.user, "supervisor"),
@@ -45,6 +47,15 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         "can_view_volunteers": request.user.has_perm("outreach.view_volunteerinterest"),
         "can_view_donations": request.user.has_perm("outreach.view_donation"),
     })
+
+
+def _after_sign_in(request: HttpRequest, user, default: str) -> str:
+    """Where a completed sign-in goes: a specialist who has never chosen chat languages
+    and limit (an account made in the admin or a shell) chooses them first."""
+    target = _safe_next(request, default)
+    if selectors.needs_chat_settings(user):
+        return reverse("accounts:onboarding-chat") + f"?{urlencode({'next': target})}"
+    return target
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -92,6 +103,8 @@ class LoginView(auth_views.LoginView):
         services.login_success_record(user, client_ip(self.request), self.request)
         if services.needs_two_factor(user):
             return HttpResponseRedirect(self._second_step(user))
+        if selectors.needs_chat_settings(user):
+            return HttpResponseRedirect(_after_sign_in(self.request, user, response.url))
         return response
 
     def _second_step(self, user) -> str:
@@ -174,7 +187,11 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             request.session.pop(services.SESSION_ENROLMENT_USER, None)
             messages.success(request, _("Two-factor sign-in is set up."))
-            return HttpResponseRedirect(_safe_next(request, reverse("accounts:staff-home")))
+            services.onboarding_advance(user, request=request)
+            if selectors.onboarding_step(user) == selectors.STEP_CHAT:
+                return HttpResponseRedirect(reverse("accounts:onboarding-chat"))
+            home = reverse("accounts:staff-home")
+            return HttpResponseRedirect(_after_sign_in(request, user, home))
     elif request.method == "POST":
         status = 400
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
@@ -204,7 +221,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             status = 429 if error.code == "throttled" else 400
         else:
             otp_login(request, device)
-            return HttpResponseRedirect(_safe_next(request, reverse("accounts:staff-home")))
+            home = reverse("accounts:staff-home")
+            return HttpResponseRedirect(_after_sign_in(request, user, home))
     elif request.method == "POST":
         status = 400
     return render(request, "accounts/otp_verify.html",
@@ -217,8 +235,140 @@ def staff_list(request: HttpRequest) -> HttpResponse:
         services.check_can_manage_staff(request.user)
     except NotAllowed as error:
         return render(request, "errors/403.html", {"message": _(error.message)}, status=403)
-    users = [(u, selectors.user_roles(u)) for u in selectors.staff_users()]
-    return render(request, "accounts/staff_list.html", {"users": users})
+    return _staff_list_page(request, InviteForm())
+
+
+def _staff_list_page(request: HttpRequest, invite_form, status: int = 200) -> HttpResponse:
+    invitations = selectors.staff_invitations()
+    users = [(u, selectors.user_roles(u), invitations.get(u.pk)) for u in selectors.staff_users()]
+    return render(request, "accounts/staff_list.html", {
+        "users": users, "invite_form": invite_form,
+        "invite_hours": services.INVITATION_SECONDS // 3600,
+    }, status=status)
+
+
+@login_required
+@require_http_methods(["POST"])
+def staff_invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST)
+    try:
+        services.check_can_manage_staff(request.user)
+    except NotAllowed as error:
+        return render(request, "errors/403.html", {"message": _(error.message)}, status=403)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.staff_invite(
+                request.user, username=data["username"], email=data["email"],
+                roles=data["roles"], name=data["name"], request=request)
+        except ApplicationError as error:
+            form.add_error(None, _(error.message))
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.")
+                             % {"email": invitation.email})
+            return HttpResponseRedirect(reverse("accounts:staff-list"))
+    return _staff_list_page(request, form, status=400)
+
+
+@login_required
+@require_http_methods(["POST"])
+def staff_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    try:
+        services.check_can_manage_staff(request.user)
+        member = services.staff_user_get(user_id)
+    except NotAllowed as error:
+        return render(request, "errors/403.html", {"message": _(error.message)}, status=403)
+    except ApplicationError:
+        return render(request, "errors/404.html", status=404)
+    try:
+        services.staff_deactivate(request.user, member, request=request)
+    except ApplicationError as error:
+        messages.error(request, _(error.message))
+        return HttpResponseRedirect(reverse("accounts:staff-edit", args=[member.pk]))
+    messages.success(request, _("%(name)s is deactivated: signed out everywhere.")
+                     % {"name": member.get_username()})
+    return HttpResponseRedirect(reverse("accounts:staff-list"))
+
+
+@login_required
+@require_http_methods(["POST"])
+def staff_reinvite(request: HttpRequest, user_id: int) -> HttpResponse:
+    try:
+        services.check_can_manage_staff(request.user)
+        member = services.staff_user_get(user_id)
+    except NotAllowed as error:
+        return render(request, "errors/403.html", {"message": _(error.message)}, status=403)
+    except ApplicationError:
+        return render(request, "errors/404.html", status=404)
+    try:
+        invitation = services.invitation_resend(request.user, member, request=request)
+    except ApplicationError as error:
+        messages.error(request, _(error.message))
+        return HttpResponseRedirect(reverse("accounts:staff-edit", args=[member.pk]))
+    messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+    return HttpResponseRedirect(reverse("accounts:staff-list"))
+
+
+# --- onboarding ---------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@ratelimit("welcome", 20, 300, methods=("POST",))
+def welcome(request: HttpRequest, code: str) -> HttpResponse:
+    """The invitation link: choose a password, then on to the authenticator set-up."""
+    from django.contrib.auth import login
+
+    try:
+        invitation = services.invitation_check(code)
+    except ApplicationError as error:
+        return render(request, "errors/404.html", {"message": _(error.message)}, status=404)
+    form = SetPasswordForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                user, link = services.invitation_accept(code, form.cleaned_data["password1"],
+                                                        request=request)
+            except ApplicationError as error:
+                form.add_error("password1", error.message)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return HttpResponseRedirect(link)
+    response = render(request, "accounts/welcome.html", {
+        "form": form, "member": invitation.user}, status=status)
+    add_never_cache_headers(response)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def onboarding_chat(request: HttpRequest) -> HttpResponse:
+    """A specialist's first sign-in: byline, chat languages and chat limit."""
+    from .roles import SPECIALIST
+
+    if not has_role(request.user, SPECIALIST):
+        return HttpResponseRedirect(reverse("accounts:staff-home"))
+    status = 200
+    if request.method == "POST":
+        form = ChatSettingsForm(request.POST)
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.specialist_settings_save(
+                    request.user, languages=data["languages"],
+                    max_concurrent=data["max_concurrent"], display_name=data["display_name"],
+                    credentials=data["credentials"], request=request)
+            except ApplicationError as error:
+                form.add_error(None, _(error.message))
+            else:
+                messages.success(request, _("Your chat settings are saved. Set yourself "
+                                            "available when you are ready to take chats."))
+                return HttpResponseRedirect(_safe_next(request, reverse("chat:console")))
+    else:
+        form = ChatSettingsForm(initial=selectors.chat_settings_initial(request.user))
+    return render(request, "accounts/onboarding_chat.html",
+                  {"form": form, "next": _safe_next(request, "")}, status=status)
 
 
 @login_required
@@ -261,8 +411,11 @@ def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
             status = 400
     else:
         form = RolesForm(initial={"roles": selectors.user_roles(member), "active": member.is_active})
-    return render(request, "accounts/staff_edit.html",
-                  {"form": form, "member": member}, status=status)
+    invitation = selectors.open_invitation(member)
+    return render(request, "accounts/staff_edit.html", {
+        "form": form, "member": member,
+        "invitation_waiting": invitation is not None and invitation.password_set_at is None,
+    }, status=status)
 
 
 @login_required

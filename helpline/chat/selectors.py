@@ -305,3 +305,10 @@ def queue_item(conversation: Conversation, now: dt.datetime | None = None) -> di
         "transfer_note": conversation.transfer_note,
         "transferred_to_me": conversation.transfer_to_id is not None,
     }
+
+
+def specialist_status_for(user) -> SpecialistStatus | None:
+    """The specialist's status row (languages, chat limit), or None if never set."""
+    if user is None or getattr(user, "pk", None) is None:
+        return None
+    return SpecialistStatus.objects.filter(user_id=user.pk).first()

@@ -36,7 +36,12 @@ def administrator(db):
 
 @pytest.fixture
 def specialist(db):
-    return make_staff("sam", "specialist")
+    """An established specialist: chat languages and limit already chosen."""
+    from helpline.chat.models import SpecialistStatus
+
+    user = make_staff("sam", "specialist")
+    SpecialistStatus.objects.create(user=user, languages=["en"], max_concurrent=2)
+    return user
 
 
 def otp_sign_in(client, user, next_url: str = ""):
