@@ -299,12 +299,12 @@ def _system(conversation: Conversation, text: str, data: dict | None = None) -> 
 # --------------------------------------------------------------------------- visitors
 
 
-def _triage(text: str, language: str):
-    """Urgent-symptom check by the answers app's triage rules."""
+def _triage(text: str, language: str, *, second_net: bool = True):
+    """Urgent-symptom check by the answers app's triage (rules, and the second net unless told not to)."""
     from helpline.answers.triage import assess
 
     try:
-        return assess(text, language)
+        return assess(text, language, second_net=second_net)
     except Exception:  # noqa: BLE001 - triage trouble must never lose a visitor's message
         log.exception("chat: triage failed")
         return None
@@ -449,9 +449,30 @@ def _clean_client_id(client_id) -> str | None:
 
 
 def _flag_if_urgent(conversation: Conversation, text: str) -> None:
-    result = _triage(text, conversation.language)
-    if result is None or not result.urgent:
+    """The rules check a visitor's line inline; lines they let through go to the second net.
+
+    The second net encodes the line with the sentence encoder, which costs
+    milliseconds: it runs after the commit, batched in a background thread
+    (``chat.triage_net``), and raises the flag through the same function.
+    """
+    result = _triage(text, conversation.language, second_net=False)
+    if result is not None and result.urgent:
+        _raise_urgent(conversation, result)
         return
+    from .triage_net import NET
+
+    conversation_id, language = conversation.pk, conversation.language
+    transaction.on_commit(lambda: NET.submit(conversation_id, language, text))
+
+
+def conversation_flag_urgent(conversation_id: int, result) -> None:
+    """The second net found urgent signs in a stored line: flag the conversation as the rules do."""
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is not None and conversation.is_open:
+        _raise_urgent(conversation, result)
+
+
+def _raise_urgent(conversation: Conversation, result) -> None:
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         first_time = not conversation.urgent
