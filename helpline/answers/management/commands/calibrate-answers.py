@@ -33,6 +33,9 @@ from helpline.answers.evaluation import (
 )
 
 WEIGHTS = {"dev": 1.0, "extra": 1.0, "off_topic": 3.0, "kb": 1.5}
+# Questions the content does not cover weigh more: answering one is the costly mistake,
+# and they set the threshold (--uncovered-no-answer).
+UNCOVERED_WEIGHT = 5.0
 
 
 def _shown_path(path: Path) -> str:
@@ -96,7 +99,8 @@ class Command(BaseCommand):
 
         def fit(parts: dict) -> dict:
             rows = [r for rs in parts.values() for r in rs]
-            weights = [WEIGHTS[name] for name, rs in parts.items() for _ in rs]
+            weights = [WEIGHTS[name] * (UNCOVERED_WEIGHT if name == "kb" and not r.question.get("gold") else 1.0)
+                       for name, rs in parts.items() for r in rs]
             model = fit_logistic(rows, weights)
             model["threshold"] = max(
                 lowest_threshold([r for r in parts[name] if r.primary], model,
