@@ -440,7 +440,8 @@ _CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 #   unknown    share of the question's words the content never uses, even misspelled
 #              (a drug, a hospital, an insurer the articles do not mention)
 #   cross      the passages are in the other language
-FEATURES = ("dense", "coverage", "head", "title", "stand_out", "agree", "unknown", "cross", "variant", "unknown_name")
+FEATURES = ("dense", "coverage", "head", "title", "stand_out", "agree", "unknown", "cross", "variant", "unknown_name",
+            "spanish")
 
 
 def _title_coverage(query: str, passage: "Passage") -> float:
@@ -842,6 +843,8 @@ class Index:
             # match to "a question this section answers" is strong evidence it answers.
             "variant": float(max(variant[i] for i in candidates)),
             "unknown_name": 0.0 if cross else pool.unknown_name(query, other_pool),
+            # Spanish questions are calibrated apart: the encoder places them differently.
+            "spanish": 1.0 if query_lang == "es" else 0.0,
         }
         by_row = {int(i): h for i, h in zip(top, hits)}
         result.shown = [by_row[i] for i in candidates]

@@ -107,9 +107,10 @@ class Command(BaseCommand):
                                  precision_at_3=p3, precision_at_1=p1)
                 for name, (p3, p1) in targets.items() if parts.get(name))
             uncovered = [r for r in parts.get("kb", []) if r.primary and not r.question.get("gold")]
-            if uncovered:
-                # ... and questions the content does not cover get no answer often enough.
-                conf = np.sort(probabilities(uncovered, model))
+            for lang in sorted({str(r.question.get("lang")) for r in uncovered}):
+                # ... and questions the content does not cover get no answer often enough,
+                # in each language.
+                conf = np.sort(probabilities([r for r in uncovered if str(r.question.get("lang")) == lang], model))
                 keep = int(np.ceil(options["uncovered_no_answer"] * len(conf)))
                 if keep >= 1:
                     model["threshold"] = max(model["threshold"], round(float(conf[keep - 1]) + 0.005, 2))
@@ -129,7 +130,8 @@ class Command(BaseCommand):
             f"shown for >= {targets['dev'][0]} and the first passage answers for >= {targets['dev'][1]} of the "
             f"MedQuAD dev questions, and an answering passage is shown for >= {targets['kb'][0]} of the "
             f"knowledge-base questions (uncovered ones count as wrong when answered), and at least "
-            f"{options['uncovered_no_answer']} of the uncovered knowledge-base questions get no answer."
+            f"{options['uncovered_no_answer']} of the uncovered knowledge-base questions in each language get no "
+            f"answer; uncovered questions weigh {UNCOVERED_WEIGHT} times in the fit."
         )
         self.stdout.write(json.dumps(calibration, indent=1))
         self.stdout.write(self._report(groups, calibration))
