@@ -165,6 +165,8 @@ URGENT_SIGNS: list[UrgentSign] = [
         (
             r"\b(?:trouble|difficulty|hard time|struggling|struggles|problems?|hard|difficult) (?:to )?breath(?:e|ing)?\b",
             r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:catch (?:my|his|her|their) )?breath(?:e)?\b",
+            r"\b(?:lips?|fingernails|nails|face) (?:look(?:s|ing)? |are |is |turn(?:s|ing|ed)? |went |going |getting )?(?:blue|bluish|gray|grey|purple)\b",
+            r"\blabios (?:se (?:le )?(?:ven|ponen|pusieron) )?(?:morados|azules|azulados|grises)\b",
             r"\bshort(?:ness)? of breath\b", r"\bout of breath\b", r"\bgasping\b", r"\bwheezing\b",
             r"\bbreathless\b", r"\bbreathing (?:is )?(?:hard|fast|difficult|labou?red|heavy|shallow)\b",
             r"\b(?:dificultad|problemas?|le cuesta|me cuesta|cuesta) (?:para )?respirar\b",
@@ -216,6 +218,11 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:don't|do not|doesn't|does not) want to be (?:here|alive|around)(?: anymore)?\b",
             r"\b(?:me quiero|se quiere|te quieres|quiero|quiere) (?:matar|suicidar)\b",
             r"\bsuicid(?:io|arme|arse|arte|a)\b", r"\bmatar(?:me|se|te)\b", r"\bquitar(?:me|se) la vida\b",
+            # "not going to be a burden much longer": a goodbye, not a reassurance.
+            r"\bno (?:va|voy|vas) a (?:ser|seguir siendo) (?:una |un )?(?:carga|estorbo)(?: por| para)? (?:mucho tiempo|mucho mas|nadie)\b",
+            r"\b(?:not|won'?t) (?:going to |gonna )?be (?:a )?burden (?:for |to anyone )?(?:much )?(?:longer|long|anymore)\b",
+            r"\bprefier(?:e|o|es)? morir(?:me|se)?\b", r"\bpreferiria (?:morir(?:me|se)?|estar muert[oa])\b",
+            r"\bwould rather (?:be dead|die)\b",
             r"\bquiere(?:s)? morir(?:se)?\b", r"\bquiero morir(?:me)?\b", r"\bme quiero morir\b", r"\bse quiere morir\b",
             r"\bno (?:quiero|quiere) (?:seguir )?vivir\b", r"\bacabar con (?:mi|su) vida\b", r"\bmejor muert[oa]\b",
             # Without the obvious words: wanting it over, not waking up, being a burden.
@@ -476,7 +483,8 @@ _HYPOTHETICAL = re.compile(
     r"when (?:someone|you|a patient|patients|people))\b"
 )
 _GENERAL_Q_START = re.compile(
-    r"^\W*(?:what|which|how|when|why|where|who|is|are|can|could|does|do|will|should|would|may|might|"
+    # "can't breathe" opens a statement, not a question.
+    r"^\W*(?:what|which|how|when|why|where|who|is|are|can(?!'t| not)|could(?!n't| not)|does|do|will|should|would|may|might|"
     r"que|cual|cuales|como|cuando|por que|donde|quien|es|son|puede|pueden|hay|se puede|debe|deben)\b"
 )
 _DEFINITIONAL = re.compile(

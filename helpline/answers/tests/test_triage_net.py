@@ -25,9 +25,17 @@ CRISIS_WITHOUT_KEYWORDS = [
     ("wanna be gone for good", "en"),
     ("quiero dejar de existir", "es"),
     ("my husband says he wants to go to sleep and never wake up", "en"),
+    ("grandpa told me he won't be a burden much longer and gave me his watch", "en"),
+    ("mi abuela dice que no va a ser una carga por mucho tiempo", "es"),
+    ("mi tía dice que prefiere morirse antes que otra quimio", "es"),
+    ("honestly i'd rather die than do another month of this", "en"),
 ]
 
 EMERGENCIES = [
+    # a statement that opens with "can't" is not a general question
+    ("cant breathe right, feels like drowning", "trouble_breathing"),
+    ("his lips are turning blue", "trouble_breathing"),
+    ("a mi papá se le ven los labios morados", "trouble_breathing"),
     # warning signs with a time that belongs to the infusion
     ("got my cells 5 days ago, now 38.5", "fever"),
     ("infused on monday and tonight he's at 38.7", "fever"),
