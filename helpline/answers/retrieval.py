@@ -177,6 +177,19 @@ def _init_stop_all() -> None:
     _STOP_ALL = _stopwords("en") | _stopwords("es")
 
 
+_SOUND_RULES = [(re.compile(a), b) for a, b in (
+    (r"^h", ""), (r"qu", "k"), (r"q", "k"), (r"c(?=[eiy])", "s"), (r"c", "k"), (r"z", "s"), (r"v", "b"),
+    (r"ll", "y"), (r"(?<=[aeiou])h", ""), (r"x", "ks"), (r"(.)\1", r"\1"),
+)]
+
+
+def _sound_key(word: str) -> str:
+    """How a Spanish word sounds, roughly: the spellings people mix up written one way."""
+    for pattern, repl in _SOUND_RULES:
+        word = pattern.sub(repl, word)
+    return word
+
+
 def _stem_all(words, lang: str) -> list[str]:
     """Stop words as the language's stemmer spells them ("whats" -> "what")."""
     import Stemmer
@@ -557,6 +570,7 @@ class _LangPool:
         self.n_docs = len(passages)
         self.stop_stems = frozenset(_stem_all(_STOP_ALL, lang))
         self._vocab_index: dict[str, list[str]] | None = None
+        self._sound_index: tuple[dict, dict] | None = None
         self._corrections: dict[str, str] = {}
 
     def idf(self, token: str) -> float:
@@ -588,6 +602,8 @@ class _LangPool:
         swaps = {token[:i] + token[i + 1] + token[i] + token[i + 2:] for i in range(len(token) - 1)}
         found = {w for key in keys for w in index.get(key, ())} | {w for w in swaps if w in self.df}
         found = {w for w in found if w[0] == token[0] and w != token}
+        if not found and self.lang == "es":
+            found = self._sound_alike(token)
         if not found:
             # A stem one or two letters longer than a content word ("drivng" -> "driv").
             found = {token[:k] for k in (len(token) - 1, len(token) - 2) if k >= 4 and token[:k] in self.df}
@@ -595,6 +611,26 @@ class _LangPool:
         if len(self._corrections) < 10000:
             self._corrections[token] = best
         return best
+
+    def _sound_alike(self, token: str) -> set[str]:
+        """Content words spelled the same way by ear (Spanish: s/c/z, b/v, y/ll, k/qu/c, a silent
+        h), one letter apart at most: "selulas" -> "celulas", "qdarse" -> "quedarse"."""
+        if self._sound_index is None:
+            exact: dict[str, set[str]] = {}
+            deleted: dict[str, set[str]] = {}
+            for word in self.df:
+                if len(word) >= 4 and word.isalpha():
+                    key = _sound_key(word)
+                    exact.setdefault(key, set()).add(word)
+                    for i in range(len(key)):
+                        deleted.setdefault(key[:i] + key[i + 1:], set()).add(word)
+            self._sound_index = (exact, deleted)
+        exact, deleted = self._sound_index
+        key = _sound_key(token)
+        found = set(exact.get(key, ())) | set(deleted.get(key, ()))
+        for i in range(len(key)):
+            found |= exact.get(key[:i] + key[i + 1:], set())
+        return found
 
     def query_tokens(self, query: str) -> list[str]:
         """The question's words as the index spells them (typos repaired against the content)."""
