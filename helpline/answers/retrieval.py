@@ -281,6 +281,9 @@ def question_intents(text: str) -> frozenset[str]:
 _ASKS_PRICE = re.compile(r"\b(?:how much|cost|costs|price|prices|expensive|cuanto cuesta|cuesta|cuestan|costo|precio|precios|caro)\b")
 _HAS_PRICE = re.compile(r"\$\s?\d|\b\d[\d,.]* (?:dollars|dolares|usd)\b|\bprices? (?:is|are|of|range)|\bprecio (?:es|de|va)\b|"
                         r"\bcosts? (?:about|around|more than|over|up to|between)\b|\bcuesta(?:n)? (?:unos|alrededor|mas de|entre)\b")
+# A dose ("tocilizumab dose in mg per kilo") is answered only by a passage that gives one.
+_ASKS_DOSE = re.compile(r"\b(?:doses?|dosage|dosing|dosis|dosificacion|mg|milligrams?|miligramos?|mg/kg)\b")
+_HAS_DOSE = re.compile(r"\b\d[\d.,]*\s?(?:mg|mcg|milligrams?|miligramos?|ml)\b")
 _ASKS_DURATION = re.compile(r"\bhow long\b|\bhow many (?:days|weeks|months|hours)\b|\bcuanto tiempo\b|\bcuantos (?:dias|semanas|meses)\b|"
                             r"\bcuanto (?:dura|tarda)\b|\bhasta cuando\b")
 _HAS_DURATION = re.compile(r"\b(?:\d+|one|two|three|four|five|six|eight|ten|several|few|a|un|una|dos|tres|cuatro|cinco|seis|ocho|diez|"
@@ -291,13 +294,15 @@ _ASKS_QUESTIONS = re.compile(r"\b(?:what|which) (?:questions|should (?:i|we) ask
 
 
 def answer_type_agreement(query: str, passages: Sequence["Passage"]) -> float:
-    """0 when the question asks for a duration or a price and no shown passage gives one, 1 when
+    """0 when the question asks for a duration, a price or a dose and no shown passage gives one, 1 when
     one does; 0.5 for questions of no such type. A price question is answered only by a passage
     that gives a price (see ``Index._search_pool``)."""
     plain = strip_accents(query.lower())
     checks = []
     if _ASKS_PRICE.search(plain):
         checks.append(_HAS_PRICE)
+    if _ASKS_DOSE.search(plain):
+        checks.append(_HAS_DOSE)
     if _ASKS_DURATION.search(plain):
         checks.append(_HAS_DURATION)
     if not checks:
@@ -307,7 +312,9 @@ def answer_type_agreement(query: str, passages: Sequence["Passage"]) -> float:
 
 
 def asks_for_price(query: str) -> bool:
-    return bool(_ASKS_PRICE.search(strip_accents(query.lower())))
+    """A price or a dose: an amount that only a passage giving one answers."""
+    plain = strip_accents(query.lower())
+    return bool(_ASKS_PRICE.search(plain) or _ASKS_DOSE.search(plain))
 
 
 def asks_for_questions(query: str) -> bool:
@@ -855,7 +862,7 @@ class Index:
         candidates = [i for i in candidates if fused[i] >= SHOWN_RATIO * fused[candidates[0]]]
         if (not lists_ok and asks_for_price(query)
                 and answer_type_agreement(query, [pool.passages[i] for i in candidates]) == 0.0):
-            return result  # the passages mention costs; none says what something costs
+            return result  # the passages mention costs or doses; none gives the amount asked for
         first = candidates[0]
         lo, hi = BACKGROUND_RANKS
         background = fused[top[lo:hi]] if len(top) > lo else fused[top[-1:]]
