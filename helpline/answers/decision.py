@@ -53,7 +53,9 @@ def default_calibration() -> dict:
 
 def decide(search: SearchResult, calibration: dict | None = None) -> Decision:
     cal = calibration or default_calibration()
-    threshold = float(cal["threshold"])
+    # One threshold per question language when the calibration has them (fitted so that
+    # uncovered questions in each language get no answer), else the one threshold.
+    threshold = float((cal.get("threshold_by_lang") or {}).get(search.lang, cal["threshold"]))
     own = confidence(search.features, cal) if search.shown else 0.0
     if search.shown and own >= threshold:
         return Decision(True, search, list(search.shown), own, search.fallback)

@@ -177,6 +177,26 @@ def _init_stop_all() -> None:
     _STOP_ALL = _stopwords("en") | _stopwords("es")
 
 
+_SOUND_RULES = [(re.compile(a), b) for a, b in (
+    (r"^h", ""), (r"qu", "k"), (r"q", "k"), (r"c(?=[eiy])", "s"), (r"c", "k"), (r"z", "s"), (r"v", "b"),
+    (r"ll", "y"), (r"(?<=[aeiou])h", ""), (r"x", "ks"), (r"(.)\1", r"\1"),
+)]
+
+
+def _sound_key(word: str) -> str:
+    """How a Spanish word sounds, roughly: the spellings people mix up written one way."""
+    for pattern, repl in _SOUND_RULES:
+        word = pattern.sub(repl, word)
+    return word
+
+
+def _stem_all(words, lang: str) -> list[str]:
+    """Stop words as the language's stemmer spells them ("whats" -> "what")."""
+    import Stemmer
+
+    return Stemmer.Stemmer("spanish" if lang == "es" else "english").stemWords(sorted(words))
+
+
 def tokenize(text: str, lang: str) -> list[str]:
     """Lower-case, strip accents, drop stop words, stem with the language's Snowball stemmer."""
     import Stemmer
@@ -261,6 +281,9 @@ def question_intents(text: str) -> frozenset[str]:
 _ASKS_PRICE = re.compile(r"\b(?:how much|cost|costs|price|prices|expensive|cuanto cuesta|cuesta|cuestan|costo|precio|precios|caro)\b")
 _HAS_PRICE = re.compile(r"\$\s?\d|\b\d[\d,.]* (?:dollars|dolares|usd)\b|\bprices? (?:is|are|of|range)|\bprecio (?:es|de|va)\b|"
                         r"\bcosts? (?:about|around|more than|over|up to|between)\b|\bcuesta(?:n)? (?:unos|alrededor|mas de|entre)\b")
+# A dose ("tocilizumab dose in mg per kilo") is answered only by a passage that gives one.
+_ASKS_DOSE = re.compile(r"\b(?:doses?|dosage|dosing|dosis|dosificacion|mg|milligrams?|miligramos?|mg/kg)\b")
+_HAS_DOSE = re.compile(r"\b\d[\d.,]*\s?(?:mg|mcg|milligrams?|miligramos?|ml)\b")
 _ASKS_DURATION = re.compile(r"\bhow long\b|\bhow many (?:days|weeks|months|hours)\b|\bcuanto tiempo\b|\bcuantos (?:dias|semanas|meses)\b|"
                             r"\bcuanto (?:dura|tarda)\b|\bhasta cuando\b")
 _HAS_DURATION = re.compile(r"\b(?:\d+|one|two|three|four|five|six|eight|ten|several|few|a|un|una|dos|tres|cuatro|cinco|seis|ocho|diez|"
@@ -271,13 +294,15 @@ _ASKS_QUESTIONS = re.compile(r"\b(?:what|which) (?:questions|should (?:i|we) ask
 
 
 def answer_type_agreement(query: str, passages: Sequence["Passage"]) -> float:
-    """0 when the question asks for a duration or a price and no shown passage gives one, 1 when
+    """0 when the question asks for a duration, a price or a dose and no shown passage gives one, 1 when
     one does; 0.5 for questions of no such type. A price question is answered only by a passage
     that gives a price (see ``Index._search_pool``)."""
     plain = strip_accents(query.lower())
     checks = []
     if _ASKS_PRICE.search(plain):
         checks.append(_HAS_PRICE)
+    if _ASKS_DOSE.search(plain):
+        checks.append(_HAS_DOSE)
     if _ASKS_DURATION.search(plain):
         checks.append(_HAS_DURATION)
     if not checks:
@@ -287,7 +312,9 @@ def answer_type_agreement(query: str, passages: Sequence["Passage"]) -> float:
 
 
 def asks_for_price(query: str) -> bool:
-    return bool(_ASKS_PRICE.search(strip_accents(query.lower())))
+    """A price or a dose: an amount that only a passage giving one answers."""
+    plain = strip_accents(query.lower())
+    return bool(_ASKS_PRICE.search(plain) or _ASKS_DOSE.search(plain))
 
 
 def asks_for_questions(query: str) -> bool:
@@ -433,7 +460,8 @@ _CALIBRATION_PATH = Path(__file__).with_name("calibration.json")
 #   unknown    share of the question's words the content never uses, even misspelled
 #              (a drug, a hospital, an insurer the articles do not mention)
 #   cross      the passages are in the other language
-FEATURES = ("dense", "coverage", "head", "title", "stand_out", "agree", "unknown", "cross")
+FEATURES = ("dense", "coverage", "head", "title", "stand_out", "agree", "unknown", "cross", "variant", "unknown_name",
+            "spanish")
 
 
 def _title_coverage(query: str, passage: "Passage") -> float:
@@ -547,7 +575,9 @@ class _LangPool:
                 df[token] = df.get(token, 0) + 1
         self.df = df
         self.n_docs = len(passages)
+        self.stop_stems = frozenset(_stem_all(_STOP_ALL, lang))
         self._vocab_index: dict[str, list[str]] | None = None
+        self._sound_index: tuple[dict, dict] | None = None
         self._corrections: dict[str, str] = {}
 
     def idf(self, token: str) -> float:
@@ -579,22 +609,75 @@ class _LangPool:
         swaps = {token[:i] + token[i + 1] + token[i] + token[i + 2:] for i in range(len(token) - 1)}
         found = {w for key in keys for w in index.get(key, ())} | {w for w in swaps if w in self.df}
         found = {w for w in found if w[0] == token[0] and w != token}
+        if not found and self.lang == "es":
+            found = self._sound_alike(token)
+        if not found:
+            # A stem one or two letters longer than a content word ("drivng" -> "driv").
+            found = {token[:k] for k in (len(token) - 1, len(token) - 2) if k >= 4 and token[:k] in self.df}
         best = max(found, key=lambda w: (self.df[w], w)) if found else token
         if len(self._corrections) < 10000:
             self._corrections[token] = best
         return best
 
+    def _sound_alike(self, token: str) -> set[str]:
+        """Content words spelled the same way by ear (Spanish: s/c/z, b/v, y/ll, k/qu/c, a silent
+        h), one letter apart at most: "selulas" -> "celulas", "qdarse" -> "quedarse"."""
+        if self._sound_index is None:
+            exact: dict[str, set[str]] = {}
+            deleted: dict[str, set[str]] = {}
+            for word in self.df:
+                if len(word) >= 4 and word.isalpha():
+                    key = _sound_key(word)
+                    exact.setdefault(key, set()).add(word)
+                    for i in range(len(key)):
+                        deleted.setdefault(key[:i] + key[i + 1:], set()).add(word)
+            self._sound_index = (exact, deleted)
+        exact, deleted = self._sound_index
+        key = _sound_key(token)
+        found = set(exact.get(key, ())) | set(deleted.get(key, ()))
+        for i in range(len(key)):
+            found |= exact.get(key[:i] + key[i + 1:], set())
+        return found
+
     def query_tokens(self, query: str) -> list[str]:
         """The question's words as the index spells them (typos repaired against the content)."""
         return [self.correct(t) for t in tokenize(query, self.lang)]
 
-    def unknown(self, query_tokens: list[str]) -> float:
-        """Share of the question's words (4+ letters) that the content of this language never
-        uses, not even spelled differently: what is asked about is not in the content."""
-        words = {t for t in query_tokens if len(t) >= 4 and not t.isdigit()}
-        if not words:
-            return 0.0
-        return sum(1 for t in words if t not in self.df) / len(words)
+    def unknown_words(self, query: str, other: "_LangPool | None" = None) -> tuple[set[str], set[str]]:
+        """The question's words (4+ letters, as this pool spells them) and those of them that the
+        content never uses, not even spelled differently. A word the other language's content
+        uses (Spanglish, cognates) or a misspelled stop word is not unknown."""
+        words, unknown = set(), set()
+        stop = _STOP.get(self.lang, frozenset()) | _STOP_ALL
+        for raw in _TOKEN_RE.findall(strip_accents(query.lower())):
+            if raw in stop:
+                continue
+            stems = tokenize(raw, self.lang)
+            if not stems:
+                continue
+            token = self.correct(stems[0])
+            if len(token) < 4 or token.isdigit():
+                continue
+            words.add(token)
+            if token in self.df or token in self.stop_stems:
+                continue
+            if other is not None and len(other.rows):
+                elsewhere = tokenize(raw, other.lang)
+                if elsewhere and other.correct(elsewhere[0]) in other.df:
+                    continue
+            unknown.add(token)
+        return words, unknown
+
+    def unknown(self, query: str, other: "_LangPool | None" = None) -> float:
+        """Share of the question's words (4+ letters) that the content never uses: what is asked
+        about is not in the content."""
+        words, unknown = self.unknown_words(query, other)
+        return len(unknown) / len(words) if words else 0.0
+
+    def unknown_name(self, query: str, other: "_LangPool | None" = None) -> float:
+        """1.0 when the question names something (a word of 6+ letters) that the content never
+        uses, even spelled differently: a hospital, an insurer, another drug or procedure."""
+        return 1.0 if any(len(t) >= 6 for t in self.unknown_words(query, other)[1]) else 0.0
 
     def coverage(self, query_tokens: list[str], row: int, *, head: bool = False) -> float:
         """IDF-weighted share of the query's words that occur in passage ``row`` (or its head)."""
@@ -700,21 +783,23 @@ class Index:
 
     # searching
     def _score_pool(self, pool: _LangPool, query: str, qvec: np.ndarray, cross: bool
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         if not len(pool.rows):
             empty = np.zeros(0, dtype=np.float32)
-            return empty, empty, empty
+            return empty, empty, empty, empty
         tokens = pool.query_tokens(query)
         full = pool.full.scores(tokens)
         head = pool.head.scores(tokens)
         grams = char_grams(query)
         title = pool.title.scores(grams)
         dense = pool.vectors @ qvec
+        variant = np.zeros(len(pool.rows), dtype=np.float32)
         if len(pool.variant_owner):
             # A passage is as close as the nearest of its text and its reviewed variants.
             best = np.full(len(pool.rows), -1.0, dtype=np.float32)
             np.maximum.at(best, pool.variant_owner, pool.variant_vectors @ qvec)
             dense = np.maximum(dense, best)
+            variant = np.maximum(best, 0.0)
         if pool.heading_vectors is not None and WEIGHT_HEADING_DENSE:
             dense_heading = pool.heading_vectors @ qvec
         else:
@@ -735,13 +820,15 @@ class Index:
             for name in asked:
                 match |= pool.intent_masks[name]
             fused = fused + w_intent * match * pool.intent_focus
-        return fused, dense, lexical
+        return fused, dense, lexical, variant
 
     def _search_pool(self, lang: str, query: str, qvec: np.ndarray, query_lang: str, k: int,
                      pools: dict | None = None, shown: int = SHOWN, exclude: frozenset = frozenset()) -> SearchResult:
-        pool = (pools or self._pools)[lang]
+        pools = pools or self._pools
+        pool = pools[lang]
+        other_pool = next((pools[o] for o in LANGS if o != lang and o in pools), None)
         cross = lang != query_lang
-        fused, dense, lexical = self._score_pool(pool, query, qvec, cross)
+        fused, dense, lexical, variant = self._score_pool(pool, query, qvec, cross)
         if not len(fused):
             return SearchResult(hits=[], lang=query_lang, searched_lang=lang, fallback=cross)
         want = min(max(k, BACKGROUND_RANKS[1]), len(fused))
@@ -775,7 +862,7 @@ class Index:
         candidates = [i for i in candidates if fused[i] >= SHOWN_RATIO * fused[candidates[0]]]
         if (not lists_ok and asks_for_price(query)
                 and answer_type_agreement(query, [pool.passages[i] for i in candidates]) == 0.0):
-            return result  # the passages mention costs; none says what something costs
+            return result  # the passages mention costs or doses; none gives the amount asked for
         first = candidates[0]
         lo, hi = BACKGROUND_RANKS
         background = fused[top[lo:hi]] if len(top) > lo else fused[top[-1:]]
@@ -793,8 +880,14 @@ class Index:
             "title": _title_coverage(query, pool.passages[first]),
             "stand_out": float(fused[first] - float(np.mean(background))),
             "agree": _agreement(pool, candidates, dense, lexical),
-            "unknown": 0.0 if cross else pool.unknown(tokens),
+            "unknown": 0.0 if cross else pool.unknown(query, other_pool),
             "cross": 1.0 if cross else 0.0,
+            # How close the question is to a reviewed variant of a section shown: a close
+            # match to "a question this section answers" is strong evidence it answers.
+            "variant": float(max(variant[i] for i in candidates)),
+            "unknown_name": 0.0 if cross else pool.unknown_name(query, other_pool),
+            # Spanish questions are calibrated apart: the encoder places them differently.
+            "spanish": 1.0 if query_lang == "es" else 0.0,
         }
         by_row = {int(i): h for i, h in zip(top, hits)}
         result.shown = [by_row[i] for i in candidates]

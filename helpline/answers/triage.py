@@ -129,6 +129,7 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:trouble|difficulty|problems?|hard time|struggling|struggles) (?:finding|getting out) (?:the |his |her |my |their )?words\b",
             r"\b(?:mixing up|mixes up|forgets|forgetting|searching for) (?:his |her |my |their |the )?words\b",
             r"\b(?:saying|says|uses) (?:the )?wrong words\b",
+            r"\bhabla (?:muy )?(?:enredado|trabado|arrastrado|raro|extrano|arrastrando las palabras)\b", r"\bno se le entiende (?:nada|lo que dice|cuando habla)?\b",
             r"\bslurr(?:ed|ing)\b", r"\bspeech (?:is|was|sounds) (?:slurred|garbled|strange|off)\b",
             r"\bwords (?:are |come out )?(?:jumbled|wrong|garbled|mixed up)\b",
             r"\b(?:dificultad|problemas?|le cuesta|me cuesta) (?:para )?(?:hablar|encontrar (?:las )?palabras)\b",
@@ -165,6 +166,8 @@ URGENT_SIGNS: list[UrgentSign] = [
         (
             r"\b(?:trouble|difficulty|hard time|struggling|struggles|problems?|hard|difficult) (?:to )?breath(?:e|ing)?\b",
             r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:catch (?:my|his|her|their) )?breath(?:e)?\b",
+            r"\b(?:lips?|fingernails|nails|face) (?:look(?:s|ing)? |are |is |turn(?:s|ing|ed)? |went |going |getting )?(?:blue|bluish|gray|grey|purple)\b",
+            r"\blabios (?:se (?:le )?(?:ven|ponen|pusieron) )?(?:morados|azules|azulados|grises)\b",
             r"\bshort(?:ness)? of breath\b", r"\bout of breath\b", r"\bgasping\b", r"\bwheezing\b",
             r"\bbreathless\b", r"\bbreathing (?:is )?(?:hard|fast|difficult|labou?red|heavy|shallow)\b",
             r"\b(?:dificultad|problemas?|le cuesta|me cuesta|cuesta) (?:para )?respirar\b",
@@ -216,6 +219,18 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:don't|do not|doesn't|does not) want to be (?:here|alive|around)(?: anymore)?\b",
             r"\b(?:me quiero|se quiere|te quieres|quiero|quiere) (?:matar|suicidar)\b",
             r"\bsuicid(?:io|arme|arse|arte|a)\b", r"\bmatar(?:me|se|te)\b", r"\bquitar(?:me|se) la vida\b",
+            # "not going to be a burden much longer": a goodbye, not a reassurance.
+            r"\bno (?:va|voy|vas) a (?:ser|seguir siendo) (?:una |un )?(?:carga|estorbo)(?: por| para)? (?:mucho tiempo|mucho mas|nadie)\b",
+            r"\b(?:not|won'?t) (?:going to |gonna )?be (?:a )?burden (?:for |to anyone )?(?:much )?(?:longer|long|anymore)\b",
+            r"\bprefier(?:e|o|es)? morir(?:me|se)?\b",
+            r"\b(?:go to |fall )?(?:sleep|asleep) forever\b", r"\bkms\b",
+            r"\b(?:gun|pistol|rifle|firearm)\b(?:\s+\S+){0,6}?\s+(?:done|over|finished|ending it)\b",
+            r"\b(?:pistola|arma)\b(?:\s+\S+){0,6}?\s+(?:ya (?:no|se acabo)|acabar|terminar)\b",
+            r"\bmejor (?:me|se) muer[eo]\b", r"\bmejor morir(?:me|se)?\b",
+            r"\b(?:jump|jumping|throw (?:myself|himself|herself)) (?:off|from) (?:a|the|that) (?:bridge|building|roof|balcony)\b",
+            r"\b(?:tirar|aventar|lanzar)(?:me|se) (?:del|de un|de la|de una|desde el|desde la|al|a las vias del) "
+            r"(?:puente|edificio|ventana|balcon|techo|azotea|tren|metro)\b", r"\bpreferiria (?:morir(?:me|se)?|estar muert[oa])\b",
+            r"\bwould rather (?:be dead|die)\b",
             r"\bquiere(?:s)? morir(?:se)?\b", r"\bquiero morir(?:me)?\b", r"\bme quiero morir\b", r"\bse quiere morir\b",
             r"\bno (?:quiero|quiere) (?:seguir )?vivir\b", r"\bacabar con (?:mi|su) vida\b", r"\bmejor muert[oa]\b",
             # Without the obvious words: wanting it over, not waking up, being a burden.
@@ -257,7 +272,8 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bcutting (?:again|myself|herself|himself|themselves|my|his|her)\b", r"\b(?:started|been|is|was|am) cutting\b",
             r"\bcut (?:myself|herself|himself) again\b", r"\b(?:burn|burning|hit|hitting) (?:myself|herself|himself)\b",
             r"\b(?:me|se|te) (?:volvi|volvio|volviste) a cortar\b", r"\bvolv(?:i|io) a cortar(?:me|se)\b", r"\bcortandom?(?:e|se)\b",
-            r"\b(?:me|se) hace dano\b", r"\bquemar(?:me|se)\b", r"\bgolpear(?:me|se)\b",
+            r"\b(?:me|se) hace dano\b", r"\b(?:me|se) (?:esta|estoy|estaba|ha|he) (?:haciendo|hecho) dano\b",
+            r"\b(?:dano|lastim\w*|cort\w*|golpe\w*) a proposito\b", r"\bquemar(?:me|se)\b", r"\bgolpear(?:me|se)\b",
         ),
     ),
     UrgentSign(
@@ -381,7 +397,7 @@ _PROTECTED = frozenset(
     """
     never fewer lever fiber fibre sever seven clever cheat chess chiles chilly chili chile chilis
     breadth bread breast breasts treated create speaker speakers sneaking stalking walking
-    fevered pecha pecho techo pechos hablan hablas hablara hablaba respiro
+    fevered pecha pecho techo pechos habla hablan hablas hablara hablaba respiro
     suicidas temperatures convert concert conversion confuse refused confined
     balanced balances ballast tumor tumors trauma mareas marea dizzied
     """.split()
@@ -471,12 +487,16 @@ _PAST_CUES = re.compile(
     r"before (?:the |his |her |my )?(?:treatment|infusion|car t))\b"
 )
 _HYPOTHETICAL = re.compile(
+    # "who do I call for a fever": where to turn, asked in general
+    r"\b(?:who|where|what number|which number|when) (?:do|should|can|would) (?:i|we|you) (?:call|phone|contact|go|ring)\b"
+    r"(?:\s+\w+){0,3}?\s+(?:for|about|with) (?:a|an|any)\s+|"
     r"\b(?:if|in case|whether|should (?:i|we|he|she|they) (?:get|develop|have)|what happens when|"
     r"si|en caso de|por si|cuando (?:alguien|uno|una persona|el paciente|la paciente)|"
     r"when (?:someone|you|a patient|patients|people))\b"
 )
 _GENERAL_Q_START = re.compile(
-    r"^\W*(?:what|which|how|when|why|where|who|is|are|can|could|does|do|will|should|would|may|might|"
+    # "can't breathe" opens a statement, not a question.
+    r"^\W*(?:what|which|how|when|why|where|who|is|are|can(?!'t| not)|could(?!n't| not)|does|do|will|should|would|may|might|"
     r"que|cual|cuales|como|cuando|por que|donde|quien|es|son|puede|pueden|hay|se puede|debe|deben)\b"
 )
 _DEFINITIONAL = re.compile(

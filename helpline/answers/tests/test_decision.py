@@ -74,7 +74,7 @@ def test_one_threshold_path(index):
     search = index.search("what is ICANS after car t?", "en", k=5)
     # The search ranks and measures; it carries no confidence and no threshold.
     assert not hasattr(search, "confidence") and not hasattr(search, "answerable")
-    calibration = dict(default_calibration())
+    calibration = {k: v for k, v in default_calibration().items() if k != "threshold_by_lang"}
     always = decide(search, {**calibration, "threshold": 0.0})
     never = decide(search, {**calibration, "threshold": 1.01})
     assert always.answered and not never.answered
@@ -84,6 +84,21 @@ def test_one_threshold_path(index):
                                       calibration={**calibration, "threshold": 1.01}).status == "no_answer"
     assert services.answer_with_index("what is ICANS after car t?", "en", index,
                                       calibration={**calibration, "threshold": 0.0}).status == "answered"
+
+
+def test_threshold_of_the_question_language(index):
+    search = index.search("what is ICANS after car t?", "en", k=5)
+    calibration = dict(default_calibration())
+    # A language's own threshold wins over the one threshold; other languages use the one.
+    assert decide(search, {**calibration, "threshold": 0.0, "threshold_by_lang": {"en": 1.01}}).answered is False
+    assert decide(search, {**calibration, "threshold": 1.01, "threshold_by_lang": {"en": 0.0}}).answered is True
+    assert decide(search, {**calibration, "threshold": 0.0, "threshold_by_lang": {"es": 1.01}}).answered is True
+
+
+def test_a_dose_is_answered_only_by_a_passage_that_gives_one(index):
+    search = index.search("what dose of tocilizumab in mg per kg", "en", k=5)
+    assert not search.shown or answer_type_agreement("what dose of tocilizumab in mg per kg",
+                                                     [h.passage for h in search.shown]) == 1.0
 
 
 def test_nothing_to_show_is_never_answered():
@@ -185,3 +200,22 @@ def test_misspelled_words_are_read_as_the_content_spells_them(tmp_path):
     # A word the content never uses stays unknown: it is evidence the question is not covered.
     other = index.search("is teclistamab used for crs", "en", k=5)
     assert other.features["unknown"] > 0.0
+    assert other.features["unknown_name"] == 1.0
+    assert typo.features["unknown_name"] == 0.0
+
+
+def test_spanish_spelled_by_ear_and_spanglish_are_not_unknown(tmp_path):
+    passages = PASSAGES + [
+        _p("celulas:0", "Las células CAR T se fabrican con las células T del propio paciente.", "Cómo se fabrican",
+           lang="es", key="car-t-es"),
+        _p("manejo:0", "No maneje durante 8 semanas después de la infusión.", "Manejar", lang="es", key="car-t-es"),
+        _p("driving:0", "Do not drive for 8 weeks after the infusion.", "Driving"),
+    ]
+    index = Index.build(passages, cache_dir=tmp_path)
+    pool, other = index._pools["es"], index._pools["en"]
+    # "selulas" is how "células" sounds; it is the content's word, not an unknown name.
+    assert pool.query_tokens("como se fabrican las selulas") == pool.query_tokens("como se fabrican las celulas")
+    assert pool.unknown("como se fabrican las selulas", other) == 0.0
+    # An English word in a Spanish question that the English content uses is not unknown either.
+    assert pool.unknown("cuando puede driving otra vez", other) == 0.0
+    assert pool.unknown("el imss cubre la infusion", other) > 0.0

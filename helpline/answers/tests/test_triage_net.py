@@ -25,9 +25,24 @@ CRISIS_WITHOUT_KEYWORDS = [
     ("wanna be gone for good", "en"),
     ("quiero dejar de existir", "es"),
     ("my husband says he wants to go to sleep and never wake up", "en"),
+    ("grandpa told me he won't be a burden much longer and gave me his watch", "en"),
+    ("mi abuela dice que no va a ser una carga por mucho tiempo", "es"),
+    ("mi tía dice que prefiere morirse antes que otra quimio", "es"),
+    ("honestly i'd rather die than do another month of this", "en"),
+    ("my aunt keeps saying she just wants to fall asleep forever", "en"),
+    ("he bought a gun last week and says he is done", "en"),
+    ("mi abuelo dice que mejor se muere ya", "es"),
+    ("mi sobrina se está haciendo daño a propósito", "es"),
+    ("mi tío habla de tirarse del puente", "es"),
 ]
 
 EMERGENCIES = [
+    # a statement that opens with "can't" is not a general question
+    ("cant breathe right, feels like drowning", "trouble_breathing"),
+    ("his lips are turning blue", "trouble_breathing"),
+    ("a mi papá se le ven los labios morados", "trouble_breathing"),
+    # "habla" is a word, not a misspelling of "hablar"
+    ("mi abuela habla enredado desde la mañana", "trouble_speaking"),
     # warning signs with a time that belongs to the infusion
     ("got my cells 5 days ago, now 38.5", "fever"),
     ("infused on monday and tonight he's at 38.7", "fever"),
@@ -67,6 +82,7 @@ TRAPS = [
     "my dog has a fever",
     "mi perro tiene fiebre y no come",
     "our cat keeps falling over",
+    "who should i phone for a fever in the middle of the night",
     "what temperature should I call about?",
     "¿a qué temperatura debo llamar al equipo?",
     "he had a fever after the infusion but it was treated and resolved",
