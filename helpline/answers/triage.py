@@ -136,6 +136,8 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bno (?:puede|puedo|podia) hablar\b", r"\barrastra (?:las )?palabras\b",
             r"\bhabla (?:arrastrada|rara|extrana|enredada)\b", r"\bno le salen las palabras\b",
             r"\bno (?:encuentra|encuentro|encontraba) (?:las )?palabras\b", r"\bconfunde (?:las )?palabras\b",
+            r"\b(?:talking|talks|speaking|saying) (?:\w+ )?(?:nonsense|gibberish)\b", r"\bbabbling\b",
+            r"\b(?:habla|hablando|dice|diciendo) (?:puras )?(?:incoherencias|incoherente|disparates)\b",
         ),
     ),
     UrgentSign(
@@ -244,7 +246,7 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bwant(?:s)? to disappear\b", r"\b(?:take|took|taking|swallow\w*) all (?:my|his|her|their|the) (?:pills|meds|medicines?|tablets)\b",
             r"\boverdos(?:e|ed|ing)\b",
             r"\bno (?:quiero|quiere|quisiera) (?:volver a )?despertar(?:me|se)?\b", r"\bno despertar(?:me|se)? (?:nunca|mas|manana)\b",
-            r"\b(?:soy|es|ser|sere|siento que soy) (?:una|un) (?:carga|estorbo)\b", r"\b(?:estarian|estaran|estan) mejor sin (?:mi|el|ella)\b",
+            r"\b(?<!preocupa )(?<!miedo de )(?<!miedo a )(?:soy|es|ser|sere|siento que soy) (?:una|un) (?:carga|estorbo)\b", r"\b(?:estarian|estaran|estan) mejor sin (?:mi|el|ella)\b",
             r"\bquiero que (?:todo )?(?:se acabe|termine|acabe) (?:todo|ya)?\b", r"\bacabar con todo\b", r"\bterminar con todo\b",
             r"\b(?:no vale la pena|no tiene sentido|sin sentido) (?:seguir )?viv(?:ir|iendo)\b", r"\bquiero desaparecer\b",
             r"\bquiere desaparecer\b", r"\btomar(?:me|se)? todas las pastillas\b", r"\bsobredosis\b",
@@ -259,6 +261,11 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:letting|let) (?:myself |himself |herself )?go\b(?! of)", r"\bstop existing\b", r"\bdejar de existir\b",
             r"\bbe gone for good\b", r"\b(?:gone|dead) for good\b", r"\bdone fighting\b(?! (?:with|over|about))",
             r"\bya me despedi de todos\b", r"\bme despedi de todos\b",
+            # A rope or a noose kept ready, hanging, going to be with God.
+            r"\b(?:got|have|hav|has|had|bought|buy|getting|keep|keeps|tied|tie|tying|made|ready) (?:a |the |my |his |her )?(?:rope|noose)\b",
+            r"\bnoose\b", r"\bhang(?:ing)? (?:myself|himself|herself|themselves)\b",
+            r"\bahorcar(?:me|se|te)\b", r"\b(?:una |la |mi |su )?(?:soga|horca)\b",
+            r"\b(?:quiero|quiere|quisiera|queria) ir(?:me|se)? con dios\b", r"\b(?:me|se) (?:quiero|quiere|quisiera) ir con dios\b",
         ),
     ),
     UrgentSign(
@@ -882,8 +889,10 @@ def rule_signs(text: str) -> list[str]:
     clauses = _clauses(normalized)
     treatment_context = bool(_TREATMENT_CONTEXT.search(normalized))
     matched: list[str] = []
+    # "our cat is very sleepy and won't wake up": the later clause is still the cat's.
+    animal_only = bool(_ANIMAL.search(normalized)) and not _HUMAN_SUBJECT.search(normalized)
     for n, (clause, is_question) in enumerate(clauses):
-        if _ANIMAL.search(clause):
+        if animal_only or _ANIMAL.search(clause):
             continue
         later = " ".join(c for c, _ in clauses[n + 1:])
         for sign, patterns in _COMPILED if _ANY_SIGN.search(clause) else ():

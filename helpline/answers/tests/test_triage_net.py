@@ -34,6 +34,10 @@ CRISIS_WITHOUT_KEYWORDS = [
     ("mi abuelo dice que mejor se muere ya", "es"),
     ("mi sobrina se está haciendo daño a propósito", "es"),
     ("mi tío habla de tirarse del puente", "es"),
+    ("i hav a rope ready", "en"),
+    ("bought a rope and i know where to tie it", "en"),
+    ("mi esposo dice que ya se quiere ir con dios", "es"),
+    ("ya tengo la soga lista", "es"),
 ]
 
 EMERGENCIES = [
@@ -76,6 +80,8 @@ EMERGENCIES = [
     ("le late el corazón rapidísimo desde la mañana", "fast_heartbeat"),
     ("she can't keep anything down, keeps throwing up", "severe_vomiting_diarrhea"),
     ("no para de vomitar desde anoche", "severe_vomiting_diarrhea"),
+    ("he is talking nonsense since lunch", "trouble_speaking"),
+    ("mi mamá está diciendo incoherencias", "trouble_speaking"),
 ]
 
 TRAPS = [
@@ -108,6 +114,11 @@ TRAPS = [
     "is vomiting a side effect of the chemo before car t?",
     "what heart rate is too fast after car t",
     "my mom had icans in the spring and recovered fully, can she cook again",
+    # the later clause is still the animal's
+    "our cat is very sleepy and wont wake up",
+    "my cat has been dizzy and falling over",
+    # a worry about caregiving, asked as a question about help
+    "me preocupa ser una carga para mi familia, ¿qué ayuda hay para cuidadores?",
 ]
 
 
