@@ -38,6 +38,14 @@ CRISIS_WITHOUT_KEYWORDS = [
     ("bought a rope and i know where to tie it", "en"),
     ("mi esposo dice que ya se quiere ir con dios", "es"),
     ("ya tengo la soga lista", "es"),
+    ("my wife passed away last month and i dont see the point anymore", "en"),
+    ("my mom died in march and i keep thinking i should join her", "en"),
+    ("mi esposo murió y ya no quiero seguir", "es"),
+    ("mi mamá murió y quiero irme con ella ya", "es"),
+    ("i think about driving into a wall", "en"),
+    ("pienso en chocar el carro a propósito", "es"),
+    ("ojalá ya no amanecer mañana", "es"),
+    ("para qué seguir así", "es"),
 ]
 
 EMERGENCIES = [
@@ -82,6 +90,7 @@ EMERGENCIES = [
     ("no para de vomitar desde anoche", "severe_vomiting_diarrhea"),
     ("he is talking nonsense since lunch", "trouble_speaking"),
     ("mi mamá está diciendo incoherencias", "trouble_speaking"),
+    ("a los 10 días de la infusión empezó a temblarle la mano", "neurologic_changes"),
 ]
 
 TRAPS = [
@@ -119,6 +128,17 @@ TRAPS = [
     "my cat has been dizzy and falling over",
     # a worry about caregiving, asked as a question about help
     "me preocupa ser una carga para mi familia, ¿qué ayuda hay para cuidadores?",
+    "me da miedo ser una carga, ¿hay grupos de apoyo?",
+    # a death long past, a child's fall from a bike, ordinary uses of the new words
+    "my grandma passed away peacefully last year",
+    "mi abuela falleció el año pasado",
+    "my son fell off his bike and scraped his knee",
+    "can i use a jump rope for exercise after car t",
+    "i don't see the point of the daily temperature log",
+    "can my sister join him for the infusion?",
+    "¿para qué seguir con el tratamiento si no funciona?",
+    "ya no quiero seguir con el tratamiento, ¿qué opciones hay?",
+    "ojalá no llueva mañana para la cita",
 ]
 
 
