@@ -278,11 +278,15 @@ def question_intents(text: str) -> frozenset[str]:
 
 # What the answer must contain for some kinds of question: a question about a
 # price is not answered by a passage that only says there are costs.
-_ASKS_PRICE = re.compile(r"\b(?:how much|cost|costs|price|prices|expensive|cuanto cuesta|cuesta|cuestan|costo|precio|precios|caro)\b")
+# "low cost lodging", "de bajo costo": help that costs little, not a price asked for.
+_ASKS_PRICE = re.compile(r"\b(?:how much|(?<!low )(?<!low-)(?<!no )cost|costs|price|prices|expensive|cuanto cuesta|cuesta|cuestan|"
+                         r"(?<!bajo )(?<!sin )costo|precio|precios|caro)\b")
 _HAS_PRICE = re.compile(r"\$\s?\d|\b\d[\d,.]* (?:dollars|dolares|usd)\b|\bprices? (?:is|are|of|range)|\bprecio (?:es|de|va)\b|"
                         r"\bcosts? (?:about|around|more than|over|up to|between)\b|\bcuesta(?:n)? (?:unos|alrededor|mas de|entre)\b")
 # A dose ("tocilizumab dose in mg per kilo") is answered only by a passage that gives one.
-_ASKS_DOSE = re.compile(r"\b(?:doses?|dosage|dosing|dosis|dosificacion|mg|milligrams?|miligramos?|mg/kg)\b")
+# "given in two doses", "cuantas dosis": how many times, not an amount.
+_ASKS_DOSE = re.compile(r"\b(?:(?<!one )(?<!two )(?<!single )(?<!split )(?<!many )(?<!\d )(?<!una )(?<!dos )(?<!cuantas )doses?|"
+                        r"dosage|dosing|(?<!una )(?<!dos )(?<!cuantas )(?<!varias )dosis|dosificacion|mg|milligrams?|miligramos?|mg/kg)\b")
 _HAS_DOSE = re.compile(r"\b\d[\d.,]*\s?(?:mg|mcg|milligrams?|miligramos?|ml)\b")
 _ASKS_DURATION = re.compile(r"\bhow long\b|\bhow many (?:days|weeks|months|hours)\b|\bcuanto tiempo\b|\bcuantos (?:dias|semanas|meses)\b|"
                             r"\bcuanto (?:dura|tarda)\b|\bhasta cuando\b")
