@@ -168,6 +168,16 @@ def _stopwords(lang: str) -> frozenset[str]:
     return frozenset(base | (extra_es if lang == "es" else extra_en))
 
 
+# Function words the short search stop lists leave out. They never name what a question is
+# about, so they are not "unknown" even when the content never uses them ("can he drive
+# himself", "no driving anymore"); the search itself still indexes them as before.
+_FUNCTION_WORDS = frozenset((
+    "himself herself myself themselves themself yourself ourselves anymore anyway anything everything "
+    "something nothing someone everyone anyone nobody somebody everybody already always though although "
+    "because before after really actually maybe probably "
+    "mismo misma mismos mismas todavia tambien entonces alguien alguno alguna nadie ninguno ninguna siempre "
+    "nunca ahora despues aunque realmente quizas"
+).split())
 _STOP: dict[str, frozenset[str]] = {}
 _STOP_ALL = frozenset()
 
@@ -663,7 +673,7 @@ class _LangPool:
             if len(token) < 4 or token.isdigit():
                 continue
             words.add(token)
-            if token in self.df or token in self.stop_stems:
+            if token in self.df or token in self.stop_stems or raw in _FUNCTION_WORDS:
                 continue
             if other is not None and len(other.rows):
                 elsewhere = tokenize(raw, other.lang)
