@@ -261,6 +261,7 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:letting|let) (?:myself |himself |herself )?go\b(?! of)", r"\bstop existing\b", r"\bdejar de existir\b",
             r"\bbe gone for good\b", r"\b(?:gone|dead) for good\b", r"\bdone fighting\b(?! (?:with|over|about))",
             r"\bya me despedi de todos\b", r"\bme despedi de todos\b",
+            r"\b(?:ending|endin) (?:it all|it|things|everything)\b(?! (?:with|between))", rf"\b(?:aser|acer|haser){_ES_REFL} (?:dano|algo)\b",
             # Crashing the car on purpose, wishing not to see the morning, "what for, going on".
             r"\b(?:drive|driving|drove|crash|crashing|steer|steering) (?:my |the |his |her )?(?:car |truck )?into (?:a |the )?(?:wall|tree|truck|pole|river|oncoming traffic)\b",
             r"\b(?:chocar|estrellar)(?:me|se)? (?:el |mi |su )?(?:carro|coche|auto|camioneta)? ?(?:a proposito|contra (?:un|una|el|la) (?:pared|muro|arbol|camion|poste))\b",

@@ -46,6 +46,8 @@ CRISIS_WITHOUT_KEYWORDS = [
     ("pienso en chocar el carro a propósito", "es"),
     ("ojalá ya no amanecer mañana", "es"),
     ("para qué seguir así", "es"),
+    ("thinkin bout endin it", "en"),
+    ("kiero aserme daño", "es"),
 ]
 
 EMERGENCIES = [
@@ -139,6 +141,7 @@ TRAPS = [
     "¿para qué seguir con el tratamiento si no funciona?",
     "ya no quiero seguir con el tratamiento, ¿qué opciones hay?",
     "ojalá no llueva mañana para la cita",
+    "ending it with my boyfriend was hard during treatment",
 ]
 
 
