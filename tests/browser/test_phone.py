@@ -5,6 +5,7 @@ visitor launcher and no horizontal scrolling."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import PHONE, load_content, login, make_specialist, new_page, server
 
@@ -95,7 +96,7 @@ def test_launcher_never_covers_anything_at_phone_size(playwright_browser, shots)
         page.fill("textarea[name=question]", "What is cytokine release syndrome?")
         with page.expect_navigation():
             page.locator("form.ask-form button[type=submit]").click()
-        page.wait_for_function("document.getElementById('result-status').textContent.length > 0")
+        expect(page.locator("#result-status")).not_to_have_text("")
         shots(page, "answer")
         _in_viewport_and_focused(page, "#result-heading")
         if found := _covered(page):
@@ -143,7 +144,7 @@ def test_staff_pages_have_no_launcher_and_fit_a_phone(playwright_browser, shots)
     with server(chat_open=True) as srv:
         context, page = new_page(playwright_browser, PHONE)
         login(page, srv.url, "sam", "/en/chat/console/")
-        page.wait_for_selector("#queue-body tr[data-token] td[data-label]", state="attached")
+        page.wait_for_selector("#queue-body tr[data-id] td[data-label]", state="attached")
         shots(page, "console")
         assert page.locator("#chat-launcher").count() == 0
         _no_overflow(page)
