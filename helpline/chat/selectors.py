@@ -34,6 +34,9 @@ DEFAULTS = {
     # Accepts in this window give the queue's service rate for wait estimates.
     "WAIT_ESTIMATE_WINDOW_MINUTES": 60,
     "QUEUE_SNAPSHOT_LIMIT": 200,
+    # The one per-specialist chat limit: its default, and the highest a specialist may set.
+    "MAX_CONCURRENT": 3,
+    "MAX_CONCURRENT_LIMIT": 10,
 }
 
 
@@ -290,18 +293,48 @@ def message_payload(message: Message) -> dict:
     }
 
 
-def queue_item(conversation: Conversation, now: dt.datetime | None = None) -> dict:
-    """One row of a console's queue snapshot."""
+def queue_item(conversation: Conversation, now: dt.datetime | None = None,
+               viewer_id: int | None = None) -> dict:
+    """One row of a console's queue (see ``events.queue_item``)."""
+    from .events import queue_item as build
+
+    return build(queue_row(conversation), now or timezone.now(), viewer_id)
+
+
+QUEUE_ROW_FIELDS = ("id", "channel", "language", "urgent", "visitor_name", "queued_at",
+                    "handoff_context", "callback_preferred_time", "transfer_note",
+                    "transfer_to_id")
+
+
+def queue_row(conversation: Conversation) -> dict:
+    return {field: getattr(conversation, field) for field in QUEUE_ROW_FIELDS}
+
+
+def queue_rows(limit: int | None = None) -> list[dict]:
+    """The whole waiting queue in queue order, as plain rows (one query).
+
+    Read once per queue change per server process and shared by every console
+    of that process, each filtering it for its person (``events.queue_items``).
+    """
+    limit = limit or chat_setting("QUEUE_SNAPSHOT_LIMIT") * 5
+    return list(waiting_queue().values(*QUEUE_ROW_FIELDS)[:limit])
+
+
+def console_profile(user, now: dt.datetime | None = None) -> dict:
+    """What a console needs to filter the shared queue for ``user``, plus their own chats."""
+    from helpline.accounts.roles import SUPERVISOR, has_role
+
     now = now or timezone.now()
+    status = SpecialistStatus.objects.filter(user=user).first()
     return {
-        "id": conversation.pk,
-        "channel": conversation.channel,
-        "language": conversation.language,
-        "urgent": conversation.urgent,
-        "visitor_name": conversation.visitor_name,
-        "waited_seconds": max(0, int((now - conversation.queued_at).total_seconds())),
-        "question": (conversation.handoff_context or {}).get("question", "")[:300],
-        "callback_preferred_time": conversation.callback_preferred_time,
-        "transfer_note": conversation.transfer_note,
-        "transferred_to_me": conversation.transfer_to_id is not None,
+        "user_id": user.pk,
+        "supervisor": has_role(user, SUPERVISOR),
+        "languages": list(status.languages) if status else [],
+        "mine": [{**queue_row(c), "status": c.status} for c in active_for(user)],
+        "status": {
+            "available": bool(status and status.available),
+            "online": is_online(status, now),
+            "languages": list(status.languages) if status else [],
+            "max_concurrent": status.max_concurrent if status else chat_setting("MAX_CONCURRENT"),
+        },
     }

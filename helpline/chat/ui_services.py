@@ -262,33 +262,15 @@ def check_console_access(user) -> None:
         raise NotAllowed(_t("The console is for specialists and supervisors."))
 
 
-def _waited_label(seconds: int) -> str:
-    from django.utils.translation import gettext as _
-
-    minutes, secs = divmod(int(seconds), 60)
-    if minutes >= 60:
-        return _("%(h)d h %(m)d min") % {"h": minutes // 60, "m": minutes % 60}
-    if minutes:
-        return _("%(m)d min") % {"m": minutes}
-    return _("%(s)d s") % {"s": secs}
-
-
 def console_snapshot(user) -> dict:
-    """The queue this user may see (urgent, then oldest) and their active chats."""
-    from . import selectors
+    """The console's queue frame (the same object the console socket sends), plus
+    ``queue`` (the items) for the page's polling fallback."""
+    from . import events, selectors
 
     check_console_access(user)
     now = timezone.now()
-    queue = []
-    for conversation in selectors.queue_for(user):
-        item = selectors.queue_item(conversation, now)
-        item["transferred_to_me"] = conversation.transfer_to_id == user.pk
-        item["waited_label"] = _waited_label(item["waited_seconds"])
-        queue.append(item)
-    mine = [{"id": c.pk, "channel": c.channel, "language": c.language,
-             "urgent": c.urgent, "visitor_name": c.visitor_name}
-            for c in selectors.active_for(user)]
-    return {"queue": queue, "mine": mine}
+    frame = events.queue_frame(selectors.queue_rows(), selectors.console_profile(user, now), now)
+    return {**frame, "queue": frame["items"]}
 
 
 def console_strings() -> dict:
@@ -332,13 +314,9 @@ def console_context(user, *, status_form=None) -> dict:
 
 def specialist_status_set(user, *, available: bool, languages: list[str], max_concurrent: int):
     from . import services
-    from helpline.common.audit import record
 
-    status = services.specialist_set_status(
+    return services.specialist_set_status(
         user, available=available, languages=list(languages), max_concurrent=max_concurrent)
-    record(user, "chat.status", status, data={"available": status.available,
-                                              "languages": status.languages})
-    return status
 
 
 def console_conversation_for(user, conversation_id):
@@ -426,7 +404,6 @@ def wrapup_save(user, conversation_id, *, topics=(), resources=(), referrals: st
     """Save topics, referrals (directory entries and free text) and notes of a conversation."""
     from . import services
     from .console.models import WrapUpTopic
-    from helpline.common.audit import record
     from helpline.common.exceptions import ApplicationError
 
     conversation = console_conversation_for(user, conversation_id)
@@ -437,7 +414,7 @@ def wrapup_save(user, conversation_id, *, topics=(), resources=(), referrals: st
                                code="invalid")
     conversation = services.conversation_wrap_up(
         user, conversation.token, topics=list(topics), notes=_scrub(notes),
-        referrals_text=_scrub(referrals))
+        referrals_text=_scrub(referrals), resources=resources)
     if resources:
         from helpline.resources.services import referral_create
 
@@ -445,8 +422,6 @@ def wrapup_save(user, conversation_id, *, topics=(), resources=(), referrals: st
         if conversation.channel == conversation.Channel.CALLBACK:
             kwargs = {"conversation": conversation, "callback": conversation}
         referral_create(user, [int(r) for r in resources], **kwargs)
-    record(user, "chat.wrapup", conversation,
-           data={"topics": list(topics), "resources": [int(r) for r in resources]})
     return conversation
 
 
@@ -459,12 +434,9 @@ def referrals_recorded(conversation) -> list[str]:
 
 def console_accept(user, conversation_id):
     from . import services
-    from helpline.common.audit import record
 
     conversation = console_conversation_for(user, conversation_id)
-    conversation = services.conversation_accept(user, conversation.token)
-    record(user, "chat.accept", conversation)
-    return conversation
+    return services.conversation_accept(user, conversation.token)
 
 
 def console_transfer(user, conversation_id, *, target: str, note: str = ""):
@@ -482,24 +454,17 @@ def console_transfer(user, conversation_id, *, target: str, note: str = ""):
 
 def console_close(user, conversation_id):
     from . import services
-    from helpline.common.audit import record
 
     conversation = console_conversation_for(user, conversation_id)
-    conversation = services.conversation_close(user, conversation.token)
-    record(user, "chat.close", conversation)
-    return conversation
+    return services.conversation_close(user, conversation.token)
 
 
 def callback_outcome_set(user, conversation_id, *, outcome: str, note: str = ""):
     from . import services
-    from helpline.common.audit import record
 
     conversation = console_conversation_for(user, conversation_id)
-    conversation = services.callback_outcome_set(user, conversation.token, outcome, note=note)
-    # The note itself is in a purgeable CallbackNote row; the audit log points to it.
-    record(user, "chat.callback_outcome", conversation,
-           data={"outcome": outcome, "note_id": conversation.callback_note_id})
-    return conversation
+    # The note itself is in a purgeable CallbackNote row; the audit entry points to it.
+    return services.callback_outcome_set(user, conversation.token, outcome, note=note)
 
 
 def _quote(passage: dict) -> str:
