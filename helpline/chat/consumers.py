@@ -43,6 +43,13 @@ CLOSE_TRY_AGAIN = 1013  # RFC 6455 "Try Again Later": the channel layer (Redis) 
 UNAVAILABLE_MESSAGE = "Live chat is briefly unavailable; reconnect in a moment."
 
 
+def _client_gone(exc: BaseException) -> bool:
+    """The client disconnected while a reply was being sent (the ASGI server's
+    ``ClientDisconnected``, or the socket closing under us)."""
+    return type(exc).__name__ == "ClientDisconnected" or isinstance(
+        exc, ConnectionResetError | BrokenPipeError)
+
+
 def _frame_id(text_data, max_frame: int):
     """The ``id`` of a frame that was not processed (so the client can re-send it), or None."""
     if not text_data or len(text_data) > max_frame:
@@ -197,7 +204,12 @@ class _ChatSocket(AsyncWebsocketConsumer):
             await getattr(self, handler_name)(frame)
         except ApplicationError as exc:
             await self.send_error(exc.code, exc.message, frame_id)
-        except Exception:  # noqa: BLE001 - one bad frame must never take the socket down
+        except Exception as exc:  # noqa: BLE001 - one bad frame must never take the socket down
+            if _client_gone(exc):
+                # The client left with this frame in flight: its work is done (a message
+                # is stored) and it resumes by last_seq. Not a server error.
+                log.info("chat: client left before the reply to a %s frame", frame["type"])
+                return
             log.exception("chat: frame handler failed")
             await self.send_error("server_error", "Something went wrong; please try again.",
                                   frame_id)
