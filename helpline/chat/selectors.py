@@ -225,6 +225,11 @@ def specialists_online_by_language(now: dt.datetime | None = None) -> dict[str, 
     return counts
 
 
+def on_duty(language: str, now: dt.datetime | None = None) -> bool:
+    """Is anyone available, with their console open, for ``language`` right now?"""
+    return specialists_online_by_language(now).get(language, 0) > 0
+
+
 def queue_positions(now: dt.datetime | None = None) -> dict[str, dict]:
     """For every waiting conversation: its position in its language's line, how many
     specialists for that language are on duty, and the estimated wait (None when

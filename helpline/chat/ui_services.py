@@ -31,16 +31,28 @@ TRANSCRIPTS_PER_ADDRESS_PER_DAY = 3
 
 # --- Hours ----------------------------------------------------------------
 
-def chat_availability(now: datetime | None = None) -> dict:
-    """``{"open": bool, "opens_at": datetime | None, "known": bool}`` for live chat."""
-    now = now or timezone.now()
+def chat_availability(now: datetime | None = None, language: str | None = None) -> dict:
+    """Live chat for ``language`` (default: the active one) now.
+
+    ``open`` is claimed only when the hours allow it *and* a specialist is on duty
+    for that language; ``hours_open`` and ``on_duty`` say which part is missing;
+    ``opens_at`` is the next opening when the hours are the reason.
+    """
+    from django.utils import translation
+
     from helpline.chat import hours
 
-    is_open = hours.is_open("chat", now)
-    opens_at = None if is_open else hours.next_opening("chat", now)
+    from .selectors import on_duty
+
+    now = now or timezone.now()
+    language = (language or translation.get_language() or "en")[:2]
+    hours_open = hours.is_open("chat", now)
+    staffed = hours_open and on_duty(language, now)
+    opens_at = None if hours_open else hours.next_opening("chat", now)
     if opens_at is not None:
         opens_at = timezone.localtime(opens_at)
-    return {"open": is_open, "opens_at": opens_at, "known": True}
+    return {"open": staffed, "hours_open": hours_open, "on_duty": staffed,
+            "opens_at": opens_at, "known": True}
 
 
 # --- Visitor ---------------------------------------------------------------
@@ -68,7 +80,7 @@ def visitor_chat_start(*, language: str, first_name: str = "", first_message: st
     from . import services
     from helpline.common.exceptions import ApplicationError
 
-    if not chat_availability()["open"]:
+    if not chat_availability(language=language)["hours_open"]:
         raise ApplicationError(_t("Live chat is closed now."), code="closed")
     conversation = services.conversation_start(
         language=language, visitor_name=first_name,
