@@ -588,26 +588,9 @@ class StaffConversationConsumer(_StaffSocket):
         await db(services.conversation_close)(self.user, self.conversation.token)
 
     async def on_suggest(self, frame: dict) -> None:
-        passages = await db(_suggest)(self.conversation.pk, self.conversation.language,
-                                      frame.get("text"))
+        passages = await db(selectors.suggestions)(self.conversation.pk,
+                                                   self.conversation.language, frame.get("text"))
         await self.send_json({"type": "suggestions", "passages": passages})
-
-
-def _suggest(conversation_id: int, language: str, text) -> list[dict]:
-    """Knowledge-base passages for ``text`` or else the visitor's last message."""
-    from .models import Message
-
-    if not isinstance(text, str) or not text.strip():
-        last = (
-            Message.objects.filter(conversation_id=conversation_id, sender=Message.Sender.VISITOR)
-            .order_by("-seq").values_list("text", flat=True).first()
-        )
-        text = last or ""
-    if not text.strip():
-        return []
-    from helpline.answers.services import suggest_passages
-
-    return suggest_passages(text[:2000], language, k=3)
 
 
 # --------------------------------------------------------------------------- console

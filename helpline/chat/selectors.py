@@ -343,3 +343,51 @@ def console_profile(user, now: dt.datetime | None = None) -> dict:
             "max_concurrent": status.max_concurrent if status else chat_setting("MAX_CONCURRENT"),
         },
     }
+
+
+def _quote(passage: dict) -> str:
+    text = " ".join(str(passage.get("text", "")).split())
+    if len(text) > 600:
+        text = text[:597].rsplit(" ", 1)[0] + "…"
+    source = passage.get("article", "")
+    if passage.get("section"):
+        source = f"{source} — {passage['section']}"
+    url = passage.get("url", "")
+    return f"“{text}”\n— {source}: {url}".strip()
+
+
+def suggestions(conversation_id: int, language: str, text=None, k: int = 3) -> list[dict]:
+    """Passages a specialist may quote for ``text`` (else the visitor's last message, else
+    the handoff question), in the conversation's language, by the answer service's decision.
+
+    Nothing is suggested unless the answer service would answer the question itself
+    (its threshold decision): no passage rather than an off-topic one. A passage in
+    the other language comes only where the service falls back to it, and is marked
+    ``other_language``. Used by the console socket and the JSON view alike.
+    """
+    from helpline.answers.services import answer_with_index, live_index
+
+    if not isinstance(text, str) or not text.strip():
+        text = (Message.objects.filter(conversation_id=conversation_id,
+                                       sender=Message.Sender.VISITOR)
+                .order_by("-seq").values_list("text", flat=True).first())
+        if not text:
+            context = (Conversation.objects.filter(pk=conversation_id)
+                       .values_list("handoff_context", flat=True).first()) or {}
+            text = context.get("question", "")
+    text = (text or "").strip()[:2000]
+    if not text:
+        return []
+    result = answer_with_index(text, language, live_index())
+    if result.status == "no_answer":
+        return []
+    items = []
+    for passage in result.passages[:k]:
+        item = {key: passage.get(key) for key in ("text", "article", "section", "url", "lang",
+                                                   "score")}
+        item["other_language"] = passage.get("lang") != language
+        if passage.get("last_reviewed"):
+            item["last_reviewed"] = str(passage["last_reviewed"])
+        item["quote"] = _quote(passage)
+        items.append(item)
+    return items

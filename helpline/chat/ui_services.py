@@ -291,7 +291,12 @@ def console_strings() -> dict:
     return {
         "nobody": _("Nobody is waiting."), "open": _("Open"), "accept": _("Accept"),
         "urgent": _("Urgent"), "chat": _("Chat"), "callback": _("Callback"),
-        "transferred": _("Transferred to you"), "note": _("Note:"),
+        "transferred": _("Transferred to you"), "transferred_other": _("Transferred"),
+        "note": _("Note:"),
+        "urgent_alert": _("Urgent: the visitor in conversation %(id)s described signs that "
+                          "need attention now."),
+        "urgent_open": _("Open the conversation"),
+        "other_language": _("In another language (%(lang)s)"),
         "connected": _("Console connected."), "reconnecting": _("Console disconnected. Reconnecting…"),
         "visitor": _("Visitor"), "you": _("You"), "error": _("Error: %(message)s"),
         "no_suggestions": _("No suggestions yet."), "insert": _("Insert"),
@@ -479,44 +484,17 @@ def callback_outcome_set(user, conversation_id, *, outcome: str, note: str = "")
     return services.callback_outcome_set(user, conversation.token, outcome, note=note)
 
 
-def _quote(passage: dict) -> str:
-    text = " ".join(str(passage.get("text", "")).split())
-    if len(text) > 600:
-        text = text[:597].rsplit(" ", 1)[0] + "…"
-    source = passage.get("article", "")
-    if passage.get("section"):
-        source = f"{source} — {passage['section']}"
-    url = passage.get("url", "")
-    return f"“{text}”\n— {source}: {url}".strip()
-
-
 def suggestions_for(user, conversation_id, text: str | None = None, k: int = 3) -> list[dict]:
-    """Knowledge-base passages for the visitor's last message (or ``text``)."""
-    from .models import Message
+    """Knowledge-base passages for the visitor's last message (or ``text``); see
+    ``selectors.suggestions``. Suggestions are a help, never a blocker."""
+    from . import selectors
 
     conversation = console_conversation_for(user, conversation_id)
-    if text is None:
-        last = (Message.objects.filter(conversation=conversation, sender=Message.Sender.VISITOR)
-                .order_by("-seq").first())
-        text = last.text if last else (conversation.handoff_context or {}).get("question", "")
-    text = (text or "").strip()[:2000]
-    if not text:
-        return []
-    from helpline.answers.services import suggest_passages
-
     try:
-        passages = suggest_passages(text, conversation.language, k=k)
+        return selectors.suggestions(conversation.pk, conversation.language, text, k=k)
     except Exception:  # noqa: BLE001 - suggestions are a help, never a blocker
         logger.exception("chat: suggestions failed")
         return []
-    result = []
-    for p in passages:
-        item = {key: p.get(key) for key in ("text", "article", "section", "url", "lang", "score")}
-        if p.get("last_reviewed"):
-            item["last_reviewed"] = str(p["last_reviewed"])
-        item["quote"] = _quote(p)
-        result.append(item)
-    return result
 
 
 def console_conversation_context(user, conversation_id, *, transfer_form=None, wrapup_form_=None,
