@@ -62,6 +62,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--redis", action="store_true", help="Redis channel layer (127.0.0.1:6379)")
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL on 127.0.0.1:5432")
+    parser.add_argument("--layer", choices=("project", "pubsub"), default="project",
+                        help="with --redis: the project's RedisBroadcastLayer, or channels-redis' "
+                             "RedisPubSubChannelLayer (pip install channels-redis)")
     parser.add_argument("--drain", type=float, default=10)
     parser.add_argument("--ws", default="auto", help="uvicorn's websocket implementation")
     parser.add_argument("--connect-concurrency", type=int, default=50)
@@ -259,6 +262,8 @@ def start_server(args, database_url: str, run: str):
     if args.redis:
         env["REDIS_URL"] = "redis://127.0.0.1:6379/0"
         env["HELPLINE_CHANNEL_PREFIX"] = f"bench{run}"
+        if args.layer == "pubsub":
+            env["HELPLINE_CHANNEL_LAYER"] = "channels_redis_pubsub"
     else:
         env.pop("REDIS_URL", None)
     server = ServerProcess(port=free_port(), env=env, workers=args.workers,
@@ -857,7 +862,7 @@ def main() -> None:
         print(f"chat_load ({'flat' if args.flat else 'realistic'}): "
               f"{args.conversations} conversations, {args.seconds}s at "
               f"{args.rate} msg/s offered; {label}, workers={args.workers}, "
-              f"layer={'redis' if args.redis else 'in-memory'}, "
+              f"layer={(args.layer + ' redis') if args.redis else 'in-memory'}, "
               f"db={'postgresql' if args.postgres or 'postgres' in database_url else 'sqlite'}",
               flush=True)
         pid = server.process.pid if server else None
@@ -866,6 +871,7 @@ def main() -> None:
         else:
             result = asyncio.run(run_realistic(args, base_url, pairs, chats_each(args), pid))
         result.update(workers=args.workers, redis=args.redis,
+                      layer=args.layer if args.redis else "in-memory",
                       database="postgresql" if "postgres" in database_url else "sqlite")
     finally:
         if server is not None:
