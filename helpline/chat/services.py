@@ -425,9 +425,11 @@ def callback_request_create(
     preferred_time: str = "",
     reason: str = "",
     visitor_name: str = "",
+    handoff_token: str | None = None,
     now: dt.datetime | None = None,
 ) -> Conversation:
-    """A request to be called back; it waits in the same queue as chats."""
+    """A request to be called back; it waits in the same queue as chats (with what the
+    answer service showed the visitor, when they came from an answer)."""
     import re
 
     phone = (phone or "").strip()
@@ -438,8 +440,11 @@ def callback_request_create(
     reason = (reason or "").strip()[:500]
     result = _triage(reason, language) if reason else None
     now = now or timezone.now()
+    context = _load_handoff(handoff_token)
     with transaction.atomic():
         conversation = Conversation.objects.create(
+            handoff_token=str(handoff_token) if context else "",
+            handoff_context=context,
             channel=Conversation.Channel.CALLBACK,
             language=language,
             visitor_name=(visitor_name or "").strip()[:40],
@@ -593,19 +598,26 @@ def conversation_close_by_visitor(token) -> Conversation:
 
 
 def conversation_rate(token, rating, comment: str = "") -> Conversation:
-    """Optional satisfaction rating (1-5) and comment, once the chat has ended."""
+    """Optional satisfaction rating (1-5, or None for a comment alone), once the chat ended."""
     conversation = _get(token)
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        raise ApplicationError("Choose a rating from 1 to 5.", code="invalid") from None
-    if not 1 <= rating <= 5:
-        raise ApplicationError("Choose a rating from 1 to 5.", code="invalid")
+    if rating is not None:
+        try:
+            rating = int(rating)
+        except (TypeError, ValueError):
+            raise ApplicationError("Choose a rating from 1 to 5.", code="invalid") from None
+        if not 1 <= rating <= 5:
+            raise ApplicationError("Choose a rating from 1 to 5.", code="invalid")
     if conversation.status not in (Conversation.Status.CLOSED, Conversation.Status.ABANDONED):
         raise ApplicationError("You can rate the chat after it ends.", code="invalid")
     comment = scrub((comment or "").strip())[:2000]
-    Conversation.objects.filter(pk=conversation.pk).update(rating=rating, rating_comment=comment)
-    conversation.rating, conversation.rating_comment = rating, comment
+    if rating is None and not comment:
+        raise ApplicationError("Choose a rating or write a comment.", code="invalid")
+    updates = {"rating_comment": comment}
+    if rating is not None:
+        updates["rating"] = rating
+        conversation.rating = rating
+    Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    conversation.rating_comment = comment
     return conversation
 
 

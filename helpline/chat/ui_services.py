@@ -162,7 +162,6 @@ def visitor_chat_end(conversation):
 def visitor_feedback_record(conversation, *, rating: int | None, comment: str = ""):
     """Optional rating (1-5) and comment after the chat ended; comment scrubbed of contact data."""
     from . import services
-    from .models import Conversation
     from helpline.common.exceptions import ApplicationError
 
     comment = _scrub((comment or "").strip())
@@ -170,11 +169,7 @@ def visitor_feedback_record(conversation, *, rating: int | None, comment: str = 
         raise ApplicationError(_t("Choose a rating or write a comment."), code="empty")
     if conversation.is_open:
         raise ApplicationError(_t("You can rate the chat after it ends."), code="invalid")
-    if rating is not None:
-        return services.conversation_rate(conversation.token, rating, comment)
-    Conversation.objects.filter(pk=conversation.pk).update(rating_comment=comment[:2000])
-    conversation.rating_comment = comment[:2000]
-    return conversation
+    return services.conversation_rate(conversation.token, rating, comment)
 
 
 def _scrub(text: str) -> str:
@@ -244,19 +239,10 @@ def callback_request_create(*, first_name: str, phone: str, preferred_time: str,
     labels = dict(PREFERRED_TIME_CHOICES)
     if preferred_time not in labels:
         raise ApplicationError(_("Choose a time for the call."), code="invalid")
-    conversation = services.callback_request_create(
+    return services.callback_request_create(
         phone=phone, language=language, preferred_time=preferred_time, reason=reason,
-        visitor_name=first_name,
+        visitor_name=first_name, handoff_token=str(from_answer) if from_answer else None,
     )
-    if from_answer:
-        context = handoff_context(from_answer)
-        if context:
-            from .models import Conversation
-
-            Conversation.objects.filter(pk=conversation.pk).update(
-                handoff_token=str(from_answer), handoff_context=context)
-            conversation.handoff_context = context
-    return conversation
 
 
 # --- Console ---------------------------------------------------------------
