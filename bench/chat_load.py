@@ -646,14 +646,21 @@ async def run_realistic(args, base_url: str, staff_cookies: list[str], chats_eac
     staff: dict[int, Party] = {}
 
     async def fill(ws, frames: asyncio.Queue, cookie: str, address: str) -> None:
-        for _ in range(chats_each):
+        taken, empty = 0, 0
+        while taken < chats_each:
             await ws.send(json.dumps({"type": "accept_next"}))
             while True:
                 frame = await asyncio.wait_for(frames.get(), 120)
                 if frame.get("type") == "accepted":
                     break
             if frame.get("id") is None:
-                return
+                # Others took what this console saw; a specialist tries again.
+                empty += 1
+                if empty > 20:
+                    return
+                await asyncio.sleep(0.2)
+                continue
+            taken += 1
             party = Party("specialist")
             try:
                 party.ws = await connect(f"{ws_base}/ws/chat/staff/{frame['id']}/", base_url,

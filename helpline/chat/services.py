@@ -743,7 +743,7 @@ def conversation_accept_next(user) -> Conversation | None:
     """Take the first conversation this specialist may serve (urgent, then oldest)."""
     from .selectors import queue_for
 
-    for candidate in queue_for(user, limit=20):
+    for candidate in queue_for(user, limit=100):
         try:
             return conversation_accept(user, candidate)
         except ApplicationError as exc:
