@@ -8,9 +8,9 @@ sent at once.
 Group names:
 
 * ``chat.conv.<token hex>`` — every socket of one conversation (visitor, staff);
-* ``chat.queue`` — one listener per server process (see ``consumers.QueueWatcher``),
-  told "the queue changed" so that process recomputes positions for its own
-  waiting visitors and queue snapshots for its own consoles;
+* ``chat.queue`` — one listener per server process (see ``watcher.QueueWatcher``),
+  told "the queue changed" so that process reads the queue once, pushes positions
+  to its own waiting visitors and lets its own consoles filter the shared rows;
 * ``chat.user.<id>`` — every console socket of one staff member;
 * ``chat.supervisors`` — every supervisor's console socket (urgent alerts).
 """
