@@ -492,36 +492,43 @@ async def run_load(args, base_url: str, pairs: list[tuple[str, str]],
 
 class Party:
     """One logical client (a visitor across reconnects, or a specialist's conversation
-    socket): what it has seen, by seq, to count duplicates, gaps and disorder."""
+    socket), keyed by seq as the protocol asks: what it has received, to count true
+    redeliveries, disorder and gaps. Its own lines come through its acks; the server may
+    send one back after filling a gap, which the protocol allows (an "echo", not a
+    duplicate)."""
 
     def __init__(self, side: str) -> None:
         self.side = side
         self.ws = None
         self.seen_ids: set[str] = set()
-        self.seqs: set[int] = set()
-        self.last_seq = 0
+        self.received: set[int] = set()
+        self.own: set[int] = set()
+        self.last_received = 0
         self.contiguous = 0
+
+    def _advance(self) -> None:
+        while self.contiguous + 1 in self.received or self.contiguous + 1 in self.own:
+            self.contiguous += 1
 
     def note_own(self, seq: int) -> None:
         """This client's own message (its ack): the server does not echo it back."""
-        self.seqs.add(seq)
-        self.last_seq = max(self.last_seq, seq)
-        while self.contiguous + 1 in self.seqs:
-            self.contiguous += 1
+        self.own.add(seq)
+        self._advance()
 
     def note_seq(self, seq: int, stats: RealStats) -> bool:
-        """False (and counted) for a seq this client already has."""
-        if seq in self.seqs:
+        """False for a seq this client already has (counted as a duplicate, or an echo of
+        its own line); disorder is a seq below one already received."""
+        if seq in self.received:
             stats.duplicated_seq += 1
             return False
-        if seq < self.last_seq:
+        if seq in self.own:
+            stats.echoes += 1
+            return False
+        if seq < self.last_received:
             stats.out_of_order += 1
-        elif seq > self.last_seq + 1 and self.last_seq >= self.contiguous:
-            stats.gaps += 1
-        self.seqs.add(seq)
-        self.last_seq = max(self.last_seq, seq)
-        while self.contiguous + 1 in self.seqs:
-            self.contiguous += 1
+        self.received.add(seq)
+        self.last_received = max(self.last_received, seq)
+        self._advance()
         return True
 
 
@@ -529,6 +536,7 @@ class RealStats(Stats):
     def __init__(self) -> None:
         super().__init__()
         self.duplicated_seq = 0
+        self.echoes = 0
         self.out_of_order = 0
         self.gaps = 0
         self.drops = 0
@@ -772,6 +780,11 @@ async def run_realistic(args, base_url: str, staff_cookies: list[str], chats_eac
         visitor.reader.cancel()
     if args.timeline:
         print_timeline(stats, started)
+    # After the drain, a client missing a seq below the highest it holds has a gap.
+    for visitor, specialist in pairs:
+        for party in (visitor, specialist):
+            held = party.received | party.own
+            stats.gaps += (max(held) - len(held)) if held else 0
     lat = sorted(stats.latencies)
     window_s = max([sending_s] + [at - started for at in stats.received_at[-1:]])
 
@@ -794,6 +807,7 @@ async def run_realistic(args, base_url: str, staff_cookies: list[str], chats_eac
         "duplicated": stats.duplicated + stats.duplicated_seq,
         "out_of_order": stats.out_of_order,
         "gaps": stats.gaps,
+        "own_line_echoes": stats.echoes,
         "unacked": len(set(stats.sent_at) - stats.acked),
         "drops": stats.drops,
         "in_flight_at_drop": stats.in_flight_at_drop,
