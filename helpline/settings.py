@@ -185,6 +185,14 @@ if REDIS_URL:
             },
         }
     }
+    # For side-by-side measurement only (bench/chat_load.py --layer pubsub): the
+    # maintained channels-redis pub/sub layer instead (pip install channels-redis).
+    if os.environ.get("HELPLINE_CHANNEL_LAYER") == "channels_redis_pubsub":
+        CHANNEL_LAYERS["default"] = {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL],
+                       "prefix": os.environ.get("HELPLINE_CHANNEL_PREFIX", "helpline")},
+        }
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -17,11 +17,11 @@ class ChatConfig(AppConfig):
 
         from .ui_services import chat_availability
 
-        # The launcher on every public page says whether chat is open and when it
-        # opens: a cached page must change when that does.
+        # The launcher on every public page says whether chat is open (hours and
+        # someone on duty) and when it opens: a cached page must change when that does.
         def launcher_state() -> tuple:
             availability = chat_availability()
-            return availability["open"], availability["opens_at"]
+            return availability["open"], availability["hours_open"], availability["opens_at"]
 
         pagecache.vary_on(launcher_state)
 

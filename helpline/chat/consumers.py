@@ -18,12 +18,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
 from channels.consumer import get_handler_name
-from channels.exceptions import ChannelFull, StopConsumer
+from channels.exceptions import StopConsumer
 from channels.utils import await_many_dispatch
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
@@ -35,26 +33,9 @@ from helpline.common.exceptions import ApplicationError
 from . import events, selectors, services
 from .metrics import OPEN_SOCKETS
 from .models import Conversation
+from .watcher import QueueWatcher, TokenBucket, db
 
 log = logging.getLogger(__name__)
-
-_SERIAL_DB: bool | None = None
-
-
-def db(fn):
-    """Run a database function from a consumer.
-
-    SQLite takes one writer at a time, so its calls share Channels' single
-    database thread; PostgreSQL serves many at once, so there the calls run on
-    a pool of threads (each with its own connection) and wait on row locks,
-    not on each other.
-    """
-    global _SERIAL_DB
-    if _SERIAL_DB is None:
-        from django.db import connection
-
-        _SERIAL_DB = connection.vendor == "sqlite"
-    return database_sync_to_async(fn, thread_sensitive=_SERIAL_DB)
 
 CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
@@ -62,163 +43,11 @@ CLOSE_TRY_AGAIN = 1013  # RFC 6455 "Try Again Later": the channel layer (Redis) 
 UNAVAILABLE_MESSAGE = "Live chat is briefly unavailable; reconnect in a moment."
 
 
-# --------------------------------------------------------------------------- per-process watcher
-
-
-class QueueWatcher:
-    """One per server process (per event loop): keeps local sockets' queue views fresh.
-
-    It listens on the ``chat.queue`` group with its own channel, so a change made
-    in any process reaches every process once; it then computes positions with
-    one query and pushes them to its local waiting visitors, and tells its local
-    consoles to refresh. Every ``TICK_SECONDS`` it also records heartbeats for its
-    local sockets (visitor ``visitor_last_seen``, staff ``last_seen``) and marks
-    visitors gone past the grace period as abandoned — crash-safe, because a dead
-    process simply stops vouching for its sockets.
-    """
-
-    _by_loop: dict = {}
-
-    def __init__(self) -> None:
-        self.layer = get_channel_layer()
-        self.visitors: dict[str, set[str]] = {}  # token hex -> channel names
-        self.consoles: dict[str, int] = {}  # channel name -> user id
-        self.staff_sockets: dict[str, int] = {}  # channel name -> user id
-        self.last_positions: dict[str, tuple] = {}
-        self._pending = False
-        self._layer_down_logged = False
-        self._tasks: list[asyncio.Task] = []
-        self.channel: str | None = None
-
-    @classmethod
-    async def get(cls) -> QueueWatcher:
-        loop = asyncio.get_running_loop()
-        watcher = cls._by_loop.get(loop)
-        if watcher is None:
-            for old_loop in [lp for lp in cls._by_loop if lp.is_closed()]:
-                cls._by_loop.pop(old_loop, None)
-            watcher = cls._by_loop[loop] = cls()
-            await watcher.start()
-        return watcher
-
-    async def start(self) -> None:
-        self.channel = await self.layer.new_channel()
-        try:
-            await self.layer.group_add(events.QUEUE_GROUP, self.channel)
-        except Exception:  # noqa: BLE001 - Redis down: the tick re-joins every TICK_SECONDS
-            log.warning("chat: queue watcher could not join its group yet")
-        self._tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._tick())]
-
-    async def _listen(self) -> None:
-        while True:
-            try:
-                await self.layer.receive(self.channel)
-                self.mark_dirty()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # noqa: BLE001 - keep listening (e.g. Redis restarted)
-                log.exception("chat: queue listener error")
-                await asyncio.sleep(1)
-
-    async def _tick(self) -> None:
-        while True:
-            await asyncio.sleep(selectors.chat_setting("TICK_SECONDS"))
-            try:
-                await self.heartbeat()
-                await db(services.conversations_abandon_stale)()
-                # Re-join the group now and then: Redis group membership expires.
-                await self.layer.group_add(events.QUEUE_GROUP, self.channel)
-                self.last_positions.clear()
-                await self.refresh()
-            except asyncio.CancelledError:
-                raise
-            except ConnectionError as exc:  # the channel layer (Redis) is down: said once
-                if not self._layer_down_logged:
-                    log.warning("chat: queue tick could not reach the channel layer: %s", exc)
-                    self._layer_down_logged = True
-                continue
-            except Exception:  # noqa: BLE001 - a failed tick is retried on the next one
-                log.exception("chat: queue tick failed")
-            self._layer_down_logged = False
-
-    async def heartbeat(self) -> None:
-        tokens = list(self.visitors)
-        staff = set(self.consoles.values()) | set(self.staff_sockets.values())
-        if tokens:
-            await db(services.visitor_seen)(tokens)
-        if staff:
-            await db(services.specialist_heartbeat)(staff)
-
-    def mark_dirty(self) -> None:
-        if self._pending:
-            return
-        self._pending = True
-        loop = asyncio.get_running_loop()
-        # Under heavy churn with many local waiting visitors, push less often.
-        delay = selectors.chat_setting("QUEUE_PUSH_DEBOUNCE_SECONDS") + len(self.visitors) / 1000
-        loop.call_later(delay, lambda: asyncio.ensure_future(self._refresh_logged()))
-
-    async def _refresh_logged(self) -> None:
-        try:
-            await self.refresh()
-        except Exception:  # noqa: BLE001 - the next change or tick pushes again
-            log.exception("chat: queue refresh failed")
-
-    async def _notify(self, channel: str, event: dict) -> None:
-        """Send to one local socket; a full inbox skips this update (the next one follows)."""
-        try:
-            await self.layer.send(channel, event)
-        except ChannelFull:
-            log.warning("chat: %s skipped for a busy socket", event["type"])
-
-    async def refresh(self) -> None:
-        self._pending = False
-        if self.visitors:
-            positions = await db(selectors.queue_positions)()
-            for token_hex, channels in list(self.visitors.items()):
-                info = positions.get(token_hex)
-                if info is None:
-                    continue
-                key = (info["position"], info["specialists_online"], info["estimated_wait_seconds"])
-                if self.last_positions.get(token_hex) == key:
-                    continue
-                self.last_positions[token_hex] = key
-                for channel in list(channels):
-                    await self._notify(channel, {"type": "chat.position", **info})
-        for channel in list(self.consoles):
-            await self._notify(channel, {"type": "chat.queue_refresh"})
-
-    def add_visitor(self, token_hex: str, channel: str) -> None:
-        self.visitors.setdefault(token_hex, set()).add(channel)
-        self.last_positions.pop(token_hex, None)
-        self.mark_dirty()
-
-    def remove_visitor(self, token_hex: str, channel: str) -> None:
-        channels = self.visitors.get(token_hex)
-        if channels is not None:
-            channels.discard(channel)
-            if not channels:
-                self.visitors.pop(token_hex, None)
-                self.last_positions.pop(token_hex, None)
-
-
-# --------------------------------------------------------------------------- base
-
-
-class TokenBucket:
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate, self.burst = rate, burst
-        self.tokens = float(burst)
-        self.updated = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
+def _client_gone(exc: BaseException) -> bool:
+    """The client disconnected while a reply was being sent (the ASGI server's
+    ``ClientDisconnected``, or the socket closing under us)."""
+    return type(exc).__name__ == "ClientDisconnected" or isinstance(
+        exc, ConnectionResetError | BrokenPipeError)
 
 
 def _frame_id(text_data, max_frame: int):
@@ -375,7 +204,12 @@ class _ChatSocket(AsyncWebsocketConsumer):
             await getattr(self, handler_name)(frame)
         except ApplicationError as exc:
             await self.send_error(exc.code, exc.message, frame_id)
-        except Exception:  # noqa: BLE001 - one bad frame must never take the socket down
+        except Exception as exc:  # noqa: BLE001 - one bad frame must never take the socket down
+            if _client_gone(exc):
+                # The client left with this frame in flight: its work is done (a message
+                # is stored) and it resumes by last_seq. Not a server error.
+                log.info("chat: client left before the reply to a %s frame", frame["type"])
+                return
             log.exception("chat: frame handler failed")
             await self.send_error("server_error", "Something went wrong; please try again.",
                                   frame_id)
@@ -632,6 +466,9 @@ class _StaffSocket(_ChatSocket):
     async def chat_transfer(self, event: dict) -> None:
         """A transfer offer to this person: conversation sockets ignore it (consoles show it)."""
 
+    async def chat_console_changed(self, event: dict) -> None:
+        """A nudge for this person's console: conversation sockets ignore it."""
+
 
 def _staff_state_extra(conversation: Conversation) -> dict:
     conversation.refresh_from_db()
@@ -751,26 +588,9 @@ class StaffConversationConsumer(_StaffSocket):
         await db(services.conversation_close)(self.user, self.conversation.token)
 
     async def on_suggest(self, frame: dict) -> None:
-        passages = await db(_suggest)(self.conversation.pk, self.conversation.language,
-                                      frame.get("text"))
+        passages = await db(selectors.suggestions)(self.conversation.pk,
+                                                   self.conversation.language, frame.get("text"))
         await self.send_json({"type": "suggestions", "passages": passages})
-
-
-def _suggest(conversation_id: int, language: str, text) -> list[dict]:
-    """Knowledge-base passages for ``text`` or else the visitor's last message."""
-    from .models import Message
-
-    if not isinstance(text, str) or not text.strip():
-        last = (
-            Message.objects.filter(conversation_id=conversation_id, sender=Message.Sender.VISITOR)
-            .order_by("-seq").values_list("text", flat=True).first()
-        )
-        text = last or ""
-    if not text.strip():
-        return []
-    from helpline.answers.services import suggest_passages
-
-    return suggest_passages(text[:2000], language, k=3)
 
 
 # --------------------------------------------------------------------------- console
@@ -783,23 +603,12 @@ def _accept_by_id(user, conversation_id):
     return services.conversation_accept(user, conversation.token)
 
 
-def _console_snapshot(user) -> dict:
+def console_snapshot(user) -> dict:
+    """A console's full view, read for one person (on connect, or when their own chats,
+    settings or rights change): their profile and the queue rows."""
     now = services.timezone.now()
-    status = services.specialist_status_get(user)
-    return {
-        "type": "queue",
-        "items": [selectors.queue_item(c, now) for c in selectors.queue_for(user)],
-        "mine": [
-            {**selectors.queue_item(c, now), "status": c.status}
-            for c in selectors.active_for(user)
-        ],
-        "status": {
-            "available": status.available,
-            "online": selectors.is_online(status, now),
-            "languages": status.languages,
-            "max_concurrent": status.max_concurrent,
-        },
-    }
+    profile = selectors.console_profile(user, now)
+    return {"profile": profile, "frame": events.queue_frame(selectors.queue_rows(), profile, now)}
 
 
 class ConsoleConsumer(_StaffSocket):
@@ -812,6 +621,8 @@ class ConsoleConsumer(_StaffSocket):
         "accept_next": "on_accept_next",
         "refresh": "on_refresh",
     }
+
+    profile: dict | None = None
 
     async def connect(self) -> None:
         self._setup_limits()
@@ -827,16 +638,24 @@ class ConsoleConsumer(_StaffSocket):
         self.watcher.consoles[self.channel_name] = self.user.pk
         await db(services.specialist_heartbeat)([self.user.pk])
         await self.on_refresh({})
+        if self.profile["supervisor"]:
+            self.supervisor_group = await self.join_group(events.SUPERVISORS_GROUP)
+
+    supervisor_group = False
 
     async def disconnect(self, code) -> None:
         if getattr(self, "user", None) is None:
             return
         await self.leave_group(events.user_group(self.user.pk))
+        if self.supervisor_group:
+            await self.leave_group(events.SUPERVISORS_GROUP)
         if self.watcher is not None:
             self.watcher.consoles.pop(self.channel_name, None)
 
     async def on_refresh(self, frame: dict) -> None:
-        await self.send_json(await db(_console_snapshot)(self.user))
+        snapshot = await db(console_snapshot)(self.user)
+        self.profile = snapshot["profile"]
+        await self.send_json(snapshot["frame"])
 
     async def on_ping(self, frame: dict) -> None:
         await db(services.specialist_heartbeat)([self.user.pk])
@@ -859,10 +678,27 @@ class ConsoleConsumer(_StaffSocket):
         conversation = await db(services.conversation_accept_next)(self.user)
         await self.send_json({"type": "accepted", "id": conversation.pk if conversation else None})
 
-    async def chat_queue_refresh(self, event: dict) -> None:
+    async def chat_queue_rows(self, event: dict) -> None:
+        """The queue changed: this process's watcher has read it once for every console."""
+        if self.revoked or self.profile is None or self.watcher is None:
+            return
+        if event.get("version") != self.watcher.version:
+            return  # a newer version is on its way
+        now = services.timezone.now()
+        await self.send_json(events.queue_frame(self.watcher.queue_rows, self.profile, now))
+
+    async def chat_console_changed(self, event: dict) -> None:
+        """This person's own chats, settings or an urgent flag on their chat: read their view."""
         if self.revoked or not await self.recheck():
             return
         await self.on_refresh({})
+        if event.get("urgent") is not None:
+            await self.send_json(event["urgent"])
+
+    async def chat_urgent(self, event: dict) -> None:
+        """An urgent flag on any conversation (supervisors' group)."""
+        if not self.revoked:
+            await self.send_json(event["frame"])
 
     async def chat_transfer(self, event: dict) -> None:
         await self.send_json({"type": "transfer_offer", "id": event["id"],

@@ -8,10 +8,11 @@ sent at once.
 Group names:
 
 * ``chat.conv.<token hex>`` — every socket of one conversation (visitor, staff);
-* ``chat.queue`` — one listener per server process (see ``consumers.QueueWatcher``),
-  told "the queue changed" so that process recomputes positions for its own
-  waiting visitors and queue snapshots for its own consoles;
-* ``chat.user.<id>`` — every console socket of one staff member.
+* ``chat.queue`` — one listener per server process (see ``watcher.QueueWatcher``),
+  told "the queue changed" so that process reads the queue once, pushes positions
+  to its own waiting visitors and lets its own consoles filter the shared rows;
+* ``chat.user.<id>`` — every console socket of one staff member;
+* ``chat.supervisors`` — every supervisor's console socket (urgent alerts).
 """
 
 from __future__ import annotations
@@ -36,6 +37,10 @@ def conversation_group(token) -> str:
 
 def user_group(user_id: int) -> str:
     return f"chat.user.{user_id}"
+
+
+# Every supervisor's console: urgent flags on any conversation reach them live.
+SUPERVISORS_GROUP = "chat.supervisors"
 
 
 PUBLISHERS = 16
@@ -103,3 +108,77 @@ def publish(group: str, event: dict) -> None:
 def queue_changed() -> None:
     """Tell every server process that the waiting queue changed (after commit)."""
     publish(QUEUE_GROUP, {"type": "queue.changed"})
+
+
+# --------------------------------------------------------------------------- frames
+#
+# Every frame a console or a JSON view sends about the queue is built here, from
+# plain rows (``selectors.queue_rows`` / ``selectors.console_profile``), so the
+# socket and the HTTP fallback cannot drift apart.
+
+
+def waited_label(seconds: int) -> str:
+    from django.utils.translation import gettext as _
+
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes >= 60:
+        return _("%(h)d h %(m)d min") % {"h": minutes // 60, "m": minutes % 60}
+    if minutes:
+        return _("%(m)d min") % {"m": minutes}
+    return _("%(s)d s") % {"s": secs}
+
+
+def queue_item(row: dict, now, viewer_id: int | None) -> dict:
+    """One queue row as a console sees it. ``transferred_to_me`` is true only for the
+    person a transfer names (a supervisor sees others' transfers as ``transferred``)."""
+    waited = max(0, int((now - row["queued_at"]).total_seconds()))
+    return {
+        "id": row["id"],
+        "channel": row["channel"],
+        "language": row["language"],
+        "urgent": row["urgent"],
+        "visitor_name": row["visitor_name"],
+        "waited_seconds": waited,
+        "waited_label": waited_label(waited),
+        "question": (row.get("handoff_context") or {}).get("question", "")[:300],
+        "callback_preferred_time": row["callback_preferred_time"],
+        "transfer_note": row["transfer_note"],
+        "transferred": row["transfer_to_id"] is not None,
+        "transferred_to_me": viewer_id is not None and row["transfer_to_id"] == viewer_id,
+    }
+
+
+def queue_items(rows: list[dict], profile: dict, now, limit: int | None = None) -> list[dict]:
+    """The shared queue filtered for one person: their languages (supervisors: all), and
+    transfers only when they name nobody or this person."""
+    from .selectors import chat_setting
+
+    limit = limit or chat_setting("QUEUE_SNAPSHOT_LIMIT")
+    user_id, languages = profile["user_id"], profile["languages"]
+    items = []
+    for row in rows:
+        if not profile["supervisor"]:
+            if row["language"] not in languages:
+                continue
+            if row["transfer_to_id"] not in (None, user_id):
+                continue
+        items.append(queue_item(row, now, user_id))
+        if len(items) >= limit:
+            break
+    return items
+
+
+def queue_frame(rows: list[dict], profile: dict, now) -> dict:
+    """The ``queue`` frame of the console socket; the JSON view returns the same object."""
+    user_id = profile["user_id"]
+    return {
+        "type": "queue",
+        "items": queue_items(rows, profile, now),
+        "mine": [{**queue_item(row, now, user_id), "status": row["status"]}
+                 for row in profile["mine"]],
+        "status": profile["status"],
+    }
+
+
+def urgent_frame(conversation_id: int, codes: list[str], assigned: bool) -> dict:
+    return {"type": "urgent", "id": conversation_id, "codes": list(codes), "assigned": assigned}

@@ -155,7 +155,20 @@ class AvailabilityForm(forms.Form):
         label=_("Languages I take chats in"), choices=LANGUAGE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
     )
-    max_concurrent = forms.IntegerField(label=_("Most chats at once"), min_value=1, max_value=6)
+    max_concurrent = forms.IntegerField(label=_("Most chats at once"), min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        from django.core.validators import MaxValueValidator
+
+        from .selectors import chat_setting
+
+        super().__init__(*args, **kwargs)
+        # The one per-specialist limit, the same the socket's status frame is held to.
+        highest = chat_setting("MAX_CONCURRENT_LIMIT")
+        field = self.fields["max_concurrent"]
+        field.max_value = highest
+        field.validators.append(MaxValueValidator(highest))
+        field.widget.attrs["max"] = highest
 
 
 class TransferForm(forms.Form):

@@ -164,7 +164,14 @@ def next_opening(channel: str, at: dt.datetime) -> dt.datetime | None:
     return next_opening_in(schedule(channel), at)
 
 
-def chat_is_open(now: dt.datetime | None = None) -> bool:
-    from django.utils import timezone
+def chat_is_open(now: dt.datetime | None = None, language: str | None = None) -> bool:
+    """Can a visitor chat with a specialist now: the hours allow it *and* someone is on
+    duty for ``language`` (default: the active language). What the Ask handoff says."""
+    from django.utils import timezone, translation
 
-    return is_open("chat", now or timezone.now())
+    from .selectors import on_duty
+
+    now = now or timezone.now()
+    if not is_open("chat", now):
+        return False
+    return on_duty((language or translation.get_language() or "en")[:2], now)

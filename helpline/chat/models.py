@@ -94,6 +94,14 @@ class Conversation(models.Model):
             models.Index(fields=["status", "urgent", "queued_at"], name="chat_queue_idx"),
             models.Index(fields=["assigned_to", "status"], name="chat_assigned_idx"),
         ]
+        constraints = [
+            # An active conversation always has its specialist (a transition that
+            # would leave one without is refused by the database too).
+            models.CheckConstraint(
+                condition=~models.Q(status="active") | models.Q(assigned_to__isnull=False),
+                name="chat_active_is_assigned",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} #{self.pk} ({self.status})"

@@ -34,6 +34,9 @@ DEFAULTS = {
     # Accepts in this window give the queue's service rate for wait estimates.
     "WAIT_ESTIMATE_WINDOW_MINUTES": 60,
     "QUEUE_SNAPSHOT_LIMIT": 200,
+    # The one per-specialist chat limit: its default, and the highest a specialist may set.
+    "MAX_CONCURRENT": 3,
+    "MAX_CONCURRENT_LIMIT": 10,
 }
 
 
@@ -222,6 +225,11 @@ def specialists_online_by_language(now: dt.datetime | None = None) -> dict[str, 
     return counts
 
 
+def on_duty(language: str, now: dt.datetime | None = None) -> bool:
+    """Is anyone available, with their console open, for ``language`` right now?"""
+    return specialists_online_by_language(now).get(language, 0) > 0
+
+
 def queue_positions(now: dt.datetime | None = None) -> dict[str, dict]:
     """For every waiting conversation: its position in its language's line, how many
     specialists for that language are on duty, and the estimated wait (None when
@@ -290,20 +298,50 @@ def message_payload(message: Message) -> dict:
     }
 
 
-def queue_item(conversation: Conversation, now: dt.datetime | None = None) -> dict:
-    """One row of a console's queue snapshot."""
+def queue_item(conversation: Conversation, now: dt.datetime | None = None,
+               viewer_id: int | None = None) -> dict:
+    """One row of a console's queue (see ``events.queue_item``)."""
+    from .events import queue_item as build
+
+    return build(queue_row(conversation), now or timezone.now(), viewer_id)
+
+
+QUEUE_ROW_FIELDS = ("id", "channel", "language", "urgent", "visitor_name", "queued_at",
+                    "handoff_context", "callback_preferred_time", "transfer_note",
+                    "transfer_to_id")
+
+
+def queue_row(conversation: Conversation) -> dict:
+    return {field: getattr(conversation, field) for field in QUEUE_ROW_FIELDS}
+
+
+def queue_rows(limit: int | None = None) -> list[dict]:
+    """The whole waiting queue in queue order, as plain rows (one query).
+
+    Read once per queue change per server process and shared by every console
+    of that process, each filtering it for its person (``events.queue_items``).
+    """
+    limit = limit or chat_setting("QUEUE_SNAPSHOT_LIMIT") * 5
+    return list(waiting_queue().values(*QUEUE_ROW_FIELDS)[:limit])
+
+
+def console_profile(user, now: dt.datetime | None = None) -> dict:
+    """What a console needs to filter the shared queue for ``user``, plus their own chats."""
+    from helpline.accounts.roles import SUPERVISOR, has_role
+
     now = now or timezone.now()
+    status = SpecialistStatus.objects.filter(user=user).first()
     return {
-        "id": conversation.pk,
-        "channel": conversation.channel,
-        "language": conversation.language,
-        "urgent": conversation.urgent,
-        "visitor_name": conversation.visitor_name,
-        "waited_seconds": max(0, int((now - conversation.queued_at).total_seconds())),
-        "question": (conversation.handoff_context or {}).get("question", "")[:300],
-        "callback_preferred_time": conversation.callback_preferred_time,
-        "transfer_note": conversation.transfer_note,
-        "transferred_to_me": conversation.transfer_to_id is not None,
+        "user_id": user.pk,
+        "supervisor": has_role(user, SUPERVISOR),
+        "languages": list(status.languages) if status else [],
+        "mine": [{**queue_row(c), "status": c.status} for c in active_for(user)],
+        "status": {
+            "available": bool(status and status.available),
+            "online": is_online(status, now),
+            "languages": list(status.languages) if status else [],
+            "max_concurrent": status.max_concurrent if status else chat_setting("MAX_CONCURRENT"),
+        },
     }
 
 
@@ -312,3 +350,50 @@ def specialist_status_for(user) -> SpecialistStatus | None:
     if user is None or getattr(user, "pk", None) is None:
         return None
     return SpecialistStatus.objects.filter(user_id=user.pk).first()
+
+def _quote(passage: dict) -> str:
+    text = " ".join(str(passage.get("text", "")).split())
+    if len(text) > 600:
+        text = text[:597].rsplit(" ", 1)[0] + "…"
+    source = passage.get("article", "")
+    if passage.get("section"):
+        source = f"{source} — {passage['section']}"
+    url = passage.get("url", "")
+    return f"“{text}”\n— {source}: {url}".strip()
+
+
+def suggestions(conversation_id: int, language: str, text=None, k: int = 3) -> list[dict]:
+    """Passages a specialist may quote for ``text`` (else the visitor's last message, else
+    the handoff question), in the conversation's language, by the answer service's decision.
+
+    Nothing is suggested unless the answer service would answer the question itself
+    (its threshold decision): no passage rather than an off-topic one. A passage in
+    the other language comes only where the service falls back to it, and is marked
+    ``other_language``. Used by the console socket and the JSON view alike.
+    """
+    from helpline.answers.services import answer_with_index, live_index
+
+    if not isinstance(text, str) or not text.strip():
+        text = (Message.objects.filter(conversation_id=conversation_id,
+                                       sender=Message.Sender.VISITOR)
+                .order_by("-seq").values_list("text", flat=True).first())
+        if not text:
+            context = (Conversation.objects.filter(pk=conversation_id)
+                       .values_list("handoff_context", flat=True).first()) or {}
+            text = context.get("question", "")
+    text = (text or "").strip()[:2000]
+    if not text:
+        return []
+    result = answer_with_index(text, language, live_index())
+    if result.status == "no_answer":
+        return []
+    items = []
+    for passage in result.passages[:k]:
+        item = {key: passage.get(key) for key in ("text", "article", "section", "url", "lang",
+                                                   "score")}
+        item["other_language"] = passage.get("lang") != language
+        if passage.get("last_reviewed"):
+            item["last_reviewed"] = str(passage["last_reviewed"])
+        item["quote"] = _quote(passage)
+        items.append(item)
+    return items

@@ -31,7 +31,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from helpline.common.exceptions import ApplicationError, NotAllowed
@@ -117,6 +117,46 @@ def _publish_state(conversation: Conversation) -> None:
     events.publish(
         conversation.group_name, {"type": "chat.state", "state": conversation_state(conversation)}
     )
+
+
+def _console_changed(user_ids, urgent: dict | None = None) -> None:
+    """Tell these people's consoles to read their own view again (after commit)."""
+    for user_id in sorted({u for u in user_ids if u is not None}):
+        events.publish(events.user_group(user_id),
+                       {"type": "chat.console_changed", "urgent": urgent})
+
+
+def _transition(conversation: Conversation, *, actor, action: str, from_status, to_status,
+                guard: Q | None = None, updates: dict | None = None,
+                line: tuple[str, dict] | None = None, audit_data: dict | None = None,
+                refusal: tuple[str, str] | None = None, notify=()) -> Conversation | None:
+    """The one way a conversation changes state.
+
+    A guarded UPDATE (``status IN from_status`` plus ``guard``) decides, so of two
+    racing changes exactly one wins; the loser gets ``ApplicationError(*refusal)``
+    (or None when ``refusal`` is None). The winner writes the system line, exactly
+    one audit row, and — after commit — the state to the conversation's sockets,
+    a queue change to every server process and a nudge to the consoles of the
+    people in ``notify`` (and of the assignee before and after).
+    """
+    previous_assignee = conversation.assigned_to_id
+    with transaction.atomic():
+        query = Conversation.objects.filter(pk=conversation.pk, status__in=list(from_status))
+        if guard is not None:
+            query = query.filter(guard)
+        if not query.update(status=to_status, **(updates or {})):
+            if refusal is None:
+                return None
+            raise ApplicationError(refusal[0], code=refusal[1])
+        conversation.refresh_from_db()
+        if line is not None:
+            _system(conversation, line[0], line[1])
+            conversation.refresh_from_db()
+        _audit(actor, action, conversation, audit_data)
+        _publish_state(conversation)
+        events.queue_changed()
+        _console_changed([previous_assignee, conversation.assigned_to_id, *notify])
+    return conversation
 
 
 _LABELS: dict[int, tuple[float, tuple[str, str]]] = {}
@@ -385,9 +425,11 @@ def callback_request_create(
     preferred_time: str = "",
     reason: str = "",
     visitor_name: str = "",
+    handoff_token: str | None = None,
     now: dt.datetime | None = None,
 ) -> Conversation:
-    """A request to be called back; it waits in the same queue as chats."""
+    """A request to be called back; it waits in the same queue as chats (with what the
+    answer service showed the visitor, when they came from an answer)."""
     import re
 
     phone = (phone or "").strip()
@@ -398,8 +440,11 @@ def callback_request_create(
     reason = (reason or "").strip()[:500]
     result = _triage(reason, language) if reason else None
     now = now or timezone.now()
+    context = _load_handoff(handoff_token)
     with transaction.atomic():
         conversation = Conversation.objects.create(
+            handoff_token=str(handoff_token) if context else "",
+            handoff_context=context,
             channel=Conversation.Channel.CALLBACK,
             language=language,
             visitor_name=(visitor_name or "").strip()[:40],
@@ -481,6 +526,12 @@ def _raise_urgent(conversation: Conversation, result) -> None:
         Conversation.objects.filter(pk=conversation.pk).update(urgent=True, urgent_codes=codes)
         conversation.urgent, conversation.urgent_codes = True, codes
         _publish_state(conversation)
+        # Live, on every message: the assigned specialist's console and every supervisor's.
+        assigned = conversation.status == Conversation.Status.ACTIVE and conversation.assigned_to_id
+        frame = events.urgent_frame(conversation.pk, codes, assigned=bool(assigned))
+        if assigned:
+            _console_changed([conversation.assigned_to_id], urgent=frame)
+        events.publish(events.SUPERVISORS_GROUP, {"type": "chat.urgent", "frame": frame})
         if conversation.status == Conversation.Status.WAITING:
             events.queue_changed()
     if first_time and result.message:
@@ -530,55 +581,64 @@ def conversations_abandon_stale(now: dt.datetime | None = None) -> int:
         ).values_list("pk", flat=True)[:500]
     )
     count = 0
-    for pk in stale:
-        with transaction.atomic():
-            changed = Conversation.objects.filter(
-                pk=pk, status=Conversation.Status.WAITING, visitor_last_seen__lt=cutoff
-            ).update(status=Conversation.Status.ABANDONED, closed_at=now)
-            if changed:
-                count += 1
-                conversation = Conversation.objects.get(pk=pk)
-                _publish_state(conversation)
-    if count:
-        events.queue_changed()
+    for conversation in Conversation.objects.filter(pk__in=stale):
+        changed = _transition(
+            conversation, actor=None, action="chat.abandon",
+            from_status=(Conversation.Status.WAITING,), to_status=Conversation.Status.ABANDONED,
+            guard=Q(visitor_last_seen__lt=cutoff), updates={"closed_at": now},
+        )
+        count += changed is not None
     return count
 
 
 def conversation_close_by_visitor(token) -> Conversation:
     """The visitor ends the chat (waiting: abandoned; active: closed)."""
     conversation = _get(token)
-    now = timezone.now()
-    with transaction.atomic():
-        was_waiting = Conversation.objects.filter(
-            pk=conversation.pk, status=Conversation.Status.WAITING
-        ).update(status=Conversation.Status.ABANDONED, closed_at=now)
-        if not was_waiting:
-            Conversation.objects.filter(
-                pk=conversation.pk, status=Conversation.Status.ACTIVE
-            ).update(status=Conversation.Status.CLOSED, closed_at=now)
+    if conversation.status == Conversation.Status.WAITING:
+        changed = _transition(
+            conversation, actor=None, action="chat.visitor_close",
+            from_status=(Conversation.Status.WAITING,), to_status=Conversation.Status.ABANDONED,
+            updates={"closed_at": timezone.now()},
+            line=("The visitor ended the chat.", {"event": "visitor_closed"}),
+            audit_data={"from": "waiting"},
+        )
+        if changed is not None:
+            return changed
         conversation.refresh_from_db()
-        _system(conversation, "The visitor ended the chat.", {"event": "visitor_closed"})
+    changed = _transition(
+        conversation, actor=None, action="chat.visitor_close",
+        from_status=(Conversation.Status.ACTIVE,), to_status=Conversation.Status.CLOSED,
+        updates={"closed_at": timezone.now()},
+        line=("The visitor ended the chat.", {"event": "visitor_closed"}),
+        audit_data={"from": "active"},
+    )
+    if changed is None:
         conversation.refresh_from_db()
-        _publish_state(conversation)
-        if was_waiting:
-            events.queue_changed()
-    return conversation
+        return conversation
+    return changed
 
 
 def conversation_rate(token, rating, comment: str = "") -> Conversation:
-    """Optional satisfaction rating (1-5) and comment, once the chat has ended."""
+    """Optional satisfaction rating (1-5, or None for a comment alone), once the chat ended."""
     conversation = _get(token)
-    try:
-        rating = int(rating)
-    except (TypeError, ValueError):
-        raise ApplicationError("Choose a rating from 1 to 5.", code="invalid") from None
-    if not 1 <= rating <= 5:
-        raise ApplicationError("Choose a rating from 1 to 5.", code="invalid")
+    if rating is not None:
+        try:
+            rating = int(rating)
+        except (TypeError, ValueError):
+            raise ApplicationError("Choose a rating from 1 to 5.", code="invalid") from None
+        if not 1 <= rating <= 5:
+            raise ApplicationError("Choose a rating from 1 to 5.", code="invalid")
     if conversation.status not in (Conversation.Status.CLOSED, Conversation.Status.ABANDONED):
         raise ApplicationError("You can rate the chat after it ends.", code="invalid")
     comment = scrub((comment or "").strip())[:2000]
-    Conversation.objects.filter(pk=conversation.pk).update(rating=rating, rating_comment=comment)
-    conversation.rating, conversation.rating_comment = rating, comment
+    if rating is None and not comment:
+        raise ApplicationError("Choose a rating or write a comment.", code="invalid")
+    updates = {"rating_comment": comment}
+    if rating is not None:
+        updates["rating"] = rating
+        conversation.rating = rating
+    Conversation.objects.filter(pk=conversation.pk).update(**updates)
+    conversation.rating_comment = comment
     return conversation
 
 
@@ -615,16 +675,23 @@ def specialist_set_status(
             max_concurrent = int(max_concurrent)
         except (TypeError, ValueError):
             raise ApplicationError("The chat limit must be a number.", code="invalid") from None
-        if not 1 <= max_concurrent <= 10:
-            raise ApplicationError("The chat limit must be between 1 and 10.", code="invalid")
+        highest = chat_setting("MAX_CONCURRENT_LIMIT")
+        if not 1 <= max_concurrent <= highest:
+            raise ApplicationError(f"The chat limit must be between 1 and {highest}.",
+                                   code="invalid")
         status.max_concurrent = max_concurrent
     if display_name is not None:
         status.display_name = display_name.strip()[:40]
     if role_label is not None:
         status.role_label = role_label.strip()[:60]
     status.last_seen = timezone.now()
-    status.save()
-    events.queue_changed()
+    with transaction.atomic():
+        status.save()
+        _audit(user, "chat.status", status,
+               {"available": status.available, "languages": status.languages,
+                "max_concurrent": status.max_concurrent})
+        events.queue_changed()
+        _console_changed([user.pk])
     return status
 
 
@@ -672,32 +739,19 @@ def conversation_accept(user, token) -> Conversation:
     conversation = _get(token)
     _require_staff(user)
     now = timezone.now()
+    name, role = _specialist_label(user, fresh=True)
     with transaction.atomic():
         status = SpecialistStatus.objects.select_for_update().filter(user=user).first()
         check_can_accept(user, conversation, status)
-        claimed = (
-            Conversation.objects.filter(pk=conversation.pk, status=Conversation.Status.WAITING)
-            .filter(Q(transfer_to__isnull=True) | Q(transfer_to=user))
-            .update(
-                status=Conversation.Status.ACTIVE,
-                assigned_to=user,
-                accepted_at=now,
-                human_joined_at=conversation.human_joined_at or now,
-                transfer_to=None,
-            )
+        return _transition(
+            conversation, actor=user, action="chat.accept",
+            from_status=(Conversation.Status.WAITING,), to_status=Conversation.Status.ACTIVE,
+            guard=Q(transfer_to__isnull=True) | Q(transfer_to=user),
+            updates={"assigned_to": user, "accepted_at": now,
+                     "human_joined_at": conversation.human_joined_at or now, "transfer_to": None},
+            line=(f"{name} joined the chat.", {"event": "joined", "name": name, "role": role}),
+            refusal=("Another specialist has already taken this conversation.", "taken"),
         )
-        if not claimed:
-            raise ApplicationError("Another specialist has already taken this conversation.",
-                                   code="taken")
-        conversation.refresh_from_db()
-        name, role = _specialist_label(user, fresh=True)
-        _system(conversation, f"{name} joined the chat.",
-                {"event": "joined", "name": name, "role": role})
-        conversation.refresh_from_db()
-        _publish_state(conversation)
-        events.queue_changed()
-        _audit(user, "chat.accept", conversation)
-    return conversation
 
 
 def _audit(user, action: str, conversation: Conversation, data: dict | None = None) -> None:
@@ -710,7 +764,7 @@ def conversation_accept_next(user) -> Conversation | None:
     """Take the first conversation this specialist may serve (urgent, then oldest)."""
     from .selectors import queue_for
 
-    for candidate in queue_for(user, limit=20):
+    for candidate in queue_for(user, limit=100):
         try:
             return conversation_accept(user, candidate)
         except ApplicationError as exc:
@@ -746,8 +800,6 @@ def conversation_transfer(user, token, *, to_user=None, to_language: str | None 
 
     The conversation keeps its place in line (its original ``queued_at``).
     """
-    from helpline.common.audit import record
-
     conversation = _get(token)
     _require_staff(user)
     if conversation.assigned_to_id != user.pk and not _is_supervisor(user):
@@ -763,31 +815,23 @@ def conversation_transfer(user, token, *, to_user=None, to_language: str | None 
             raise ApplicationError("Choose another specialist.", code="invalid")
     language = _clean_language(to_language) if to_language else conversation.language
     note = (note or "").strip()[:1000]
+    to_user_id = to_user.pk if to_user else None
     with transaction.atomic():
-        moved = Conversation.objects.filter(
-            pk=conversation.pk, status=Conversation.Status.ACTIVE,
-            assigned_to_id=conversation.assigned_to_id,
-        ).update(
-            status=Conversation.Status.WAITING,
-            assigned_to=None,
-            transfer_to=to_user,
-            transfer_note=note,
-            language=language,
+        _transition(
+            conversation, actor=user, action="chat.transfer",
+            from_status=(Conversation.Status.ACTIVE,), to_status=Conversation.Status.WAITING,
+            guard=Q(assigned_to_id=conversation.assigned_to_id),
+            updates={"assigned_to": None, "transfer_to": to_user, "transfer_note": note,
+                     "language": language},
+            line=("The chat is being transferred to another specialist.",
+                  {"event": "transferred", "language": language, "to_user": to_user_id}),
+            audit_data={"to_user": to_user_id, "language": language},
+            refusal=("The conversation changed meanwhile; try again.", "conflict"),
+            notify=[to_user_id],
         )
-        if not moved:
-            raise ApplicationError("The conversation changed meanwhile; try again.", code="conflict")
-        conversation.refresh_from_db()
-        _system(conversation, "The chat is being transferred to another specialist.",
-                {"event": "transferred", "language": language,
-                 "to_user": to_user.pk if to_user else None})
-        conversation.refresh_from_db()
-        _publish_state(conversation)
         if to_user is not None:
             events.publish(events.user_group(to_user.pk),
                            {"type": "chat.transfer", "id": conversation.pk, "note": note})
-        events.queue_changed()
-        record(user, "chat.transfer", conversation,
-               data={"to_user": to_user.pk if to_user else None, "language": language})
     return conversation
 
 
@@ -797,37 +841,33 @@ def conversation_close(user, token) -> Conversation:
     _require_staff(user)
     if conversation.assigned_to_id != user.pk and not _is_supervisor(user):
         raise NotAllowed("Only the assigned specialist or a supervisor can close this chat.")
-    now = timezone.now()
-    with transaction.atomic():
-        closed = Conversation.objects.filter(
-            pk=conversation.pk,
-            status__in=(Conversation.Status.ACTIVE, Conversation.Status.WAITING),
-        ).update(status=Conversation.Status.CLOSED, closed_at=now)
-        if not closed:
-            raise ApplicationError("This conversation is already closed.", code="closed")
-        conversation.refresh_from_db()
-        _system(conversation, "The specialist ended the chat.", {"event": "closed"})
-        conversation.refresh_from_db()
-        _publish_state(conversation)
-        events.queue_changed()
-        _audit(user, "chat.close", conversation,
-               {"assigned_to": conversation.assigned_to_id} if conversation.assigned_to_id != user.pk
-               else None)
-    return conversation
+    return _transition(
+        conversation, actor=user, action="chat.close",
+        from_status=(Conversation.Status.ACTIVE, Conversation.Status.WAITING),
+        to_status=Conversation.Status.CLOSED, updates={"closed_at": timezone.now()},
+        line=("The specialist ended the chat.", {"event": "closed"}),
+        audit_data=({"assigned_to": conversation.assigned_to_id}
+                    if conversation.assigned_to_id != user.pk else None),
+        refusal=("This conversation is already closed.", "closed"),
+    )
 
 
 def conversation_wrap_up(user, token, *, topics: list[str] | None = None, notes: str = "",
-                         referrals_text: str = "") -> Conversation:
+                         referrals_text: str = "", resources=()) -> Conversation:
     """Save the wrap-up (topics, referrals given, notes) of one's own conversation."""
     conversation = _get(token)
     _require_staff(user)
     if conversation.assigned_to_id != user.pk and not _is_supervisor(user):
         raise NotAllowed("Only the assigned specialist or a supervisor can wrap up this chat.")
     topics = [str(t)[:60] for t in (topics or [])][:20]
-    Conversation.objects.filter(pk=conversation.pk).update(
-        topics=topics, notes=(notes or "")[:5000], referrals_text=(referrals_text or "")[:2000]
-    )
-    conversation.refresh_from_db()
+    with transaction.atomic():
+        Conversation.objects.filter(pk=conversation.pk).update(
+            topics=topics, notes=(notes or "")[:5000],
+            referrals_text=(referrals_text or "")[:2000],
+        )
+        conversation.refresh_from_db()
+        _audit(user, "chat.wrapup", conversation,
+               {"topics": topics, "resources": [int(r) for r in resources]})
     return conversation
 
 
@@ -847,26 +887,31 @@ def callback_outcome_set(user, token, outcome: str, note: str = "") -> Conversat
     if not can_view(user, conversation):
         raise NotAllowed()
     now = timezone.now()
-    with transaction.atomic():
-        updates = {"callback_outcome": outcome}
-        if conversation.status == Conversation.Status.WAITING:
-            claimed = Conversation.objects.filter(
-                pk=conversation.pk, status=Conversation.Status.WAITING
-            ).update(status=Conversation.Status.ACTIVE, assigned_to=user, accepted_at=now,
-                     human_joined_at=now)
-            if not claimed:
-                raise ApplicationError("Another specialist has already taken this callback.",
-                                       code="taken")
-        elif conversation.assigned_to_id != user.pk and not _is_supervisor(user):
+    # One guarded UPDATE: a waiting callback is claimed by whoever records first; an
+    # active one only by its specialist (or a supervisor). "done" closes it.
+    updates = {"callback_outcome": outcome}
+    if conversation.status == Conversation.Status.WAITING:
+        from_status = (Conversation.Status.WAITING,)
+        updates.update(assigned_to=user, accepted_at=now, human_joined_at=now)
+        guard, refusal = None, ("Another specialist has already taken this callback.", "taken")
+    else:
+        if conversation.assigned_to_id != user.pk and not _is_supervisor(user):
             raise NotAllowed("This callback belongs to another specialist.")
-        if outcome == "done":
-            updates.update(status=Conversation.Status.CLOSED, closed_at=now)
-        Conversation.objects.filter(pk=conversation.pk).update(**updates)
+        from_status = (Conversation.Status.ACTIVE,)
+        guard = Q(assigned_to_id=conversation.assigned_to_id)
+        refusal = ("This callback changed meanwhile; reload it.", "conflict")
+    if outcome == "done":
+        updates["closed_at"] = now
+    with transaction.atomic():
         saved = CallbackNote.objects.create(conversation=conversation, author=user,
                                             outcome=outcome, note=scrub(note or "")[:2000],
                                             created_at=now)
-        conversation.refresh_from_db()
+        conversation = _transition(
+            conversation, actor=user, action="chat.callback_outcome",
+            from_status=from_status,
+            to_status=Conversation.Status.CLOSED if outcome == "done" else Conversation.Status.ACTIVE,
+            guard=guard, updates=updates, refusal=refusal,
+            audit_data={"outcome": outcome, "note_id": saved.pk},
+        )
         conversation.callback_note_id = saved.pk
-        _publish_state(conversation)
-        events.queue_changed()
     return conversation

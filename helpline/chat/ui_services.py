@@ -31,16 +31,28 @@ TRANSCRIPTS_PER_ADDRESS_PER_DAY = 3
 
 # --- Hours ----------------------------------------------------------------
 
-def chat_availability(now: datetime | None = None) -> dict:
-    """``{"open": bool, "opens_at": datetime | None, "known": bool}`` for live chat."""
-    now = now or timezone.now()
+def chat_availability(now: datetime | None = None, language: str | None = None) -> dict:
+    """Live chat for ``language`` (default: the active one) now.
+
+    ``open`` is claimed only when the hours allow it *and* a specialist is on duty
+    for that language; ``hours_open`` and ``on_duty`` say which part is missing;
+    ``opens_at`` is the next opening when the hours are the reason.
+    """
+    from django.utils import translation
+
     from helpline.chat import hours
 
-    is_open = hours.is_open("chat", now)
-    opens_at = None if is_open else hours.next_opening("chat", now)
+    from .selectors import on_duty
+
+    now = now or timezone.now()
+    language = (language or translation.get_language() or "en")[:2]
+    hours_open = hours.is_open("chat", now)
+    staffed = hours_open and on_duty(language, now)
+    opens_at = None if hours_open else hours.next_opening("chat", now)
     if opens_at is not None:
         opens_at = timezone.localtime(opens_at)
-    return {"open": is_open, "opens_at": opens_at, "known": True}
+    return {"open": staffed, "hours_open": hours_open, "on_duty": staffed,
+            "opens_at": opens_at, "known": True}
 
 
 # --- Visitor ---------------------------------------------------------------
@@ -68,7 +80,7 @@ def visitor_chat_start(*, language: str, first_name: str = "", first_message: st
     from . import services
     from helpline.common.exceptions import ApplicationError
 
-    if not chat_availability()["open"]:
+    if not chat_availability(language=language)["hours_open"]:
         raise ApplicationError(_t("Live chat is closed now."), code="closed")
     conversation = services.conversation_start(
         language=language, visitor_name=first_name,
@@ -150,7 +162,6 @@ def visitor_chat_end(conversation):
 def visitor_feedback_record(conversation, *, rating: int | None, comment: str = ""):
     """Optional rating (1-5) and comment after the chat ended; comment scrubbed of contact data."""
     from . import services
-    from .models import Conversation
     from helpline.common.exceptions import ApplicationError
 
     comment = _scrub((comment or "").strip())
@@ -158,11 +169,7 @@ def visitor_feedback_record(conversation, *, rating: int | None, comment: str = 
         raise ApplicationError(_t("Choose a rating or write a comment."), code="empty")
     if conversation.is_open:
         raise ApplicationError(_t("You can rate the chat after it ends."), code="invalid")
-    if rating is not None:
-        return services.conversation_rate(conversation.token, rating, comment)
-    Conversation.objects.filter(pk=conversation.pk).update(rating_comment=comment[:2000])
-    conversation.rating_comment = comment[:2000]
-    return conversation
+    return services.conversation_rate(conversation.token, rating, comment)
 
 
 def _scrub(text: str) -> str:
@@ -232,19 +239,10 @@ def callback_request_create(*, first_name: str, phone: str, preferred_time: str,
     labels = dict(PREFERRED_TIME_CHOICES)
     if preferred_time not in labels:
         raise ApplicationError(_("Choose a time for the call."), code="invalid")
-    conversation = services.callback_request_create(
+    return services.callback_request_create(
         phone=phone, language=language, preferred_time=preferred_time, reason=reason,
-        visitor_name=first_name,
+        visitor_name=first_name, handoff_token=str(from_answer) if from_answer else None,
     )
-    if from_answer:
-        context = handoff_context(from_answer)
-        if context:
-            from .models import Conversation
-
-            Conversation.objects.filter(pk=conversation.pk).update(
-                handoff_token=str(from_answer), handoff_context=context)
-            conversation.handoff_context = context
-    return conversation
 
 
 # --- Console ---------------------------------------------------------------
@@ -262,33 +260,15 @@ def check_console_access(user) -> None:
         raise NotAllowed(_t("The console is for specialists and supervisors."))
 
 
-def _waited_label(seconds: int) -> str:
-    from django.utils.translation import gettext as _
-
-    minutes, secs = divmod(int(seconds), 60)
-    if minutes >= 60:
-        return _("%(h)d h %(m)d min") % {"h": minutes // 60, "m": minutes % 60}
-    if minutes:
-        return _("%(m)d min") % {"m": minutes}
-    return _("%(s)d s") % {"s": secs}
-
-
 def console_snapshot(user) -> dict:
-    """The queue this user may see (urgent, then oldest) and their active chats."""
-    from . import selectors
+    """The console's queue frame (the same object the console socket sends), plus
+    ``queue`` (the items) for the page's polling fallback."""
+    from . import events, selectors
 
     check_console_access(user)
     now = timezone.now()
-    queue = []
-    for conversation in selectors.queue_for(user):
-        item = selectors.queue_item(conversation, now)
-        item["transferred_to_me"] = conversation.transfer_to_id == user.pk
-        item["waited_label"] = _waited_label(item["waited_seconds"])
-        queue.append(item)
-    mine = [{"id": c.pk, "channel": c.channel, "language": c.language,
-             "urgent": c.urgent, "visitor_name": c.visitor_name}
-            for c in selectors.active_for(user)]
-    return {"queue": queue, "mine": mine}
+    frame = events.queue_frame(selectors.queue_rows(), selectors.console_profile(user, now), now)
+    return {**frame, "queue": frame["items"]}
 
 
 def console_strings() -> dict:
@@ -297,7 +277,12 @@ def console_strings() -> dict:
     return {
         "nobody": _("Nobody is waiting."), "open": _("Open"), "accept": _("Accept"),
         "urgent": _("Urgent"), "chat": _("Chat"), "callback": _("Callback"),
-        "transferred": _("Transferred to you"), "note": _("Note:"),
+        "transferred": _("Transferred to you"), "transferred_other": _("Transferred"),
+        "note": _("Note:"),
+        "urgent_alert": _("Urgent: the visitor in conversation %(id)s described signs that "
+                          "need attention now."),
+        "urgent_open": _("Open the conversation"),
+        "other_language": _("In another language (%(lang)s)"),
         "connected": _("Console connected."), "reconnecting": _("Console disconnected. Reconnecting…"),
         "visitor": _("Visitor"), "you": _("You"), "error": _("Error: %(message)s"),
         "no_suggestions": _("No suggestions yet."), "insert": _("Insert"),
@@ -332,13 +317,9 @@ def console_context(user, *, status_form=None) -> dict:
 
 def specialist_status_set(user, *, available: bool, languages: list[str], max_concurrent: int):
     from . import services
-    from helpline.common.audit import record
 
-    status = services.specialist_set_status(
+    return services.specialist_set_status(
         user, available=available, languages=list(languages), max_concurrent=max_concurrent)
-    record(user, "chat.status", status, data={"available": status.available,
-                                              "languages": status.languages})
-    return status
 
 
 def console_conversation_for(user, conversation_id):
@@ -426,7 +407,6 @@ def wrapup_save(user, conversation_id, *, topics=(), resources=(), referrals: st
     """Save topics, referrals (directory entries and free text) and notes of a conversation."""
     from . import services
     from .console.models import WrapUpTopic
-    from helpline.common.audit import record
     from helpline.common.exceptions import ApplicationError
 
     conversation = console_conversation_for(user, conversation_id)
@@ -437,7 +417,7 @@ def wrapup_save(user, conversation_id, *, topics=(), resources=(), referrals: st
                                code="invalid")
     conversation = services.conversation_wrap_up(
         user, conversation.token, topics=list(topics), notes=_scrub(notes),
-        referrals_text=_scrub(referrals))
+        referrals_text=_scrub(referrals), resources=resources)
     if resources:
         from helpline.resources.services import referral_create
 
@@ -445,8 +425,6 @@ def wrapup_save(user, conversation_id, *, topics=(), resources=(), referrals: st
         if conversation.channel == conversation.Channel.CALLBACK:
             kwargs = {"conversation": conversation, "callback": conversation}
         referral_create(user, [int(r) for r in resources], **kwargs)
-    record(user, "chat.wrapup", conversation,
-           data={"topics": list(topics), "resources": [int(r) for r in resources]})
     return conversation
 
 
@@ -459,12 +437,9 @@ def referrals_recorded(conversation) -> list[str]:
 
 def console_accept(user, conversation_id):
     from . import services
-    from helpline.common.audit import record
 
     conversation = console_conversation_for(user, conversation_id)
-    conversation = services.conversation_accept(user, conversation.token)
-    record(user, "chat.accept", conversation)
-    return conversation
+    return services.conversation_accept(user, conversation.token)
 
 
 def console_transfer(user, conversation_id, *, target: str, note: str = ""):
@@ -482,64 +457,30 @@ def console_transfer(user, conversation_id, *, target: str, note: str = ""):
 
 def console_close(user, conversation_id):
     from . import services
-    from helpline.common.audit import record
 
     conversation = console_conversation_for(user, conversation_id)
-    conversation = services.conversation_close(user, conversation.token)
-    record(user, "chat.close", conversation)
-    return conversation
+    return services.conversation_close(user, conversation.token)
 
 
 def callback_outcome_set(user, conversation_id, *, outcome: str, note: str = ""):
     from . import services
-    from helpline.common.audit import record
 
     conversation = console_conversation_for(user, conversation_id)
-    conversation = services.callback_outcome_set(user, conversation.token, outcome, note=note)
-    # The note itself is in a purgeable CallbackNote row; the audit log points to it.
-    record(user, "chat.callback_outcome", conversation,
-           data={"outcome": outcome, "note_id": conversation.callback_note_id})
-    return conversation
-
-
-def _quote(passage: dict) -> str:
-    text = " ".join(str(passage.get("text", "")).split())
-    if len(text) > 600:
-        text = text[:597].rsplit(" ", 1)[0] + "…"
-    source = passage.get("article", "")
-    if passage.get("section"):
-        source = f"{source} — {passage['section']}"
-    url = passage.get("url", "")
-    return f"“{text}”\n— {source}: {url}".strip()
+    # The note itself is in a purgeable CallbackNote row; the audit entry points to it.
+    return services.callback_outcome_set(user, conversation.token, outcome, note=note)
 
 
 def suggestions_for(user, conversation_id, text: str | None = None, k: int = 3) -> list[dict]:
-    """Knowledge-base passages for the visitor's last message (or ``text``)."""
-    from .models import Message
+    """Knowledge-base passages for the visitor's last message (or ``text``); see
+    ``selectors.suggestions``. Suggestions are a help, never a blocker."""
+    from . import selectors
 
     conversation = console_conversation_for(user, conversation_id)
-    if text is None:
-        last = (Message.objects.filter(conversation=conversation, sender=Message.Sender.VISITOR)
-                .order_by("-seq").first())
-        text = last.text if last else (conversation.handoff_context or {}).get("question", "")
-    text = (text or "").strip()[:2000]
-    if not text:
-        return []
-    from helpline.answers.services import suggest_passages
-
     try:
-        passages = suggest_passages(text, conversation.language, k=k)
+        return selectors.suggestions(conversation.pk, conversation.language, text, k=k)
     except Exception:  # noqa: BLE001 - suggestions are a help, never a blocker
         logger.exception("chat: suggestions failed")
         return []
-    result = []
-    for p in passages:
-        item = {key: p.get(key) for key in ("text", "article", "section", "url", "lang", "score")}
-        if p.get("last_reviewed"):
-            item["last_reviewed"] = str(p["last_reviewed"])
-        item["quote"] = _quote(p)
-        result.append(item)
-    return result
 
 
 def console_conversation_context(user, conversation_id, *, transfer_form=None, wrapup_form_=None,

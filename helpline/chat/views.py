@@ -67,7 +67,7 @@ def start(request: HttpRequest) -> HttpResponse:
     lang = _language()
     if request.method == "POST":
         form = forms.StartChatForm(request.POST)
-        if not availability["open"]:
+        if not availability["hours_open"]:
             messages.error(request, _("Live chat is closed now. You can ask us to call you back."))
             return redirect("chat:callback")
         if form.is_valid():

@@ -101,9 +101,14 @@ def test_naive_datetime_is_refused():
         hours.is_open("chat", dt.datetime(2026, 3, 3, 12, 0))
 
 
+@pytest.mark.django_db
 def test_chat_is_open_uses_the_frozen_clock():
+    from .conftest import make_staff
+
     with time_machine.travel(dt.datetime(2026, 3, 9, 12, 30, tzinfo=UTC), tick=False):
-        assert hours.chat_is_open()  # 8:30 EDT, the Monday after the change
+        assert not hours.chat_is_open()  # 8:30 EDT, open hours, but nobody on duty
+        make_staff(languages=["en"])
+        assert hours.chat_is_open()  # 8:30 EDT, the Monday after the change, someone on duty
     with time_machine.travel(dt.datetime(2026, 3, 9, 11, 30, tzinfo=UTC), tick=False):
         assert not hours.chat_is_open()  # 7:30 EDT
     with time_machine.travel(dt.datetime(2026, 12, 25, 15, 0, tzinfo=UTC), tick=False):

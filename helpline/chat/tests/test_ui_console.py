@@ -265,5 +265,10 @@ def test_suggested_passages_for_the_visitors_last_message_with_quote_and_link(st
     assert 'class="secondary insert"' in page and top["article"] in page
     # Explicit text (the message the specialist is looking at) is also accepted.
     other = client.get(f"/en/chat/console/c/{conversation.pk}/suggestions.json",
-                       {"text": "What should I bring to the hospital?"}).json()["passages"]
+                       {"text": "What is ICANS neurotoxicity?"}).json()["passages"]
     assert other and [p["text"] for p in other] != [p["text"] for p in passages]
+    # The conversation's language, unless marked; nothing rather than something off-topic.
+    assert all(p["lang"] == "en" and not p["other_language"] for p in passages + other)
+    off_topic = client.get(f"/en/chat/console/c/{conversation.pk}/suggestions.json",
+                           {"text": "What is the weather tomorrow in Paris?"}).json()["passages"]
+    assert off_topic == []

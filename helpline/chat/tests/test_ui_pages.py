@@ -23,12 +23,36 @@ pytestmark = pytest.mark.django_db
 
 @override_settings(HELPLINE_HOURS=OPEN)
 def test_launcher_on_public_pages_offers_chat_when_open(client):
+    from .conftest import make_staff
+
+    make_staff(languages=["en", "es"])  # on duty, console open
     page = client.get("/en/").content.decode()
     assert 'id="chat-launcher"' in page
     assert 'href="/en/chat/" data-chat-start' in page
     page_es = client.get("/es/").content.decode()
     assert 'href="/es/chat/"' in page_es
     assert "chat/launcher.js" in page and "<script>" not in page
+
+
+@override_settings(HELPLINE_HOURS=OPEN)
+def test_open_hours_with_nobody_on_duty_claim_no_chat_and_offer_callback_and_phone(client):
+    from helpline.chat.hours import chat_is_open
+
+    from .conftest import make_staff
+
+    make_staff(languages=["es"])  # on duty for Spanish only
+    make_staff(languages=["en"], available=False)  # English: away
+    make_staff(languages=["en"], online=False)  # English: console closed
+    page = client.get("/en/").content.decode()
+    assert "Live chat is open now" not in page and "data-chat-start" not in page
+    assert "No specialist is on duty for chat at this moment." in page
+    assert 'href="/en/chat/callback/"' in page
+    start = client.get("/en/chat/").content.decode()
+    assert 'id="chat-none-on-duty"' in start and 'href="/en/chat/callback/"' in start
+    # The Ask handoff asks the same question of the chat app.
+    assert chat_is_open(language="en") is False
+    assert chat_is_open(language="es") is True
+    assert "data-chat-start" in client.get("/es/").content.decode()
 
 
 @override_settings(HELPLINE_HOURS=WEEKDAYS)

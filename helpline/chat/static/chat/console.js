@@ -57,6 +57,7 @@
       if (item.urgent) { c1.appendChild(document.createTextNode(" ")); c1.appendChild(el("span", { "class": "badge bad" }, strings.urgent)); }
       var c2 = el("td", null, item.channel === "callback" ? strings.callback : strings.chat);
       if (item.transferred_to_me) { c2.appendChild(document.createTextNode(" ")); c2.appendChild(el("span", { "class": "badge warn" }, strings.transferred)); }
+      else if (item.transferred) { c2.appendChild(document.createTextNode(" ")); c2.appendChild(el("span", { "class": "badge" }, strings.transferred_other)); }
       var c3 = el("td", null, (item.language || "").toUpperCase());
       var c4 = el("td", null, item.visitor_name || "");
       if (item.question) c4.appendChild(el("span", { "class": "small" }, " “" + item.question.slice(0, 120) + "”"));
@@ -74,6 +75,22 @@
     if (fresh) setConn(strings.new_chat);
     knownIds = ids;
   }
+  // --- Urgent alert: shown and announced (role=alert) the moment a flag is raised -----
+  var alertEl = document.getElementById("console-alert");
+  var alerted = {};
+  var wasUrgent = null;
+  function showUrgent(id) {
+    if (!alertEl || alerted[id]) return;
+    alerted[id] = true;
+    alertEl.textContent = "";
+    alertEl.appendChild(el("strong", null, fmt(strings.urgent_alert, { id: id })));
+    if (base) {
+      alertEl.appendChild(document.createTextNode(" "));
+      alertEl.appendChild(el("a", { href: base + id + "/" }, strings.urgent_open));
+    }
+    alertEl.hidden = false;
+  }
+
   var mineList = document.getElementById("mine-list");
   function renderMine(items) {
     if (!mineList) return;
@@ -165,9 +182,14 @@
         suggestions.textContent = "";
         if (!data.passages.length) { suggestions.appendChild(el("li", null, strings.no_suggestions)); return; }
         data.passages.forEach(function (p) {
-          var li = el("li");
+          var li = el("li", { lang: p.lang || "" });
           li.appendChild(el("blockquote", null, p.text.length > 500 ? p.text.slice(0, 499) + "…" : p.text));
-          li.appendChild(el("a", { href: p.url }, p.article + (p.section ? " — " + p.section : "")));
+          li.appendChild(el("a", { href: p.url, hreflang: p.lang || "" }, p.article + (p.section ? " — " + p.section : "")));
+          if (p.other_language) {
+            li.setAttribute("data-other-language", p.lang || "");
+            li.appendChild(document.createTextNode(" "));
+            li.appendChild(el("span", { "class": "badge warn" }, fmt(strings.other_language, { lang: (p.lang || "").toUpperCase() })));
+          }
           if (form) {
             var b = el("button", { type: "button", "class": "secondary insert", "data-insert": p.quote }, strings.insert);
             li.appendChild(document.createTextNode(" "));
@@ -219,10 +241,14 @@
       if (frame.type === "queue") { renderQueue(frame.items || []); renderMine(frame.mine || []); }
       else if (frame.type === "message") renderMessage(frame);
       else if (frame.type === "transfer_offer") setConn(strings.new_chat);
+      else if (frame.type === "urgent") showUrgent(frame.id);
       else if (frame.type === "ack") acknowledge(frame);
       else if (frame.type === "state" && conversationId && String(frame.id) === conversationId) {
         var badge = document.getElementById("conv-status");
         if (badge) badge.textContent = frame.status;
+        // A flag raised while this page is open (the first state frame is the page's own).
+        if (frame.urgent && wasUrgent === false) showUrgent(frame.id);
+        wasUrgent = !!frame.urgent;
         if (frame.status !== "active" && form) form.hidden = true;
       } else if (frame.type === "error") {
         setConn(fmt(strings.error, { message: frame.message || frame.code || "" }), true);

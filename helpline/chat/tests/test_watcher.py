@@ -1,0 +1,50 @@
+"""The queue watcher's cost does not grow with the number of open consoles."""
+
+from __future__ import annotations
+
+import pytest
+from asgiref.sync import sync_to_async
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from helpline.chat import services
+from helpline.chat.layers import InMemoryChannelLayer
+from helpline.chat.watcher import QueueWatcher
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+adb = sync_to_async
+
+
+async def _queries(coroutine_fn) -> int:
+    """Queries run on the database thread while ``coroutine_fn`` runs."""
+    capture = CaptureQueriesContext(connection)
+    await adb(capture.__enter__)()
+    try:
+        await coroutine_fn()
+    finally:
+        await adb(capture.__exit__)(None, None, None)
+    return len(capture.captured_queries)
+
+
+async def test_a_queue_change_and_a_tick_cost_the_same_for_one_console_or_a_hundred():
+    from .conftest import make_staff
+
+    for _ in range(30):
+        await adb(services.conversation_start)(language="en")
+    staff = [await adb(make_staff)() for _ in range(100)]
+    watcher = QueueWatcher()
+    watcher.layer = InMemoryChannelLayer(capacity=10)
+    counts = {}
+    for consoles in (1, 100):
+        watcher.consoles = {f"chat.console{i}": staff[i].pk for i in range(consoles)}
+        watcher.staff_sockets = {}
+        counts[consoles] = (await _queries(watcher.refresh),
+                            await _queries(watcher.heartbeat),
+                            await _queries(watcher.check_on_duty))
+        # Every console heard of the change once, as a version number (no rows copied).
+        for i in range(consoles):
+            event = await watcher.layer.receive(f"chat.console{i}")
+            assert event == {"type": "chat.queue_rows", "version": watcher.version}
+    assert counts[1] == counts[100], counts
+    assert counts[1][0] <= 2 and len(watcher.queue_rows) == 30
