@@ -7,8 +7,6 @@ websocket, so no interface can forget a check.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone

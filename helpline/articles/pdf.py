@@ -15,9 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from helpline.common.metrics import PDF_RENDERS
-
 from helpline.common import paper
+from helpline.common.metrics import PDF_RENDERS
 
 from . import markup
 from .models import ArticleVersion

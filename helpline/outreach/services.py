@@ -23,12 +23,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-
-from helpline.common import mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from helpline.common import audit, jsonsafe
+from helpline.common import audit, jsonsafe, mail
 from helpline.common.exceptions import ApplicationError, NotAllowed
 
 from .models import Delivery, Donation, NewsletterIssue, Subscriber, VolunteerInterest
