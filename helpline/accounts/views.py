@@ -300,7 +300,7 @@ def _transcript_error(request: HttpRequest, error: ApplicationError) -> HttpResp
 
 @login_required
 def transcript(request: HttpRequest, ref: str) -> HttpResponse:
-    from helpline.common import transcripts
+    from helpline.chat import transcripts
 
     original = request.GET.get("original") == "1"
     try:
@@ -322,7 +322,7 @@ def transcript(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 def transcript_csv(request: HttpRequest, ref: str) -> HttpResponse:
-    from helpline.common import transcripts
+    from helpline.chat import transcripts
 
     try:
         conversation_id = transcripts.transcript_ref_resolve(ref, request.session.session_key)
@@ -336,7 +336,7 @@ def transcript_csv(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 def transcript_pdf(request: HttpRequest, ref: str) -> HttpResponse:
-    from helpline.common import transcripts
+    from helpline.chat import transcripts
 
     try:
         conversation_id = transcripts.transcript_ref_resolve(ref, request.session.session_key)

@@ -26,3 +26,5 @@ class AnswersConfig(AppConfig):
 
         post_save.connect(metrics.on_question_logged, sender=QuestionLog, dispatch_uid="answers-metrics")
         register_check("answer_index", metrics.index_ready)
+
+        from . import retention  # noqa: F401 - registers the retention step

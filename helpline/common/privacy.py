@@ -313,3 +313,24 @@ def scrub(text: str) -> str:
     text = _NAME_AFTER_INTRO.sub(_name, text)
     text = _NAME_AFTER_TITLE.sub(_name, text)
     return text
+
+
+# --- visitor erasure -------------------------------------------------------
+# The public "delete my conversation" page (common.trust_views) knows no feature app:
+# the app that owns conversations registers the function that deletes one
+# (chat/transcripts.py, imported from ChatConfig.ready).
+
+_visitor_delete = None
+
+
+def register_visitor_delete(fn) -> None:
+    """``fn(token, *, session, request=None) -> bool``: delete the conversation ``token``
+    if ``session`` started it."""
+    global _visitor_delete
+    _visitor_delete = fn
+
+
+def visitor_delete(token, *, session, request=None) -> bool:
+    if _visitor_delete is None:  # fail closed: no owner, no deletion page
+        raise LookupError("No app registered the visitor's conversation deletion.")
+    return _visitor_delete(token, session=session, request=request)

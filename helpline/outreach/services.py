@@ -358,27 +358,6 @@ def newsletter_send(actor, issue: NewsletterIssue, *, batch_size: int = 50, paus
     return report
 
 
-# --- Keeping the minimum -------------------------------------------------------
-
-PENDING_SUBSCRIBER_DAYS = 30
-
-
-def outreach_purge(now=None) -> dict[str, int]:
-    """Delete what we no longer need: sign-ups never confirmed after 30 days, and
-    volunteer interest older than the retention period (settings.HELPLINE)."""
-    import datetime
-
-    now = now or timezone.now()
-    pending_cutoff = now - datetime.timedelta(days=PENDING_SUBSCRIBER_DAYS)
-    retention_cutoff = now - datetime.timedelta(days=settings.HELPLINE["RETENTION_DAYS"])
-    pending, _ = Subscriber.objects.filter(status=Subscriber.Status.PENDING,
-                                           consent_at__isnull=True,
-                                           requested_at__lt=pending_cutoff).delete()
-    volunteers, _ = VolunteerInterest.objects.filter(created_at__lt=retention_cutoff).delete()
-    audit.record(None, "outreach.purge", data={"pending": pending, "volunteers": volunteers})
-    return {"pending_subscribers": pending, "volunteer_interest": volunteers}
-
-
 # --- Volunteers --------------------------------------------------------------
 
 def volunteer_interest_create(*, name: str, email: str, zip_code: str, areas: list[str],

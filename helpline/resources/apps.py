@@ -5,3 +5,6 @@ class ResourcesConfig(AppConfig):
     name = "helpline.resources"
     label = "resources"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import retention  # noqa: F401 - registers the retention steps (helpline purge)
