@@ -31,10 +31,15 @@ PENDING = {
         "resources.selectors.referred_resource_names(conversation.token)",
     "dashboard/selectors.py: helpline.chat.models":
         "chat.selectors reporting reads (conversation totals, topics; the raw SQL moves too)",
+    "dashboard/selectors.py: helpline.chat.console.models":
+        "chat.selectors wrap-up topic labels",
     "dashboard/selectors.py: helpline.answers.models":
         "answers.selectors question totals for the dashboard",
     "phone/selectors.py: helpline.chat.models":
         "chat.selectors specialist languages",
+    "phone/selectors.py: helpline.chat.console.models": "chat.selectors wrap-up topic labels",
+    "phone/services.py: helpline.chat.console.models": "chat.selectors wrap-up topic codes",
+    "phone/views.py: helpline.chat.console.models": "chat.selectors wrap-up topics",
 }
 
 
@@ -101,8 +106,8 @@ def test_no_app_imports_another_apps_models():
         for line, dotted in _imports(path, tree):
             parts = dotted.split(".")
             target = _target_app(dotted)
-            if target and target != app and target != "common" and parts[2:3] == ["models"]:
-                key = f"{path.relative_to(PACKAGE)}: {'.'.join(parts[:3])}"
+            if target and target != app and target != "common" and "models" in parts[2:]:
+                key = f"{path.relative_to(PACKAGE)}: {'.'.join(parts[:parts.index('models', 2) + 1])}"
                 if key in PENDING:
                     pending_seen.add(key)
                     continue

@@ -86,9 +86,3 @@ def pdf_for(version: ArticleVersion) -> Path:
             if stale != path:
                 stale.unlink(missing_ok=True)
     return path
-
-
-def regenerate(version: ArticleVersion) -> Path | None:
-    if version.live_revision_id is None:
-        return None
-    return pdf_for(version)

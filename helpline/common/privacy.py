@@ -225,10 +225,6 @@ def _name(match: re.Match) -> str:
     return f"{match.group('intro')}[name]"
 
 
-def _sub(pattern: re.Pattern, text: str, repl: str | Callable[[re.Match], str]) -> str:
-    return pattern.sub(repl, text)
-
-
 def _keep_word(tag: str) -> Callable[[re.Match], str]:
     def replace(match: re.Match) -> str:
         value = match.group("value")
