@@ -41,6 +41,10 @@ serve: content static
 	@echo "Helpline on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
 	HELPLINE_HTTPS=0 $(VENV)/bin/uvicorn helpline.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
 
+# ruff with the rule set in pyproject.toml ([tool.ruff.lint]); tools/run-tests runs it first.
+lint: install
+	$(PY) -m ruff check .
+
 test: install browser-deps
 	bash tools/run-tests
 

@@ -83,8 +83,8 @@ def questions(records: list[dict]) -> list[dict]:
     for name in ("spanish_questions.jsonl", "everyday_english.jsonl"):
         path = data / name
         if path.exists():
-            qs += [{"question": json.loads(l)["question"], "lang": json.loads(l)["lang"]}
-                   for l in path.read_text(encoding="utf-8").splitlines() if l.strip()]
+            qs += [{"question": json.loads(line)["question"], "lang": json.loads(line)["lang"]}
+                   for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     qs += [{"question": q, "lang": lang} for q, lang in [
         ("What is cytokine release syndrome?", "en"),
         ("¿Cuánto tiempo debo quedarme cerca del hospital después de CAR T?", "es"),

@@ -123,8 +123,12 @@ def django_setup(database_url: str) -> None:
 def prepare(n: int, run: str, migrate: bool) -> list[tuple[str, str]]:
     """N specialists with sessions and N waiting conversations: [(token, cookie)]."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command

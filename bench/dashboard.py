@@ -153,14 +153,13 @@ def main() -> int:
         import django
 
         django.setup()
+        from django.contrib.auth import get_user_model
         from django.core.management import call_command
         from django.db import connection
         from django.test import Client
         from django.utils import timezone
 
         from helpline.common.testing import make_staff
-
-        from django.contrib.auth import get_user_model
 
         call_command("migrate", verbosity=0)
         t0 = time.perf_counter()

@@ -27,6 +27,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _server import REPO, prepare_server  # noqa: E402
+
 sys.path.insert(0, str(REPO))
 FORM = {"leukapheresis": "2026-12-01", "infusion": "2027-01-05", "infusion_time": "09:30",
         "time_zone": "America/Chicago", "product": "yescarta"}

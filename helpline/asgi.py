@@ -10,6 +10,7 @@ django_asgi_app = get_asgi_application()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
 from helpline.common.websocket import OriginValidator  # noqa: E402
 from helpline.routing import websocket_urlpatterns  # noqa: E402
 

@@ -78,9 +78,15 @@ INSTALLED_APPS = [
     "helpline.outreach",
     "helpline.journey",
     "helpline.dashboard",
+    # Canned responses and the wrap-up topic list live in a small app of their own.
+    "helpline.chat.console",
+    "helpline.phone",
 ]
 
 MIDDLEWARE = [
+    # Request id and JSON log context first, then the request counters (HELPLINE_METRICS).
+    "helpline.common.logs.RequestContextMiddleware",
+    *(["helpline.common.metrics.MetricsMiddleware"] if env_bool("HELPLINE_METRICS", True) else []),
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "helpline.common.middleware.SecurityHeadersMiddleware",
@@ -92,6 +98,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Staff must confirm sign-in with a TOTP code (HELPLINE_REQUIRE_2FA).
+    "helpline.accounts.middleware.StaffTwoFactorMiddleware",
+    # An invited account reaches only its next onboarding step until it has finished.
+    "helpline.accounts.middleware.OnboardingMiddleware",
 ]
 
 ROOT_URLCONF = "helpline.urls"
@@ -193,15 +203,21 @@ if REDIS_URL:
             "CONFIG": {"hosts": [REDIS_URL],
                        "prefix": os.environ.get("HELPLINE_CHANNEL_PREFIX", "helpline")},
         }
+    # The cache survives a Redis outage: misses instead of errors (helpline.common.cache).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "helpline.common.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("HELPLINE_CHANNEL_PREFIX", "helpline"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Channels' in-memory layer minus its per-message O(sockets) sweep.
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "helpline.chat.layers.InMemoryChannelLayer",
+                    "CONFIG": {"capacity": 1500}}
+    }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Auth -----------------------------------------------------------------
@@ -258,13 +274,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 15
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Helpline <helpline@localhost>")
+# Mail goes through a counting backend (metrics) to the one that delivers.
 if os.environ.get("EMAIL_BACKEND"):
-    EMAIL_BACKEND = os.environ["EMAIL_BACKEND"]
+    HELPLINE_EMAIL_DELIVERY_BACKEND = os.environ["EMAIL_BACKEND"]
 elif not os.environ.get("EMAIL_HOST"):
     # With no mail server configured, mail is written to the console log.
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    HELPLINE_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    HELPLINE_EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = "helpline.common.mail.CountingEmailBackend"
 
 # --- Security -------------------------------------------------------------
 # HTTPS is assumed when DEBUG is off; `make serve` on a laptop turns it off.
@@ -285,6 +303,12 @@ if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+# Staff must confirm sign-in with a TOTP code (accounts.middleware). Off by default only
+# in the test suite so other apps' tests can sign staff in directly; trust tests turn it on.
+HELPLINE_REQUIRE_2FA = env_bool("HELPLINE_REQUIRE_2FA", not TESTING)
+# Behind a reverse proxy, the request header that carries the client address
+# (e.g. "HTTP_X_FORWARDED_FOR"); empty = use the socket address.
+HELPLINE_TRUSTED_PROXY_HEADER = os.environ.get("HELPLINE_TRUSTED_PROXY_HEADER", "")
 
 # --- Helpline -------------------------------------------------------------
 HELPLINE = {
@@ -293,8 +317,17 @@ HELPLINE = {
     "EMERGENCY_NUMBER": os.environ.get("HELPLINE_EMERGENCY_NUMBER", "911"),
     "CRISIS_NUMBER": os.environ.get("HELPLINE_CRISIS_NUMBER", "988"),
     "REVIEW_INTERVAL_DAYS": int(os.environ.get("HELPLINE_REVIEW_INTERVAL_DAYS", "365")),
-    "RETENTION_DAYS": int(os.environ.get("HELPLINE_RETENTION_DAYS", "365")),
     "QUICK_EXIT_URL": os.environ.get("HELPLINE_QUICK_EXIT_URL", "https://www.weather.gov/"),
+}
+
+# --- Retention (helpline purge runs each app's retention.py) -----------------------
+HELPLINE_RETENTION = {
+    # Conversations, callbacks, questions, referrals, unsubscribed addresses, volunteer
+    # sign-ups: anonymized or deleted after this many days (`helpline purge --days` overrides).
+    "DAYS": int(os.environ.get("HELPLINE_RETENTION_DAYS", "365")),
+    # Newsletter sign-ups never confirmed: deleted after this many days (or after DAYS if
+    # that is shorter); no consent was given, so they are not kept for the full period.
+    "PENDING_SIGNUP_DAYS": int(os.environ.get("HELPLINE_PENDING_SIGNUP_DAYS", "30")),
 }
 # Paper size of every PDF (articles, timeline, transcripts): Letter (US) or A4.
 _paper = os.environ.get("HELPLINE_PAPER", "Letter").strip().lower()
@@ -303,9 +336,6 @@ if _paper not in {"letter", "a4", "legal"}:
 HELPLINE_PAPER = {"letter": "Letter", "a4": "A4", "legal": "Legal"}[_paper]
 PDF_CACHE_DIR = Path(os.environ.get("HELPLINE_PDF_CACHE", VAR_DIR / "pdf"))
 ANSWERS_INDEX_DIR = Path(os.environ.get("HELPLINE_ANSWERS_INDEX", VAR_DIR / "answers"))
-
-STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
-STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 
 # --- Operations: logs, metrics, health (docs/operations.md) -------------------
 # HELPLINE_LOG_FORMAT=json: one JSON object per line, with the request id.
@@ -318,43 +348,19 @@ LOGGING = _logging_config(os.environ.get("HELPLINE_LOG_FORMAT", "plain").strip()
 HELPLINE_METRICS = env_bool("HELPLINE_METRICS", True)
 HELPLINE_METRICS_TOKEN = os.environ.get("HELPLINE_METRICS_TOKEN", "")
 HELPLINE_METRICS_ALLOW = env_list("HELPLINE_METRICS_ALLOW", "127.0.0.1,::1")
-MIDDLEWARE.insert(0, "helpline.common.logs.RequestContextMiddleware")
-if HELPLINE_METRICS:
-    MIDDLEWARE.insert(1, "helpline.common.metrics.MetricsMiddleware")
-# E-mail goes through a counting backend to the one that delivers.
-HELPLINE_EMAIL_DELIVERY_BACKEND = EMAIL_BACKEND
-EMAIL_BACKEND = "helpline.common.mail.CountingEmailBackend"
+# The request counters sit in MIDDLEWARE (above) when HELPLINE_METRICS is on.
 
-# --- Chat (console UI) ------------------------------------------------------
-# Canned responses and the wrap-up topic list live in a small app of their own.
-INSTALLED_APPS += ["helpline.chat.console"]
-# Opening hours from the environment as JSON, e.g. '{"chat": {"always_open": true}}'
-# (same shape as helpline.chat.hours.DEFAULT_HOURS); used by server processes in tests.
-if os.environ.get("HELPLINE_HOURS_JSON"):
-    import json as _json
-
-    HELPLINE_HOURS = _json.loads(os.environ["HELPLINE_HOURS_JSON"])
-
-# --- Trust (accounts, common): two-factor for staff, proxy address ------------
-# Staff must confirm sign-in with a TOTP code. Off by default only in the test
-# suite so other apps' tests can sign staff in directly; trust tests turn it on.
-HELPLINE_REQUIRE_2FA = env_bool("HELPLINE_REQUIRE_2FA", not TESTING)
-MIDDLEWARE += ["helpline.accounts.middleware.StaffTwoFactorMiddleware"]
-# An invited account reaches only its next onboarding step until it has finished.
-MIDDLEWARE += ["helpline.accounts.middleware.OnboardingMiddleware"]
-# Behind a reverse proxy, the request header that carries the client address
-# (e.g. "HTTP_X_FORWARDED_FOR"); empty = use the socket address.
-HELPLINE_TRUSTED_PROXY_HEADER = os.environ.get("HELPLINE_TRUSTED_PROXY_HEADER", "")
-
-# --- Resources and outreach (issue 5) -------------------------------------
+# --- Resources and outreach ---------------------------------------------------
 # The public address of the site: every link in an e-mail starts with it.
 HELPLINE_SITE_URL = os.environ.get("HELPLINE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 OUTREACH_SITE_URL = HELPLINE_SITE_URL
 # How long a newsletter confirmation link works (seconds).
 OUTREACH_CONFIRM_MAX_AGE = int(os.environ.get("HELPLINE_NEWSLETTER_CONFIRM_SECONDS", str(3 * 24 * 3600)))
 OUTREACH_DONATION_CURRENCY = os.environ.get("HELPLINE_DONATION_CURRENCY", "usd")
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
 
-# --- Chat (core) -----------------------------------------------------------
+# --- Chat ---------------------------------------------------------------------
 # Overrides of helpline.chat.selectors.DEFAULTS, e.g. HELPLINE_CHAT_PRESENCE_GRACE_SECONDS=30.
 # Opening hours: HELPLINE_HOURS (defaults in helpline.chat.hours.DEFAULT_HOURS).
 HELPLINE_CHAT = {
@@ -362,8 +368,14 @@ HELPLINE_CHAT = {
     for _key, _value in os.environ.items()
     if _key.startswith("HELPLINE_CHAT_") and _value.replace(".", "", 1).isdigit()
 }
+# Opening hours from the environment as JSON, e.g. '{"chat": {"always_open": true}}'
+# (same shape as helpline.chat.hours.DEFAULT_HOURS); used by server processes in tests.
+if os.environ.get("HELPLINE_HOURS_JSON"):
+    import json as _json
 
-# --- answers (issue 3) ------------------------------------------------------
+    HELPLINE_HOURS = _json.loads(os.environ["HELPLINE_HOURS_JSON"])
+
+# --- Answers ------------------------------------------------------------------
 # Requests per minute per client IP on POST /api/answers and the "Ask" page.
 ANSWERS_API_RATE_LIMIT = int(os.environ.get("HELPLINE_ANSWERS_API_RATE_LIMIT", "30"))
 ANSWERS_PAGE_RATE_LIMIT = int(os.environ.get("HELPLINE_ANSWERS_PAGE_RATE_LIMIT", "20"))
@@ -376,25 +388,9 @@ from helpline.common.runtime import parse_thresholds as _parse_gc  # noqa: E402
 
 HELPLINE_GC_THRESHOLDS = _parse_gc(os.environ.get("HELPLINE_GC_THRESHOLDS", "20000,20,20"))
 
-# --- Chat (core): channel layer ---------------------------------------------
-# Without REDIS_URL: channels' in-memory layer minus its per-message O(sockets) sweep.
-if not REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {"BACKEND": "helpline.chat.layers.InMemoryChannelLayer",
-                    "CONFIG": {"capacity": 1500}}
-    }
-
-# --- Trust: the cache survives a Redis outage (misses instead of errors) ------
-if REDIS_URL:
-    CACHES["default"]["BACKEND"] = "helpline.common.cache.ResilientRedisCache"
-    CACHES["default"].setdefault("OPTIONS", {}).update(
-        {"socket_connect_timeout": 1, "socket_timeout": 2}
-    )
-
-# --- Phone line (issue 15) ----------------------------------------------------
+# --- Phone line ---------------------------------------------------------------
 # Contact logging always works; the Twilio voice webhooks answer only when both
 # TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are set (docs/phone.md).
-INSTALLED_APPS += ["helpline.phone"]
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 HELPLINE_PHONE = {

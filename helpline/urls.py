@@ -2,7 +2,9 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from helpline.articles import views as article_views
 from helpline.common import metrics as common_metrics
+from helpline.common import urls as common_urls
 from helpline.common import views as common_views
 
 admin.site.site_header = "Helpline staff administration"
@@ -11,7 +13,7 @@ admin.site.site_title = "Helpline admin"
 # Not language-prefixed: machine endpoints and the sitemap.
 urlpatterns = [
     path("", common_views.root_redirect, name="root"),
-    path("sitemap.xml", common_views.sitemap, name="sitemap"),
+    path("sitemap.xml", article_views.sitemap, name="sitemap"),
     path("robots.txt", common_views.robots_txt, name="robots"),
     path("healthz", common_views.healthz, name="healthz"),
     path("readyz", common_views.readyz, name="readyz"),
@@ -28,7 +30,9 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("helpline.common.urls")),
+    # The project composes: the home page lists articles, so its view is the articles app's.
+    path("", include(([path("", article_views.home, name="home"), *common_urls.urlpatterns],
+                      common_urls.app_name))),
     path("", include("helpline.articles.urls")),
     path("ask/", include("helpline.answers.urls")),
     path("chat/", include("helpline.chat.urls")),

@@ -10,7 +10,6 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import threading
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from helpline.common.testing import free_port, in_ci, running_server

@@ -12,8 +12,8 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from helpline.common import testing
 from helpline.answers.tests.conftest import knowledge_base  # noqa: F401 - fixture
+from helpline.common import testing
 from helpline.common.logs import JsonFormatter, RequestContextFilter
 
 TOKEN = "metrics-token-for-tests-0123456789"
@@ -94,7 +94,7 @@ def test_metrics_count_requests_answers_and_the_queue(client):
 
 @pytest.mark.django_db
 @override_settings(HELPLINE_METRICS_ALLOW=["127.0.0.1"])
-def test_answer_outcomes_are_counted(client, knowledge_base):
+def test_answer_outcomes_are_counted(client, knowledge_base):  # noqa: F811 - fixture
     before = client.get("/metrics").content.decode()
     response = client.post("/api/answers", {"question": "What is cytokine release syndrome?", "lang": "en"},
                            content_type="application/json")
@@ -169,7 +169,7 @@ def test_readyz_names_the_answer_index_until_content_is_there(client):
 
 
 @pytest.mark.django_db
-def test_readyz_ready_with_content_and_names_redis_when_it_is_down(client, knowledge_base):
+def test_readyz_ready_with_content_and_names_redis_when_it_is_down(client, knowledge_base):  # noqa: F811 - fixture
     response = client.get("/readyz")
     assert response.status_code == 200, response.json()
     assert set(response.json()["parts"]) == {"database", "answer_index"}

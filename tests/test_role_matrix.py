@@ -7,8 +7,6 @@ websocket, so no interface can forget a check.
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
@@ -61,7 +59,7 @@ def _action(name: str, user, ctx) -> None:  # noqa: C901 - one branch per action
     from helpline.articles import services as articles
     from helpline.chat import selectors as chat_selectors
     from helpline.chat import services as chat
-    from helpline.common import transcripts
+    from helpline.chat import transcripts
 
     if name == "read_others_conversation":
         _bool_check(chat_selectors.can_view(user, ctx["active"]))
@@ -275,7 +273,7 @@ PAGES = {
 
 def _transcript_ref(client, conversation) -> str:
     """Transcript links name the conversation by its id signed for the viewer's session."""
-    from helpline.common.transcripts import transcript_ref
+    from helpline.chat.transcripts import transcript_ref
 
     session = client.session
     if not session.session_key:

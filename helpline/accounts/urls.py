@@ -20,7 +20,7 @@ urlpatterns = [
     path("people/<int:user_id>/reinvite/", views.staff_reinvite, name="staff-reinvite"),
     path("people/<int:user_id>/", views.staff_edit, name="staff-edit"),
     path("audit/", views.audit_log, name="audit-log"),
-    # <ref>: the conversation's id signed for the viewer's session (common.transcripts)
+    # <ref>: the conversation's id signed for the viewer's session (chat.transcripts)
     path("transcripts/<str:ref>/", views.transcript, name="transcript"),
     path("transcripts/<str:ref>.csv", views.transcript_csv, name="transcript-csv"),
     path("transcripts/<str:ref>.pdf", views.transcript_pdf, name="transcript-pdf"),

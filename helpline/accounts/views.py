@@ -17,9 +17,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
 from helpline.common.exceptions import ApplicationError, NotAllowed
@@ -453,7 +453,7 @@ def _transcript_error(request: HttpRequest, error: ApplicationError) -> HttpResp
 
 @login_required
 def transcript(request: HttpRequest, ref: str) -> HttpResponse:
-    from helpline.common import transcripts
+    from helpline.chat import transcripts
 
     original = request.GET.get("original") == "1"
     try:
@@ -475,7 +475,7 @@ def transcript(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 def transcript_csv(request: HttpRequest, ref: str) -> HttpResponse:
-    from helpline.common import transcripts
+    from helpline.chat import transcripts
 
     try:
         conversation_id = transcripts.transcript_ref_resolve(ref, request.session.session_key)
@@ -489,7 +489,7 @@ def transcript_csv(request: HttpRequest, ref: str) -> HttpResponse:
 
 @login_required
 def transcript_pdf(request: HttpRequest, ref: str) -> HttpResponse:
-    from helpline.common import transcripts
+    from helpline.chat import transcripts
 
     try:
         conversation_id = transcripts.transcript_ref_resolve(ref, request.session.session_key)

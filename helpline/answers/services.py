@@ -394,16 +394,33 @@ def question_log_create(question: str, result: AnswerResult, *, channel: str, to
 
 
 def mark_handed_off(log_token) -> bool:
+    """A conversation started from this answer: count the question as handed off (the
+    dashboard's figure). True if the question exists; a malformed token is unknown."""
     from .models import QuestionLog
 
     try:
-        return QuestionLog.objects.filter(log_token=log_token).update(handed_off=True) > 0
-    except (ValueError, TypeError, Exception):  # noqa: BLE001 - a malformed token is simply unknown
+        token = uuid.UUID(str(log_token))
+    except (ValueError, TypeError, AttributeError):
         return False
+    return QuestionLog.objects.filter(log_token=token).update(handed_off=True) > 0
+
+
+def on_conversation_saved(sender, instance, created, **kwargs) -> None:
+    """``post_save`` bridge: a new conversation that carries an answer's hand-off marks it
+    (after commit). Chat's ``conversation_start`` is the place for an explicit
+    ``mark_handed_off`` call; this receiver keeps the figure right until it makes it."""
+    if not created or sender._meta.label != "chat.Conversation":
+        return
+    token = getattr(instance, "handoff_token", "")
+    if token:
+        from django.db import transaction
+
+        transaction.on_commit(lambda: mark_handed_off(token))
 
 
 def get_handoff_context(log_token) -> dict | None:
-    """What the visitor asked and what they were shown, for the specialist who takes the chat."""
+    """What the visitor asked and what they were shown, for the specialist who takes the chat.
+    A pure read: pages that show it (GET) change nothing; see ``mark_handed_off``."""
     from django.core.exceptions import ValidationError
 
     from .models import QuestionLog
@@ -416,8 +433,6 @@ def get_handoff_context(log_token) -> dict | None:
         entry = QuestionLog.objects.get(log_token=token)
     except (QuestionLog.DoesNotExist, ValidationError):
         return None
-    if not entry.handed_off:
-        QuestionLog.objects.filter(pk=entry.pk).update(handed_off=True)
     return {
         "question": entry.question,
         "lang": entry.lang,

@@ -29,8 +29,16 @@ class ArticlesConfig(AppConfig):
         post_migrate.connect(reference_policy.seed_defaults_if_empty, sender=self,
                              dispatch_uid="articles-seed-trusted-domains")
 
+        roles.register(roles.EDITOR, "articles.view_articleversion",
+                       "articles.add_articleversion", "articles.change_articleversion",
+                       "articles.translate_articleversion")
+        roles.register(roles.MEDICAL_REVIEWER, "articles.view_articleversion",
+                       "articles.change_articleversion", "articles.publish_articleversion",
+                       "articles.archive_articleversion")
+        roles.register(roles.TRANSLATOR, "articles.view_articleversion",
+                       "articles.translate_articleversion")
         roles.register(
-            roles.ADMINISTRATOR, "articles.view_trusteddomain", "articles.add_trusteddomain",
+            roles.ADMINISTRATOR, "articles.view_articleversion", "articles.view_trusteddomain", "articles.add_trusteddomain",
             "articles.change_trusteddomain", "articles.delete_trusteddomain",
         )
         roles.register(roles.MEDICAL_REVIEWER, "articles.view_trusteddomain")

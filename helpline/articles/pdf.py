@@ -15,9 +15,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from helpline.common.metrics import PDF_RENDERS
-
 from helpline.common import paper
+from helpline.common.metrics import PDF_RENDERS
 
 from . import markup
 from .models import ArticleVersion
@@ -87,9 +86,3 @@ def pdf_for(version: ArticleVersion) -> Path:
             if stale != path:
                 stale.unlink(missing_ok=True)
     return path
-
-
-def regenerate(version: ArticleVersion) -> Path | None:
-    if version.live_revision_id is None:
-        return None
-    return pdf_for(version)

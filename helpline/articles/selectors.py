@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -21,8 +21,10 @@ LANGUAGES = ("en", "es")
 FEEDBACK_DAYS = 30  # the editorial pages show "Was this helpful?" votes of the last 30 days
 
 
-def public_versions(language: str | None = None) -> QuerySet[ArticleVersion]:
-    """Versions the public may see: published at least once and not archived."""
+def public_versions(language: str | None = None, *,
+                    keys: Iterable[str] | None = None) -> QuerySet[ArticleVersion]:
+    """Versions the public may see: published at least once and not archived; only the
+    articles with these ``keys`` when given (other apps link to articles by key)."""
     qs = (
         ArticleVersion.objects.filter(live_revision__isnull=False)
         .exclude(status=ArticleVersion.Status.ARCHIVED)
@@ -31,6 +33,8 @@ def public_versions(language: str | None = None) -> QuerySet[ArticleVersion]:
     )
     if language:
         qs = qs.filter(language=language)
+    if keys is not None:
+        qs = qs.filter(article__key__in=list(keys))
     return qs
 
 

@@ -23,7 +23,7 @@ from helpline.common import audit
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.feedback import parse_helpful, parse_reason
 
-from . import markup, reference_policy, signals
+from . import markup, reference_policy, selectors, signals
 from .models import (
     Article,
     ArticleFeedback,
@@ -34,7 +34,6 @@ from .models import (
     TrustedDomain,
     WorkflowEvent,
 )
-from . import selectors
 from .selectors import source_version
 
 Status = ArticleVersion.Status

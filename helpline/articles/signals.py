@@ -1,4 +1,5 @@
-"""Signals other apps listen to (the answer index, PDF cache)."""
+"""Signals sent after a publish or a withdrawal commits. Listeners: the answer index
+(``answers/apps.py``) and the public page cache (``articles/apps.py``)."""
 
 from django.dispatch import Signal
 

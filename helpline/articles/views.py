@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.conf import settings
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST, require_safe
 
@@ -41,6 +42,20 @@ STATE_TIMEOUT = 60
 
 def _current_language() -> str:
     return translation.get_language() or "en"
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """The site's home page (named ``common:home``): the topics and their articles."""
+    language = translation.get_language()
+    return render(request, "common/home.html", {"topics": selectors.public_topic_index(language)})
+
+
+@require_safe
+def sitemap(request: HttpRequest) -> HttpResponse:
+    body = loader.render_to_string("common/sitemap.xml", {
+        "entries": selectors.sitemap_entries(), "base": request.build_absolute_uri("/")[:-1]})
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
 @require_safe

@@ -28,3 +28,5 @@ class ChatConfig(AppConfig):
         from . import signals
 
         signals.connect()
+
+        from . import retention, transcripts  # noqa: F401 - retention step, visitor erasure

@@ -279,7 +279,7 @@ def console_conversation(request: HttpRequest, conversation_id: int) -> HttpResp
 
 def _transcript_url(request: HttpRequest, conversation_id: int) -> str:
     """A link to the masked transcript that works in this staff session only."""
-    from helpline.common.transcripts import transcript_ref
+    from helpline.chat.transcripts import transcript_ref
 
     if not request.session.session_key:
         request.session.save()

@@ -225,10 +225,6 @@ def _name(match: re.Match) -> str:
     return f"{match.group('intro')}[name]"
 
 
-def _sub(pattern: re.Pattern, text: str, repl: str | Callable[[re.Match], str]) -> str:
-    return pattern.sub(repl, text)
-
-
 def _keep_word(tag: str) -> Callable[[re.Match], str]:
     def replace(match: re.Match) -> str:
         value = match.group("value")
@@ -313,3 +309,24 @@ def scrub(text: str) -> str:
     text = _NAME_AFTER_INTRO.sub(_name, text)
     text = _NAME_AFTER_TITLE.sub(_name, text)
     return text
+
+
+# --- visitor erasure -------------------------------------------------------
+# The public "delete my conversation" page (common.trust_views) knows no feature app:
+# the app that owns conversations registers the function that deletes one
+# (chat/transcripts.py, imported from ChatConfig.ready).
+
+_visitor_delete = None
+
+
+def register_visitor_delete(fn) -> None:
+    """``fn(token, *, session, request=None) -> bool``: delete the conversation ``token``
+    if ``session`` started it."""
+    global _visitor_delete
+    _visitor_delete = fn
+
+
+def visitor_delete(token, *, session, request=None) -> bool:
+    if _visitor_delete is None:  # fail closed: no owner, no deletion page
+        raise LookupError("No app registered the visitor's conversation deletion.")
+    return _visitor_delete(token, session=session, request=request)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from helpline.common import privacy
 from helpline.common.ratelimit import ratelimit
 
 CHAT_SESSION_KEY = "chat_token"  # where the chat pages keep the visitor's token
@@ -28,15 +29,13 @@ class DeleteConversationForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @ratelimit("visitor-delete", 20, 3600, methods=("POST",))
 def delete_my_conversation(request: HttpRequest) -> HttpResponse:
-    from helpline.common.transcripts import conversation_delete_by_visitor
-
     initial = {"token": request.GET.get("token") or request.session.get(CHAT_SESSION_KEY, "")}
     form = DeleteConversationForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            deleted = conversation_delete_by_visitor(form.cleaned_data["token"],
-                                                    session=request.session, request=request)
+            deleted = privacy.visitor_delete(form.cleaned_data["token"],
+                                             session=request.session, request=request)
             if deleted:
                 if str(request.session.get(CHAT_SESSION_KEY, "")) == str(form.cleaned_data["token"]):
                     del request.session[CHAT_SESSION_KEY]

@@ -1,4 +1,6 @@
-"""Site-wide pages: home, about, policies, sitemap, errors."""
+"""Site-wide pages: about, policies, health, errors. (The home page and the sitemap list
+articles: they live in ``articles/views.py``, and ``helpline/urls.py`` names the home page
+``common:home``.)"""
 
 from __future__ import annotations
 
@@ -27,14 +29,6 @@ def root_redirect(request: HttpRequest) -> HttpResponse:
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     return HttpResponseRedirect(f"/{language}/")
-
-
-@require_safe
-def home(request: HttpRequest) -> HttpResponse:
-    from helpline.articles.selectors import public_topic_index
-
-    language = translation.get_language()
-    return render(request, "common/home.html", {"topics": public_topic_index(language)})
 
 
 @require_safe
@@ -118,17 +112,6 @@ def readyz(request: HttpRequest) -> HttpResponse:
     if failing:
         body["failing"] = failing
     return JsonResponse(body, status=200 if ready else 503)
-
-
-@require_safe
-def sitemap(request: HttpRequest) -> HttpResponse:
-    from helpline.articles.selectors import sitemap_entries
-
-    entries = sitemap_entries()
-    body = loader.render_to_string(
-        "common/sitemap.xml", {"entries": entries, "base": request.build_absolute_uri("/")[:-1]}
-    )
-    return HttpResponse(body, content_type="application/xml; charset=utf-8")
 
 
 # --- Errors: a friendly page in the visitor's language, never a traceback. ---

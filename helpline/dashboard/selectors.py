@@ -281,15 +281,10 @@ def helpful_votes(period: Period) -> dict:
 
 
 def referrals_by_need(period: Period) -> list[tuple[str, int]]:
-    from helpline.resources.models import Need, ReferralItem
+    from helpline.resources.selectors import referral_totals_by_need
 
     first, after = period.bounds
-    qs = ReferralItem.objects.filter(referral__created_at__gte=first, referral__created_at__lt=after)
-    if period.language:
-        qs = qs.filter(referral__language=period.language)
-    rows = qs.order_by().values_list("need").annotate(n=Count("id")).order_by("-n", "need")
-    labels = dict(Need.choices)
-    return [(str(labels.get(need, need)), n) for need, n in rows.values_list("need", "n")]
+    return referral_totals_by_need(since=first, until=after, language=period.language)
 
 
 # --- Daily series ------------------------------------------------------------

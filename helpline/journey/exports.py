@@ -16,9 +16,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from helpline.common.metrics import PDF_RENDERS
-
 from helpline.common import paper
+from helpline.common.metrics import PDF_RENDERS
 
 from .timeline import Timeline, estimate_note, present
 

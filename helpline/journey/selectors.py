@@ -42,14 +42,9 @@ def article_links(language: str) -> dict[str, dict]:
     Prefers the person's language, falls back to the other language, and leaves
     an article out when no version of it is published (the step shows no link).
     """
-    from helpline.articles.models import ArticleVersion
+    from helpline.articles.selectors import public_versions
 
-    keys = [S.TREATMENT_STEPS, S.AT_HOME]
-    versions = (
-        ArticleVersion.objects.filter(article__key__in=keys, live_revision__isnull=False)
-        .exclude(status=ArticleVersion.Status.ARCHIVED)
-        .select_related("article")
-    )
+    versions = public_versions(keys=[S.TREATMENT_STEPS, S.AT_HOME])
     found: dict[str, dict] = {}
     for version in versions:
         key = version.article.key

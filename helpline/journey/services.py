@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import secrets
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,15 +49,4 @@ def saved_timeline_delete(token: str) -> bool:
 
 def saved_timeline_purge_expired(now: dt.datetime | None = None) -> int:
     deleted, _rows = SavedTimeline.objects.filter(expires_at__lte=now or timezone.now()).delete()
-    return deleted
-
-
-def saved_timeline_purge(cutoff: dt.datetime, dry_run: bool = False) -> int:
-    """Retention step for ``helpline purge``: expired links, and any saved before ``cutoff``."""
-    rows = SavedTimeline.objects.filter(
-        Q(expires_at__lte=timezone.now()) | Q(created_at__lt=cutoff)
-    )
-    if dry_run:
-        return rows.count()
-    deleted, _rows = rows.delete()
     return deleted

@@ -10,7 +10,7 @@ from django.db.models import Count, Sum
 from helpline.common import audit
 from helpline.common.exceptions import NotAllowed
 
-from .models import Delivery, Donation, NewsletterIssue, Subscriber, VolunteerInterest
+from .models import Delivery, Donation, NewsletterIssue, VolunteerInterest
 
 
 def _require(user, perm: str) -> None:
@@ -53,11 +53,6 @@ def donation_summary(user) -> dict:
     for row in totals:
         row["total_major"] = (row["total"] or 0) / 100
     return {"recent": list(qs[:50]), "totals": totals}
-
-
-def subscriber_counts() -> dict[str, int]:
-    counts = dict(Subscriber.objects.values_list("status").annotate(n=Count("id")))
-    return {status: counts.get(status, 0) for status in Subscriber.Status.values}
 
 
 def issue_delivery_counts(issue: NewsletterIssue) -> dict[str, int]:

@@ -23,12 +23,10 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-
-from helpline.common import mail
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from helpline.common import audit, jsonsafe
+from helpline.common import audit, jsonsafe, mail
 from helpline.common.exceptions import ApplicationError, NotAllowed
 
 from .models import Delivery, Donation, NewsletterIssue, Subscriber, VolunteerInterest
@@ -358,27 +356,6 @@ def newsletter_send(actor, issue: NewsletterIssue, *, batch_size: int = 50, paus
             time.sleep(pause)
     NewsletterIssue.objects.filter(pk=issue.pk).update(send_finished_at=timezone.now())
     return report
-
-
-# --- Keeping the minimum -------------------------------------------------------
-
-PENDING_SUBSCRIBER_DAYS = 30
-
-
-def outreach_purge(now=None) -> dict[str, int]:
-    """Delete what we no longer need: sign-ups never confirmed after 30 days, and
-    volunteer interest older than the retention period (settings.HELPLINE)."""
-    import datetime
-
-    now = now or timezone.now()
-    pending_cutoff = now - datetime.timedelta(days=PENDING_SUBSCRIBER_DAYS)
-    retention_cutoff = now - datetime.timedelta(days=settings.HELPLINE["RETENTION_DAYS"])
-    pending, _ = Subscriber.objects.filter(status=Subscriber.Status.PENDING,
-                                           consent_at__isnull=True,
-                                           requested_at__lt=pending_cutoff).delete()
-    volunteers, _ = VolunteerInterest.objects.filter(created_at__lt=retention_cutoff).delete()
-    audit.record(None, "outreach.purge", data={"pending": pending, "volunteers": volunteers})
-    return {"pending_subscribers": pending, "volunteer_interest": volunteers}
 
 
 # --- Volunteers --------------------------------------------------------------

@@ -43,22 +43,14 @@ TOPICS: list[HelpTopic] = [
 
 def topics_for(language: str) -> list[dict]:
     """Each topic with its public articles in ``language`` and its resource needs."""
-    from helpline.articles.models import ArticleVersion
-    from helpline.resources.models import Need
+    from helpline.articles.selectors import public_versions
+    from helpline.resources.selectors import need_labels
 
-    articles: dict[str, dict] = {}
     keys = {key for topic in TOPICS for key in topic.article_keys}
-    try:
-        versions = (ArticleVersion.objects.filter(article__key__in=keys, language=language,
-                                                  live_revision__isnull=False)
-                    .exclude(status=ArticleVersion.Status.ARCHIVED)
-                    .select_related("article", "live_revision"))
-        for version in versions:
-            articles[version.article.key] = {"title": version.live_revision.title,
-                                             "url": version.get_absolute_url()}
-    except LookupError:
-        pass
-    labels = dict(Need.choices)
+    articles = {version.article.key: {"title": version.live_revision.title,
+                                      "url": version.get_absolute_url()}
+                for version in public_versions(language, keys=keys)}
+    labels = need_labels()
     return [
         {"slug": t.slug, "title": t.title, "summary": t.summary,
          "articles": [articles[k] for k in t.article_keys if k in articles],

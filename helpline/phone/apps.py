@@ -8,16 +8,10 @@ class PhoneConfig(AppConfig):
 
     def ready(self) -> None:
         from helpline.accounts import roles
-        from helpline.common import purge
 
-        from .services import phone_contacts_purge
+        from . import retention  # noqa: F401 - registers the retention step (helpline purge)
 
         # Specialists log and complete their own calls; supervisors read and complete any.
         roles.register(roles.SPECIALIST, "phone.add_phonecontact", "phone.change_phonecontact")
         roles.register(roles.SUPERVISOR, "phone.add_phonecontact", "phone.change_phonecontact",
                        "phone.view_phonecontact")
-        purge.register(
-            "phone.contacts",
-            "Phone calls: clear notes and delete the voice webhook log (dates, language, "
-            "topics, durations and outcomes stay)",
-        )(phone_contacts_purge)

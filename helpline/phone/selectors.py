@@ -231,8 +231,9 @@ def phone_by_topic(period) -> list[tuple[str, int]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    from helpline.chat.console.models import WrapUpTopic
     from django.utils import translation
+
+    from helpline.chat.console.models import WrapUpTopic
 
     field = "label_es" if (translation.get_language() or "en").startswith("es") else "label_en"
     labels = dict(WrapUpTopic.objects.values_list("code", field))

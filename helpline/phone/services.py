@@ -7,8 +7,7 @@ Specialists (``user`` needs ``phone.add_phonecontact``):
 The voice integration (Twilio webhooks; the actor is the system):
     call_enqueue, call_connected, call_left_queue, call_callback_requested, call_ended,
     agent_authenticate, agent_verify, agent_take_next, agent_call_ended
-Retention:
-    phone_contacts_purge
+Retention: ``retention.py``.
 """
 
 from __future__ import annotations
@@ -511,20 +510,6 @@ def _agent_free(agent: PhoneAgent, call_sid: str) -> None:
         if freed:
             audit.record(agent.user, "phone.agent_free", agent)
             events.agent(agent.user_id, False)
-
-
-# --------------------------------------------------------------------------- retention
-
-def phone_contacts_purge(cutoff: dt.datetime, dry_run: bool = False) -> int:
-    """Retention step: clear notes of calls older than ``cutoff``; delete the webhook log."""
-    rows = PhoneContact.objects.filter(created_at__lt=cutoff).exclude(notes="")
-    events_old = CallEvent.objects.filter(created_at__lt=cutoff)
-    count = rows.count() + events_old.count()
-    if dry_run:
-        return count
-    rows.update(notes="")
-    events_old.delete()
-    return count
 
 
 def agent_line_verify_by_operator(agent: PhoneAgent, *, note: str = "") -> PhoneAgent:

@@ -109,6 +109,17 @@ def search_resources(
     return results
 
 
+def referred_resource_names(conversation_token) -> list[str]:
+    """The names of the resources referred in a conversation (for chat's wrap-up)."""
+    return list(ReferralItem.objects.filter(referral__conversation_token=conversation_token)
+                .values_list("resource_name", flat=True))
+
+
+def need_labels() -> dict[str, str]:
+    """{need code: its label in the active language} (the needs a resource can meet)."""
+    return {code: str(label) for code, label in Need.choices}
+
+
 def resources_by_ids(ids: list[int]) -> list[Resource]:
     by_id = {r.pk: r for r in Resource.objects.filter(pk__in=ids, active=True)}
     return [by_id[i] for i in ids if i in by_id]
@@ -132,6 +143,19 @@ def staff_resource_list(user, *, stale_only: bool = False) -> list[Resource]:
     _require(user, "resources.view_resource")
     qs = stale_resources() if stale_only else Resource.objects.all()
     return list(qs.order_by("need", "name"))
+
+
+def referral_totals_by_need(*, since: datetime.datetime, until: datetime.datetime,
+                            language: str = "") -> list[tuple[str, int]]:
+    """[(need label, referrals)] for referrals made in [since, until), most referred first
+    (the supervisor dashboard's report; needs never referred are left out)."""
+    qs = ReferralItem.objects.filter(referral__created_at__gte=since,
+                                     referral__created_at__lt=until)
+    if language:
+        qs = qs.filter(referral__language=language)
+    rows = qs.order_by().values_list("need").annotate(n=Count("id")).order_by("-n", "need")
+    labels = dict(Need.choices)
+    return [(str(labels.get(need, need)), n) for need, n in rows.values_list("need", "n")]
 
 
 def referral_counts_by_need(

@@ -17,7 +17,6 @@ from . import selectors, services
 from .forms import EmailListForm, SearchForm
 from .models import Need
 
-
 PAGE_SIZE = 25
 
 

@@ -4,6 +4,7 @@ translator's view of what changed, and a review that stamps the page and the PDF
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from django.utils import formats, timezone, translation
@@ -125,7 +126,7 @@ def test_editor_builds_an_article_reviewer_publishes_and_page_and_pdf_are_stampe
         shots(page, "public-page")
         with page.expect_download() as info:
             page.locator("a[type='application/pdf']").click()
-        text = pdf_text(open(info.value.path(), "rb").read())
+        text = pdf_text(Path(info.value.path()).read_bytes())
         assert "Rita Alvarez, MD, hematology-oncology" in text and today_text in text
         context.close()
 

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from helpline.common.testing import make_staff
 
-from .conftest import DESKTOP, PHONE, login, load_content, new_page, server
+from .conftest import DESKTOP, PHONE, load_content, login, new_page, server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 VIEWPORTS = [pytest.param(DESKTOP, id="desktop"), pytest.param(PHONE, id="phone")]

@@ -1,7 +1,9 @@
 """The staff home page links each person to the tools their roles allow."""
 
 import pytest
+
 from helpline.common.testing import make_staff
+
 
 @pytest.mark.django_db
 def test_staff_home_links_follow_roles(client):

@@ -7,9 +7,9 @@ import re
 import pytest
 import time_machine
 
-from helpline.common.testing import same_origin_headers
 from helpline.accounts import services
 from helpline.common.models import AuditEntry
+from helpline.common.testing import same_origin_headers
 
 from .conftest import PASSWORD, otp_sign_in, totp_token
 

@@ -85,7 +85,12 @@ def test_handoff_context_for_the_chat(knowledge_base):
     assert context["question"] == "How long do I need to stay near the treatment center?"
     assert context["lang"] == "en" and context["status"] == result.status
     assert [p["url"] for p in context["passages"]] == [p["url"] for p in result.passages]
+    # Reading the context (the chat and callback pages do, on GET) writes nothing...
+    assert QuestionLog.objects.get(log_token=result.log_token).handed_off is False
+    # ...the mark is explicit, when a conversation starts from the answer.
+    assert services.mark_handed_off(result.log_token) is True
     assert QuestionLog.objects.get(log_token=result.log_token).handed_off is True
+    assert services.mark_handed_off("not-a-uuid") is False
     assert services.get_handoff_context("not-a-uuid") is None
     assert services.get_handoff_context("00000000-0000-0000-0000-000000000000") is None
 

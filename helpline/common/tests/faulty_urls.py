@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from helpline.urls import handler400, handler403, handler404, handler500, urlpatterns as site  # noqa: F401
+from helpline.urls import handler400, handler403, handler404, handler500  # noqa: F401
+from helpline.urls import urlpatterns as site
 
 
 def boom(request):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from channels.testing import WebsocketCommunicator
 
-from helpline.common.testing import same_origin_headers
 from helpline.asgi import application
+from helpline.common.testing import same_origin_headers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -189,7 +189,7 @@ def test_expired_links_stop_working_and_are_purged(client):
     token = re.search(r"saved/([^/]+)/", response["Location"]).group(1)
     with time_machine.travel(NOW + dt.timedelta(days=7, seconds=1), tick=False):
         assert client.get(f"/en/timeline/saved/{token}/").status_code == 404
-        call_command("journey_purge", stdout=io.StringIO())
+        call_command("purge", "--only", "journey.saved_timelines", stdout=io.StringIO())
     assert SavedTimeline.objects.count() == 0
 
 

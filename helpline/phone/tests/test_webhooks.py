@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from twilio.request_validator import RequestValidator
 
 from helpline.common.models import AuditEntry
 from helpline.phone.models import CallEvent, PhoneAgent, PhoneContact
-from twilio.request_validator import RequestValidator
-
 from helpline.phone.tests.conftest import (
     ACCOUNT_SID,
     AUTH_TOKEN,

@@ -9,10 +9,9 @@ from django.utils import timezone
 from helpline.accounts import roles
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.models import AuditEntry
+from helpline.common.testing import make_staff as staff_user
 from helpline.resources import selectors, services
 from helpline.resources.models import Referral, Resource
-
-from helpline.common.testing import make_staff as staff_user
 
 
 @pytest.fixture

@@ -20,9 +20,15 @@ from dataclasses import dataclass
 from django.core import signing
 from django.utils.translation import gettext_noop
 
+from helpline.accounts.roles import ADMINISTRATOR, SPECIALIST, SUPERVISOR, has_role
+from helpline.answers.retention import question_forget
+from helpline.common import privacy
 from helpline.common.audit import record
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.privacy import scrub
+from helpline.resources.retention import referrals_forget_conversation
+
+from .selectors import conversation_by_id, conversation_by_token, session_holds_conversation
 
 EXPORT_FIELDS = ["conversation", "channel", "language", "seq", "sent_at", "sender", "text"]
 
@@ -37,14 +43,10 @@ class TranscriptLine:
 
 
 def _roles(user) -> tuple[bool, bool, bool]:
-    from helpline.accounts.roles import ADMINISTRATOR, SPECIALIST, SUPERVISOR, has_role
-
     return has_role(user, SUPERVISOR), has_role(user, ADMINISTRATOR), has_role(user, SPECIALIST)
 
 
 def _conversation(conversation_id):
-    from helpline.chat.selectors import conversation_by_id
-
     conversation = conversation_by_id(conversation_id)
     if conversation is None:
         raise ApplicationError(gettext_noop("No such conversation."), code="not_found")
@@ -164,8 +166,6 @@ def conversation_delete_by_visitor(token, *, session, request=None) -> bool:
     (the answer is the same for a wrong token, someone else's and an already
     deleted one).
     """
-    from helpline.chat.selectors import conversation_by_token, session_holds_conversation
-
     if not session_holds_conversation(session, token):
         return False
     conversation = conversation_by_token(token)
@@ -179,28 +179,13 @@ def conversation_delete_by_visitor(token, *, session, request=None) -> bool:
     return True
 
 
+privacy.register_visitor_delete(conversation_delete_by_visitor)
+
+
 def _forget_copies(conversation) -> None:
     """Every other copy of the visitor's words or token: referrals keep their resources
     and needs (counts) but lose the token and note; the answer-page question that was
     handed off is cleared."""
-    from django.apps import apps
-
-    if apps.is_installed("helpline.resources"):
-        Referral = apps.get_model("resources", "Referral")
-        Referral.objects.filter(conversation_token=conversation.token).update(
-            conversation_token=None, callback_ref="", note="")
-        Referral.objects.filter(callback_ref=str(conversation.token)).update(
-            callback_ref="", note="")
-    if conversation.handoff_token and apps.is_installed("helpline.answers"):
-        QuestionLog = apps.get_model("answers", "QuestionLog")
-        QuestionLog.objects.filter(log_token=_uuid_or_none(conversation.handoff_token)).update(
-            question="")
-
-
-def _uuid_or_none(value):
-    import uuid
-
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
+    referrals_forget_conversation(conversation.token)
+    if conversation.handoff_token:
+        question_forget(conversation.handoff_token)
