@@ -192,8 +192,12 @@ def prepare_staff(n: int, chats_each: int, run: str, migrate: bool) -> list[str]
     """Realistic mode: N specialists (available, English, limit ``chats_each``) with
     confirmed sessions; their session cookies. Conversations come later, over HTTP."""
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth import get_user_model
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command

@@ -26,8 +26,14 @@ from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.ratelimit import client_ip, ratelimit
 
 from . import selectors, services
-from .forms import (AuditFilterForm, ChatSettingsForm, InviteForm, RolesForm, SetPasswordForm,
-                    TokenForm)
+from .forms import (
+    AuditFilterForm,
+    ChatSettingsForm,
+    InviteForm,
+    RolesForm,
+    SetPasswordForm,
+    TokenForm,
+)
 from .roles import ALL_ROLES, has_role
 
 

@@ -514,7 +514,7 @@ def _single_thread_blas() -> None:
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(limits=1, user_api="blas")
-    except Exception:  # pragma: no cover - threadpoolctl is a dependency
+    except Exception:  # noqa: BLE001 - the limit is advisory: without it searches are only slower
         logger.warning("could not limit BLAS threads")
 
 

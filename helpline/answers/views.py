@@ -6,15 +6,15 @@ import datetime
 import json
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import RequestDataTooBig
 
 from helpline.articles.selectors import section_choices
 from helpline.common import jsonsafe

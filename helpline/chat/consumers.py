@@ -22,9 +22,9 @@ from urllib.parse import parse_qs
 
 from channels.consumer import get_handler_name
 from channels.exceptions import StopConsumer
-from channels.utils import await_many_dispatch
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 
 from helpline.common import jsonsafe
 from helpline.common.audit import record

@@ -77,8 +77,9 @@ def visitor_conversation(token):
 def visitor_chat_start(*, language: str, first_name: str = "", first_message: str = "",
                        from_answer=None):
     """Open an anonymous chat in the page's language (with the answer handoff, if any)."""
-    from . import services
     from helpline.common.exceptions import ApplicationError
+
+    from . import services
 
     if not chat_availability(language=language)["hours_open"]:
         raise ApplicationError(_t("Live chat is closed now."), code="closed")
@@ -161,8 +162,9 @@ def visitor_chat_end(conversation):
 
 def visitor_feedback_record(conversation, *, rating: int | None, comment: str = ""):
     """Optional rating (1-5) and comment after the chat ended; comment scrubbed of contact data."""
-    from . import services
     from helpline.common.exceptions import ApplicationError
+
+    from . import services
 
     comment = _scrub((comment or "").strip())
     if rating is None and not comment:
@@ -232,9 +234,10 @@ def callback_request_create(*, first_name: str, phone: str, preferred_time: str,
     """A callback request from the form; it enters the specialists' queue like a chat."""
     from django.utils.translation import gettext as _
 
+    from helpline.common.exceptions import ApplicationError
+
     from . import services
     from .forms import PREFERRED_TIME_CHOICES
-    from helpline.common.exceptions import ApplicationError
 
     labels = dict(PREFERRED_TIME_CHOICES)
     if preferred_time not in labels:
@@ -327,8 +330,9 @@ def console_conversation_for(user, conversation_id):
 
     Staff name a conversation by its id: the token is the visitor's, never shown to staff.
     """
-    from . import selectors
     from helpline.common.exceptions import ApplicationError, NotAllowed
+
+    from . import selectors
 
     check_console_access(user)
     conversation = selectors.conversation_by_id(conversation_id)
@@ -405,9 +409,10 @@ def wrapup_form(conversation, data=None):
 def wrapup_save(user, conversation_id, *, topics=(), resources=(), referrals: str = "",
                 notes: str = ""):
     """Save topics, referrals (directory entries and free text) and notes of a conversation."""
+    from helpline.common.exceptions import ApplicationError
+
     from . import services
     from .console.models import WrapUpTopic
-    from helpline.common.exceptions import ApplicationError
 
     conversation = console_conversation_for(user, conversation_id)
     known = set(WrapUpTopic.objects.filter(code__in=list(topics)).values_list("code", flat=True))
@@ -443,8 +448,9 @@ def console_accept(user, conversation_id):
 
 
 def console_transfer(user, conversation_id, *, target: str, note: str = ""):
-    from . import services
     from helpline.common.exceptions import ApplicationError
+
+    from . import services
 
     token = console_conversation_for(user, conversation_id).token
     kind, _sep, value = target.partition(":")

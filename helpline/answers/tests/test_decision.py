@@ -7,7 +7,13 @@ import pytest
 
 from helpline.answers import services
 from helpline.answers.decision import decide, default_calibration
-from helpline.answers.retrieval import Embedder, Index, Passage, SearchResult
+from helpline.answers.retrieval import (
+    Embedder,
+    Index,
+    Passage,
+    SearchResult,
+    answer_type_agreement,
+)
 
 
 def _p(pid, text, heading, title="CAR T-cell therapy", lang="en", key="car-t", questions=()):
@@ -61,8 +67,6 @@ def test_the_question_list_is_shown_when_questions_are_what_is_asked(index):
 
 
 def test_answer_type_agreement():
-    from helpline.answers.retrieval import answer_type_agreement
-
     leuka, icans = PASSAGES[4], PASSAGES[0]
     assert answer_type_agreement("how long does leukapheresis take", [leuka]) == 1.0
     assert answer_type_agreement("how long does ICANS last", [icans]) == 0.0

@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from helpline.answers.triage import CAR_T_EMERGENCY, CRISIS, URGENT_SIGNS, assess, rule_signs, similarity_detector
+from helpline.answers.triage import (
+    CAR_T_EMERGENCY,
+    CRISIS,
+    URGENT_SIGNS,
+    assess,
+    rule_signs,
+    similarity_detector,
+)
 
 CRISIS_WITHOUT_KEYWORDS = [
     ("honestly i just want it all to be over", "en"),

@@ -11,10 +11,10 @@ from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.testing.websocket import WebsocketCommunicator
 
-from helpline.common.testing import same_origin_headers
 from helpline.chat import services
 from helpline.chat.models import Conversation, Message
 from helpline.chat.routing import websocket_urlpatterns
+from helpline.common.testing import same_origin_headers
 
 from .conftest import make_staff
 

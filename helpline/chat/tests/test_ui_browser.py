@@ -46,9 +46,8 @@ def _no_overflow(page) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_visitor_and_specialist_in_real_browsers(staff_factory):
-    from playwright.sync_api import expect, sync_playwright
-
     from django.core.management import call_command
+    from playwright.sync_api import expect, sync_playwright
 
     call_command("loadcontent", verbosity=0)  # articles for suggested passages
     _seed_console_lists()

@@ -28,8 +28,17 @@ from django.core.management.base import BaseCommand, CommandError
 
 from helpline.answers import retrieval
 from helpline.answers.evaluation import (
-    OFF_TOPIC, EvalInputError, corpus_passages, feature_rows, fit_logistic, kb_passages, kb_rows,
-    lowest_threshold, probabilities, read_jsonl, select_split,
+    OFF_TOPIC,
+    EvalInputError,
+    corpus_passages,
+    feature_rows,
+    fit_logistic,
+    kb_passages,
+    kb_rows,
+    lowest_threshold,
+    probabilities,
+    read_jsonl,
+    select_split,
 )
 
 WEIGHTS = {"dev": 1.0, "extra": 1.0, "off_topic": 3.0, "kb": 1.5}

@@ -17,7 +17,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from helpline.answers.evaluation import (
-    EvalInputError, corpus_passages, evaluate, evaluate_triage, kb_passages, kb_rows, read_jsonl, select_split,
+    EvalInputError,
+    corpus_passages,
+    evaluate,
+    evaluate_triage,
+    kb_passages,
+    kb_rows,
+    read_jsonl,
+    select_split,
 )
 
 KEYS = ["questions", "answerable", "recall@1", "recall@5", "mrr@10", "answered", "answered_precision",
