@@ -26,9 +26,6 @@ class AnswersConfig(AppConfig):
 
         post_save.connect(metrics.on_question_logged, sender=QuestionLog, dispatch_uid="answers-metrics")
 
-        from .services import on_conversation_saved
-
-        post_save.connect(on_conversation_saved, dispatch_uid="answers-handed-off")
         register_check("answer_index", metrics.index_ready)
 
         from . import retention  # noqa: F401 - registers the retention step

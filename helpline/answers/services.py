@@ -405,19 +405,6 @@ def mark_handed_off(log_token) -> bool:
     return QuestionLog.objects.filter(log_token=token).update(handed_off=True) > 0
 
 
-def on_conversation_saved(sender, instance, created, **kwargs) -> None:
-    """``post_save`` bridge: a new conversation that carries an answer's hand-off marks it
-    (after commit). Chat's ``conversation_start`` is the place for an explicit
-    ``mark_handed_off`` call; this receiver keeps the figure right until it makes it."""
-    if not created or sender._meta.label != "chat.Conversation":
-        return
-    token = getattr(instance, "handoff_token", "")
-    if token:
-        from django.db import transaction
-
-        transaction.on_commit(lambda: mark_handed_off(token))
-
-
 def get_handoff_context(log_token) -> dict | None:
     """What the visitor asked and what they were shown, for the specialist who takes the chat.
     A pure read: pages that show it (GET) change nothing; see ``mark_handed_off``."""

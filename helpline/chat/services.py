@@ -350,6 +350,16 @@ def _triage(text: str, language: str, *, second_net: bool = True):
         return None
 
 
+def _mark_handoff(handoff_token: str | None, context: dict) -> None:
+    """A conversation starts from an answer: after the commit, the answer service counts the
+    question as handed off (reading the hand-off on a page view never does)."""
+    if context and handoff_token:
+        from helpline.answers.services import mark_handed_off
+
+        token = str(handoff_token)
+        transaction.on_commit(lambda: mark_handed_off(token))
+
+
 def _load_handoff(handoff_token: str | None) -> dict:
     if not handoff_token:
         return {}
@@ -411,6 +421,7 @@ def conversation_start(
             queued_at=now,
             visitor_last_seen=now,
         )
+        _mark_handoff(handoff_token, context)
         if first:
             _append(conversation.pk, sender=Message.Sender.VISITOR, text=first, label=visitor_name)
         events.queue_changed()
@@ -457,6 +468,7 @@ def callback_request_create(
             queued_at=now,
             visitor_last_seen=now,
         )
+        _mark_handoff(handoff_token, context)
         events.queue_changed()
     return conversation
 
