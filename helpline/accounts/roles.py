@@ -62,24 +62,3 @@ def has_role(user, role: str) -> bool:
     if user.is_superuser:
         return True
     return user.groups.filter(name=role).exists()
-
-# --- Chat console -------------------------------------------------------------
-# Specialists read canned responses and topics; supervisors edit both lists.
-# (Still listed here: chat is being restructured on its own branch; these lines move to
-# ChatConfig.ready / the console's AppConfig with roles.register when that merges.)
-ROLE_PERMISSIONS[SPECIALIST] |= {
-    "chat_console.view_cannedresponse",
-    "chat_console.view_wrapuptopic",
-}
-ROLE_PERMISSIONS[SUPERVISOR] |= {
-    "chat_console.view_cannedresponse",
-    "chat_console.add_cannedresponse",
-    "chat_console.change_cannedresponse",
-    "chat_console.delete_cannedresponse",
-    "chat_console.view_wrapuptopic",
-    "chat_console.add_wrapuptopic",
-    "chat_console.change_wrapuptopic",
-    "chat_console.delete_wrapuptopic",
-    "chat.view_conversation",
-    "chat.view_specialiststatus",
-}
