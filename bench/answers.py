@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpline.settings")
 os.environ.setdefault("HELPLINE_TESTING", "1")
-# ../shared next to a checkout, or ../../shared next to a worktree under wt/
+# The shared MedQuAD split next to the checkout (../shared), or one level further up.
 DEFAULT_SHARED = next((base / "shared" / "eval" / "medquad" for base in (REPO.parent, REPO.parent.parent)
                        if (base / "shared" / "eval" / "medquad").exists()), REPO.parent / "shared" / "eval" / "medquad")
 MAX_SECONDS = 240
