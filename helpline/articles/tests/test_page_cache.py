@@ -1,6 +1,7 @@
 """Public article pages hold a spike: cached per (revision, language), 304s, fresh on publish."""
 
 import pytest
+from django.utils import timezone
 from django.test import Client
 
 from helpline.articles import services
@@ -100,6 +101,13 @@ def test_a_visitors_message_never_reaches_another_visitor(client, published_en, 
 def test_the_cached_page_follows_the_chat_launcher(client, published_en, settings):
     """The launcher on the page says whether chat is open: the shared copy changes with it."""
     import time_machine
+
+    from helpline.chat.models import SpecialistStatus
+    from helpline.common.testing import make_staff
+
+    # Chat is "open" only when the hours allow it and someone is on duty for the language.
+    SpecialistStatus.objects.create(user=make_staff("maria", "specialist"), available=True,
+                                    languages=["en"], last_seen=timezone.now())
 
     settings.HELPLINE_HOURS = {"chat": {
         "always_open": False, "time_zone": "America/New_York", "holidays": [],
