@@ -346,7 +346,13 @@ async def test_role_matrix_through_staff_websocket() -> None:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    from django.db import connections
+
     from helpline.asgi import application
+
+    # The thread that runs sync code for async tests keeps its connection between tests;
+    # an earlier test that restarts PostgreSQL leaves it dead. Start from a fresh one.
+    await sync_to_async(connections.close_all)()
 
     @sync_to_async
     def setup():
