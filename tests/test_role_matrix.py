@@ -345,7 +345,6 @@ async def test_role_matrix_through_staff_websocket() -> None:
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
-
     from django.db import connections
 
     from helpline.asgi import application

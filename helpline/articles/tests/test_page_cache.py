@@ -1,8 +1,8 @@
 """Public article pages hold a spike: cached per (revision, language), 304s, fresh on publish."""
 
 import pytest
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 
 from helpline.articles import services
 
