@@ -37,6 +37,8 @@ DEFAULTS = {
     # The one per-specialist chat limit: its default, and the highest a specialist may set.
     "MAX_CONCURRENT": 3,
     "MAX_CONCURRENT_LIMIT": 10,
+    # Share of one core the urgent second net on chat lines may use (chat.triage_net); 0 = off.
+    "TRIAGE_NET_DUTY": 0.25,
 }
 
 

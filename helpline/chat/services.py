@@ -506,16 +506,21 @@ def _clean_client_id(client_id) -> str | None:
 
 
 def _flag_if_urgent(conversation: Conversation, text: str) -> None:
-    """The rules check a visitor's line inline; lines they let through go to the second net.
+    """The rules check a visitor's line inline; while no specialist has joined, lines they let
+    through also go to the second net.
 
     The second net encodes the line with the sentence encoder, which costs
     milliseconds: it runs after the commit, batched in a background thread
-    (``chat.triage_net``), and raises the flag through the same function.
+    (``chat.triage_net``), and raises the flag through the same function. Once a
+    specialist has joined, a person reads every line and the rules alone raise
+    the live alert.
     """
     result = _triage(text, conversation.language, second_net=False)
     if result is not None and result.urgent:
         _raise_urgent(conversation, result)
         return
+    if conversation.status != Conversation.Status.WAITING:
+        return  # a specialist is reading every line of an active chat
     from .triage_net import NET
 
     conversation_id, language = conversation.pk, conversation.language

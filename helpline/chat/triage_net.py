@@ -9,10 +9,14 @@ function as the rules. Encoding costs milliseconds per line, so doing it inline
 would cap a worker at a few hundred lines a second; batched here it stays out of
 the acknowledgement's way and costs a fraction per line.
 
-Under a burst the queue is bounded (``MAX_PENDING``): the oldest unchecked lines
-are dropped first and counted (``helpline_chat_triage_dropped_total``), never
-the messages themselves, which are already stored and delivered. The rules have
-checked every line regardless.
+The worker takes at most a share of one core (``TRIAGE_NET_DUTY`` in the chat
+settings, ``HELPLINE_CHAT_TRIAGE_NET_DUTY``; 0 turns the second net off in chat): after a batch that took
+t seconds it rests t * (1 - DUTY) / DUTY, so a burst of chat traffic cannot starve
+the event loop that stores and delivers messages. At a helpline's real pace every
+line is checked within a moment; under a load test's thousands of lines a second
+the queue is bounded (``MAX_PENDING``): the oldest unchecked lines are skipped and
+counted (``helpline_chat_triage_dropped_total``), never the messages themselves,
+which are already stored and delivered. The rules have checked every line regardless.
 """
 
 from __future__ import annotations
@@ -52,7 +56,15 @@ class SecondNet:
         self.busy = 0
         self.thread: threading.Thread | None = None
 
+    @staticmethod
+    def duty() -> float:
+        from .selectors import chat_setting
+
+        return float(chat_setting("TRIAGE_NET_DUTY"))
+
     def submit(self, conversation_id: int, language: str, text: str) -> None:
+        if self.duty() <= 0:
+            return
         with self.cond:
             if len(self.pending) == self.pending.maxlen:
                 DROPPED.inc()
@@ -80,6 +92,7 @@ class SecondNet:
                     self.cond.wait()
                 lines = [self.pending.popleft() for _ in range(min(self.batch, len(self.pending)))]
                 self.busy = len(lines)
+            started = time.perf_counter()
             try:
                 self._check(lines)
             except Exception:  # noqa: BLE001 - the worker must outlive one bad batch
@@ -89,6 +102,9 @@ class SecondNet:
                 with self.cond:
                     self.busy = 0
                     self.cond.notify_all()
+            duty = min(1.0, max(0.01, self.duty()))
+            if self.pending and duty < 1:
+                time.sleep((time.perf_counter() - started) * (1 - duty) / duty)
 
     def _check(self, lines: list[Line]) -> None:
         from helpline.answers.retrieval import default_embedder
