@@ -37,9 +37,9 @@ def admin_execute(server: str, sql: str) -> None:
 def seed(n: int, rng: random.Random) -> None:
     from django.utils import timezone
 
+    from helpline.accounts.testing import make_staff
     from helpline.answers.models import QuestionLog
     from helpline.chat.models import Conversation, Message
-    from helpline.common.testing import make_staff
     from helpline.resources.models import Need, Referral, ReferralItem
 
     staff = [make_staff(f"spec{i}", "specialist") for i in range(12)]
@@ -159,7 +159,7 @@ def main() -> int:
         from django.test import Client
         from django.utils import timezone
 
-        from helpline.common.testing import make_staff
+        from helpline.accounts.testing import make_staff
 
         call_command("migrate", verbosity=0)
         t0 = time.perf_counter()

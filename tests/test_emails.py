@@ -44,9 +44,9 @@ def site(settings):
 def test_chat_transcript(mailserver, site, lang, hello, heading):
     from django.utils import timezone
 
+    from helpline.accounts.testing import make_staff
     from helpline.chat import services
     from helpline.chat.models import Conversation, SpecialistStatus
-    from helpline.common.testing import make_staff
 
     specialist = make_staff("sam", "specialist")
     SpecialistStatus.objects.update_or_create(user=specialist, defaults={
@@ -123,7 +123,7 @@ def test_resource_list(mailserver, site, lang, words):
 @pytest.mark.django_db(transaction=True)
 def test_staff_invitation_in_both_languages(mailserver, site):
     from helpline.accounts import services
-    from helpline.common.testing import make_staff
+    from helpline.accounts.testing import make_staff
 
     admin = make_staff("ada", "administrator")
     services.staff_invite(admin, username="lena", email="lena@example.org",

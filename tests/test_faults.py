@@ -91,9 +91,9 @@ def staff_cookie(user) -> str:
 
 
 def accepted_conversation():
+    from helpline.accounts.testing import make_staff
     from helpline.chat import services
     from helpline.chat.models import SpecialistStatus
-    from helpline.common.testing import make_staff
 
     specialist = make_staff(f"f_{uuid.uuid4().hex[:6]}", "specialist")
     SpecialistStatus.objects.create(user=specialist, available=True, languages=["en"],

@@ -7,9 +7,7 @@
    ``helpline.B.models`` (or ``from helpline.B import models``), and no module of A names
    another app's model with ``apps.get_model("b", ...)``.
 
-Tests and migrations are exempt (they build data across apps on purpose), and so is
-``common/testing.py``, the test-support module (``make_staff`` gives users the role groups
-``accounts.roles`` defines); the project modules ``helpline/urls.py``, ``routing.py``,
+Tests and migrations are exempt (they build data across apps on purpose); the project modules ``helpline/urls.py``, ``routing.py``,
 ``settings.py``, ``asgi.py`` and ``cli.py`` compose the apps and may import any of them.
 """
 
@@ -21,7 +19,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "helpline"
 FEATURE_APPS = {"accounts", "articles", "answers", "chat", "resources", "outreach", "journey",
                 "dashboard", "phone"}
-COMMON_EXEMPT = {"testing.py"}
+COMMON_EXEMPT: set[str] = set()  # (staff test users come from accounts.testing)
 # Reads that still reach into another app's models, each waiting for the owning app to
 # export a selector (chat and answers are being restructured on their own branches; their
 # files are not edited here). An entry that no longer offends fails the test, so the list

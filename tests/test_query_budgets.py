@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.db import connection
 
 from helpline.accounts import roles
+from helpline.accounts.testing import make_staff
 from helpline.answers.tests.conftest import knowledge_base  # noqa: F401 - fixture
 from helpline.chat import services as chat
 from helpline.chat import ui_services
-from helpline.common.testing import make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from helpline.accounts.roles import ALL_ROLES, ensure_roles
+from helpline.accounts.testing import make_staff
 from helpline.common.exceptions import ApplicationError, NotAllowed
-from helpline.common.testing import make_staff, same_origin_headers
+from helpline.common.testing import same_origin_headers
 
 VISITOR = "visitor"
 ROLES = [VISITOR, *ALL_ROLES]

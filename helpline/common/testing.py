@@ -193,23 +193,6 @@ def running_server(workers: int = 1, **env_overrides: str) -> Iterator[ServerPro
         server.stop()
 
 
-def make_staff(username: str, *roles: str, password: str = "correct horse battery staple"):
-    """A staff user in the given role groups (groups come from accounts.roles)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
-    from helpline.accounts.roles import ensure_roles
-
-    if not Group.objects.filter(name__in=roles).count() == len(set(roles)):
-        ensure_roles()
-    user = get_user_model().objects.create_user(
-        username=username, password=password, is_staff=True, first_name=username.title()
-    )
-    for role in roles:
-        user.groups.add(Group.objects.get(name=role))
-    return user
-
-
 def launch_chromium(playwright):
     """Debian's chromium through Playwright (never a downloaded browser)."""
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from helpline.accounts import testing as staff_testing
 from helpline.common import testing
 
 BROWSER_DIR = Path(__file__).resolve().parent
@@ -90,7 +91,7 @@ def make_specialist(username: str = "sam", *roles: str):
 
     from helpline.chat.models import SpecialistStatus
 
-    user = testing.make_staff(username, "specialist", *roles)
+    user = staff_testing.make_staff(username, "specialist", *roles)
     SpecialistStatus.objects.update_or_create(
         user=user, defaults={"available": True, "languages": ["en", "es"], "max_concurrent": 3,
                              "last_seen": timezone.now(), "display_name": username.title()},

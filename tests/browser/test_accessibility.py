@@ -56,7 +56,7 @@ def _article_url(lang: str) -> str:
 def test_axe_public_pages_console_and_dashboard(playwright_browser, axe_path, shots):
     load_content()
     make_specialist("sam")
-    from helpline.common.testing import make_staff
+    from helpline.accounts.testing import make_staff
 
     make_staff("sue", "supervisor")
     make_staff("edna", "editor")

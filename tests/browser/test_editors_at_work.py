@@ -10,7 +10,7 @@ import pytest
 from django.utils import formats, timezone, translation
 from pypdf import PdfReader
 
-from helpline.common.testing import make_staff
+from helpline.accounts.testing import make_staff
 
 from .conftest import PHONE, login, new_page, server
 

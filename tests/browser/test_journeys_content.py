@@ -7,7 +7,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from helpline.common.testing import make_staff
+from helpline.accounts.testing import make_staff
 
 from .conftest import DESKTOP, PHONE, load_content, login, new_page, server
 

@@ -38,7 +38,7 @@ def _fits(page, width: int) -> None:
 def test_log_a_call_in_the_console(playwright_browser, axe_path, shots, viewport):
     from playwright.sync_api import expect
 
-    from helpline.common.testing import make_staff
+    from helpline.accounts.testing import make_staff
     from helpline.phone.models import PhoneContact
     from helpline.resources.models import Resource
 

@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from helpline.accounts import testing as staff_testing
 from helpline.common import testing
 
 from .conftest import HOURS_OPEN, PASSWORD, PHONE, new_page
@@ -60,7 +61,7 @@ def test_invited_specialist_completes_onboarding_and_takes_a_chat(
     from helpline.accounts.models import Invitation
     from helpline.chat.models import Conversation, SpecialistStatus
 
-    admin = testing.make_staff("ada", "administrator")
+    admin = staff_testing.make_staff("ada", "administrator")
     admin_device = TOTPDevice.objects.create(user=admin, name="authenticator", confirmed=True)
     port = testing.free_port()
     site = f"http://127.0.0.1:{port}"

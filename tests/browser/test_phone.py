@@ -126,8 +126,8 @@ def test_launcher_never_covers_anything_at_phone_size(playwright_browser, shots)
 def test_staff_pages_have_no_launcher_and_fit_a_phone(playwright_browser, shots):
     from django.utils import timezone
 
+    from helpline.accounts.testing import make_staff
     from helpline.chat import services
-    from helpline.common.testing import make_staff
 
     sam = make_specialist("sam")
     make_staff("sue", "supervisor")

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
-from helpline.common.testing import make_staff
+from helpline.accounts.testing import make_staff
 
 PASSWORD = "correct horse battery staple"
 

@@ -56,7 +56,7 @@ def test_link_from_an_administrator_enrols_once(client, specialist, administrato
 
 def test_link_expires_and_belongs_to_one_person(client, specialist, administrator,
                                                  require_2fa) -> None:
-    from helpline.common.testing import make_staff
+    from helpline.accounts.testing import make_staff
 
     with time_machine.travel(1_900_000_000.0, tick=False) as traveller:
         link = services.enrolment_link_issue(administrator, specialist)

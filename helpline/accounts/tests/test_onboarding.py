@@ -15,10 +15,10 @@ from django.core.management import call_command
 
 from helpline.accounts import selectors, services
 from helpline.accounts.models import Invitation, StaffProfile
+from helpline.accounts.testing import make_staff
 from helpline.chat.models import SpecialistStatus
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.models import AuditEntry
-from helpline.common.testing import make_staff
 
 from .conftest import PASSWORD, totp_token
 

@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth.models import Group
 
 from helpline.accounts import selectors, services
+from helpline.accounts.testing import make_staff
 from helpline.common.audit import record
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.models import AuditEntry
-from helpline.common.testing import make_staff
 
 pytestmark = pytest.mark.django_db
 

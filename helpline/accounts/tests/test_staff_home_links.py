@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpline.common.testing import make_staff
+from helpline.accounts.testing import make_staff
 
 
 @pytest.mark.django_db

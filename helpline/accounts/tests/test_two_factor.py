@@ -125,8 +125,8 @@ async def test_staff_websocket_needs_the_second_factor_too(settings) -> None:
     from django.contrib.sessions.backends.db import SessionStore
     from django_otp import DEVICE_ID_SESSION_KEY
 
+    from helpline.accounts.testing import make_staff
     from helpline.asgi import application
-    from helpline.common.testing import make_staff
 
     settings.HELPLINE_REQUIRE_2FA = True
 

@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from helpline.accounts import roles
+from helpline.accounts.testing import make_staff
 from helpline.answers import feedback_services, selectors
 from helpline.answers.models import QuestionLog
 from helpline.articles import selectors as article_selectors
@@ -16,7 +17,6 @@ from helpline.articles import services as article_services
 from helpline.articles.models import ArticleVersion
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.models import AuditEntry
-from helpline.common.testing import make_staff
 
 pytestmark = pytest.mark.django_db
 

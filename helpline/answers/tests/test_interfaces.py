@@ -225,8 +225,8 @@ def test_page_answers_a_spanish_question_typed_on_the_english_page(client, knowl
 
 def test_editors_see_unanswered_questions_others_do_not(client, knowledge_base):
     from helpline.accounts import roles
+    from helpline.accounts.testing import make_staff
     from helpline.answers import services
-    from helpline.common.testing import make_staff
 
     services.answer_question("How do I renew my passport? call me at 305-555-0142", "en")
     services.answer_question("How do I renew my passport? call me at 305-555-0142", "en")

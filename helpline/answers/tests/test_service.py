@@ -116,9 +116,9 @@ def test_bad_input_is_refused_and_changes_nothing(question, lang, code):
 
 def test_publishing_updates_the_index_incrementally(knowledge_base, django_capture_on_commit_callbacks):
     from helpline.accounts import roles
+    from helpline.accounts.testing import make_staff
     from helpline.articles import services as articles
     from helpline.articles.models import Article, ArticleVersion, Topic
-    from helpline.common.testing import make_staff
 
     question = "Where can caregivers park for free at the infusion center garage?"
     index = services.live_index()

@@ -5,9 +5,9 @@ import pytest
 from django.conf import settings
 
 from helpline.accounts import roles
+from helpline.accounts.testing import make_staff
 from helpline.articles import services
 from helpline.articles.models import Article, ArticleVersion, Topic
-from helpline.common.testing import make_staff
 
 SECTION = {"heading": "What it is", "anchor": "what-it-is", "body": "A plain paragraph [1]."}
 REFERENCE = {"number": 1, "text": "National Cancer Institute. CAR T cells.", "url": "https://www.cancer.gov/"}

@@ -102,8 +102,8 @@ def test_the_cached_page_follows_the_chat_launcher(client, published_en, setting
     """The launcher on the page says whether chat is open: the shared copy changes with it."""
     import time_machine
 
+    from helpline.accounts.testing import make_staff
     from helpline.chat.models import SpecialistStatus
-    from helpline.common.testing import make_staff
 
     # Chat is "open" only when the hours allow it and someone is on duty for the language.
     SpecialistStatus.objects.create(user=make_staff("maria", "specialist"), available=True,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from helpline.accounts import roles
+from helpline.accounts.testing import make_staff
 from helpline.articles import reference_policy, services
 from helpline.articles.models import ReferenceAcceptance, TrustedDomain
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.models import AuditEntry
-from helpline.common.testing import make_staff
 
 from .conftest import REFERENCE, SECTION
 

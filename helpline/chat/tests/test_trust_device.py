@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client, override_settings
 
-from helpline.common.testing import make_staff
+from helpline.accounts.testing import make_staff
 
 OPEN = {"chat": {"always_open": True}}
 

@@ -142,7 +142,7 @@ def _wait_type(ws, type_, seconds=5.0) -> dict:
 @pytest.mark.parametrize("change", ["deactivate", "roles_removed", "logout"])
 def test_console_socket_closes_when_the_right_is_gone(shared_redis, change):
     from helpline.accounts import services as accounts
-    from helpline.common.testing import make_staff as make_account
+    from helpline.accounts.testing import make_staff as make_account
 
     spec = make_staff()
     admin = make_account("boss", "administrator")

@@ -9,8 +9,8 @@ import re
 import pytest
 from django.test import Client
 
+from helpline.accounts.testing import make_staff
 from helpline.chat import services
-from helpline.common.testing import make_staff
 
 from .conftest import make_staff as make_specialist
 

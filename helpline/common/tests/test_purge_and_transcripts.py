@@ -11,13 +11,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from helpline.accounts.testing import make_staff
 from helpline.chat import services as chat
 from helpline.chat import transcripts
 from helpline.chat.models import Conversation, Message
 from helpline.common import purge
 from helpline.common.exceptions import NotAllowed
 from helpline.common.models import AuditEntry
-from helpline.common.testing import make_staff
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@
 import pytest
 
 from helpline.accounts import roles
-from helpline.common.testing import make_staff
+from helpline.accounts.testing import make_staff
 
 pytestmark = pytest.mark.django_db
 

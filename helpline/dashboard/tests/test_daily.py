@@ -7,7 +7,7 @@ import io
 
 from django.urls import reverse
 
-from helpline.common.testing import make_staff
+from helpline.accounts.testing import make_staff
 from helpline.dashboard import selectors
 from helpline.dashboard.selectors import Period
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
+from helpline.accounts.testing import make_staff
 from helpline.common.exceptions import NotAllowed
-from helpline.common.testing import make_staff
 from helpline.dashboard import selectors
 from helpline.dashboard.selectors import Period
 

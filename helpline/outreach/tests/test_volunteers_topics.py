@@ -5,8 +5,8 @@ import pytest
 from django.test import Client
 
 from helpline.accounts import roles
+from helpline.accounts.testing import make_staff
 from helpline.common.models import AuditEntry
-from helpline.common.testing import make_staff
 from helpline.outreach.models import VolunteerInterest
 
 GOOD = {"name": "Rosa Díaz", "email": "rosa@example.org", "zip_code": "19104",

@@ -62,8 +62,8 @@ def voice(settings, client):
 def specialist(db):
     from django.utils import timezone
 
+    from helpline.accounts.testing import make_staff
     from helpline.chat.models import SpecialistStatus
-    from helpline.common.testing import make_staff
 
     user = make_staff("sam", "specialist")
     SpecialistStatus.objects.create(user=user, available=True, languages=["en", "es"],

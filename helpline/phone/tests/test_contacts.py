@@ -9,8 +9,8 @@ import io
 import pytest
 from django.utils import timezone
 
+from helpline.accounts.testing import make_staff
 from helpline.common.models import AuditEntry
-from helpline.common.testing import make_staff
 from helpline.phone import services
 from helpline.phone.models import CallEvent, PhoneContact
 

@@ -12,7 +12,8 @@ import pytest
 from django.core.management import call_command
 from twilio.request_validator import RequestValidator
 
-from helpline.common.testing import make_staff, running_server
+from helpline.accounts.testing import make_staff
+from helpline.common.testing import running_server
 from helpline.phone.tests.conftest import ACCOUNT_SID, AUTH_TOKEN, CALLER
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

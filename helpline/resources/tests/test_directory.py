@@ -7,9 +7,9 @@ from django.test import Client
 from django.utils import timezone
 
 from helpline.accounts import roles
+from helpline.accounts.testing import make_staff as staff_user
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.models import AuditEntry
-from helpline.common.testing import make_staff as staff_user
 from helpline.resources import selectors, services
 from helpline.resources.models import Referral, Resource
 
