@@ -244,6 +244,17 @@ def staff_list(request: HttpRequest) -> HttpResponse:
     return _staff_list_page(request, InviteForm())
 
 
+def _managed_member(request: HttpRequest, user_id: int):
+    """(the staff member an administrator manages, None), or (None, the 403/404 page)."""
+    try:
+        services.check_can_manage_staff(request.user)
+        return services.staff_user_get(user_id), None
+    except NotAllowed as error:
+        return None, render(request, "errors/403.html", {"message": _(error.message)}, status=403)
+    except ApplicationError:
+        return None, render(request, "errors/404.html", status=404)
+
+
 def _staff_list_page(request: HttpRequest, invite_form, status: int = 200) -> HttpResponse:
     invitations = selectors.staff_invitations()
     users = [(u, selectors.user_roles(u), invitations.get(u.pk)) for u in selectors.staff_users()]
@@ -279,13 +290,9 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def staff_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
-    try:
-        services.check_can_manage_staff(request.user)
-        member = services.staff_user_get(user_id)
-    except NotAllowed as error:
-        return render(request, "errors/403.html", {"message": _(error.message)}, status=403)
-    except ApplicationError:
-        return render(request, "errors/404.html", status=404)
+    member, refused = _managed_member(request, user_id)
+    if refused is not None:
+        return refused
     try:
         services.staff_deactivate(request.user, member, request=request)
     except ApplicationError as error:
@@ -299,13 +306,9 @@ def staff_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["POST"])
 def staff_reinvite(request: HttpRequest, user_id: int) -> HttpResponse:
-    try:
-        services.check_can_manage_staff(request.user)
-        member = services.staff_user_get(user_id)
-    except NotAllowed as error:
-        return render(request, "errors/403.html", {"message": _(error.message)}, status=403)
-    except ApplicationError:
-        return render(request, "errors/404.html", status=404)
+    member, refused = _managed_member(request, user_id)
+    if refused is not None:
+        return refused
     try:
         invitation = services.invitation_resend(request.user, member, request=request)
     except ApplicationError as error:
@@ -380,13 +383,9 @@ def onboarding_chat(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_edit(request: HttpRequest, user_id: int) -> HttpResponse:
-    try:
-        services.check_can_manage_staff(request.user)
-        member = services.staff_user_get(user_id)
-    except NotAllowed as error:
-        return render(request, "errors/403.html", {"message": _(error.message)}, status=403)
-    except ApplicationError:
-        return render(request, "errors/404.html", status=404)
+    member, refused = _managed_member(request, user_id)
+    if refused is not None:
+        return refused
     status = 200
     if request.method == "POST":
         form = RolesForm(request.POST)
