@@ -37,10 +37,10 @@ from django.utils import timezone
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.privacy import scrub
 
-from . import events
-from .metrics import MESSAGES
-from .models import CallbackNote, Conversation, Message, SpecialistStatus
-from .selectors import (
+from .. import events
+from ..metrics import MESSAGES
+from ..models import CallbackNote, Conversation, Message, SpecialistStatus
+from ..selectors import (
     active_count,
     can_view,
     chat_setting,
@@ -521,7 +521,7 @@ def _flag_if_urgent(conversation: Conversation, text: str) -> None:
         return
     if conversation.status != Conversation.Status.WAITING:
         return  # a specialist is reading every line of an active chat
-    from .triage_net import NET
+    from ..triage_net import NET
 
     conversation_id, language = conversation.pk, conversation.language
     transaction.on_commit(lambda: NET.submit(conversation_id, language, text))
@@ -779,7 +779,7 @@ def _audit(user, action: str, conversation: Conversation, data: dict | None = No
 
 def conversation_accept_next(user) -> Conversation | None:
     """Take the first conversation this specialist may serve (urgent, then oldest)."""
-    from .selectors import queue_for
+    from ..selectors import queue_for
 
     for candidate in queue_for(user, limit=100):
         try:
