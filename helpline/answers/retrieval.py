@@ -661,7 +661,11 @@ class _LangPool:
         """The question's words (4+ letters, as this pool spells them) and those of them that the
         content never uses, not even spelled differently. A word the other language's content
         uses (Spanglish, cognates) or a misspelled stop word is not unknown."""
-        words, unknown = set(), set()
+        words, unknown, _ = self._unknown(query, other)
+        return words, unknown
+
+    def _unknown(self, query: str, other: "_LangPool | None") -> tuple[set[str], set[str], set[str]]:
+        words, unknown, raws = set(), set(), set()
         stop = _STOP.get(self.lang, frozenset()) | _STOP_ALL
         for raw in _TOKEN_RE.findall(strip_accents(query.lower())):
             if raw in stop:
@@ -680,7 +684,8 @@ class _LangPool:
                 if elsewhere and other.correct(elsewhere[0]) in other.df:
                     continue
             unknown.add(token)
-        return words, unknown
+            raws.add(raw)
+        return words, unknown, raws
 
     def unknown(self, query: str, other: "_LangPool | None" = None) -> float:
         """Share of the question's words (4+ letters) that the content never uses: what is asked
@@ -689,9 +694,13 @@ class _LangPool:
         return len(unknown) / len(words) if words else 0.0
 
     def unknown_name(self, query: str, other: "_LangPool | None" = None) -> float:
-        """1.0 when the question names something (a word of 6+ letters) that the content never
-        uses, even spelled differently: a hospital, an insurer, another drug or procedure."""
-        return 1.0 if any(len(t) >= 6 for t in self.unknown_words(query, other)[1]) else 0.0
+        """1.0 when the question names something the content never uses, even spelled
+        differently, and that is not an everyday word of either language (nor a misspelling of
+        one): a hospital, an insurer, another drug or procedure (``vocabulary.is_ordinary``)."""
+        from .vocabulary import is_ordinary
+
+        raws = self._unknown(query, other)[2]
+        return 1.0 if any(not is_ordinary(raw, self.lang) for raw in raws) else 0.0
 
     def coverage(self, query_tokens: list[str], row: int, *, head: bool = False) -> float:
         """IDF-weighted share of the query's words that occur in passage ``row`` (or its head)."""
