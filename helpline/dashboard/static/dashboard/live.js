@@ -122,6 +122,7 @@
   function setLive(on) {
     ticking = on;
     paused.hidden = on;
+    panel.setAttribute("data-live", on ? "on" : "paused");
     if (on) tick();
   }
 
