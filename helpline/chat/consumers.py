@@ -4,7 +4,8 @@ Three endpoints (see docs/chat-protocol.md for every frame):
 
 * ``/ws/chat/visitor/<token>/``  — the visitor's side of one conversation;
 * ``/ws/chat/staff/<token>/``    — a specialist's (or supervisor's) side of one conversation;
-* ``/ws/chat/console/``          — a specialist's console: presence, status, the queue.
+* ``/ws/chat/console/``          — a specialist's console: presence, status, the queue
+  (``?mode=panel``: the supervisor dashboard's live panel, ``live_summary`` only).
 
 Delivery guarantee per socket: ``message`` frames arrive in ``seq`` order with no
 gap and no repeat. A socket remembers the highest seq it has sent; a live event
@@ -612,7 +613,13 @@ def console_snapshot(user) -> dict:
 
 
 class ConsoleConsumer(_StaffSocket):
-    """A specialist's console socket: presence heartbeat, availability, live queue."""
+    """A specialist's console socket: presence heartbeat, availability, live queue.
+
+    Supervisors' consoles also get the ``live_summary`` frame. With ``?mode=panel``
+    (the supervisor dashboard's live panel) the socket gets ``live_summary`` frames
+    only: it is not presence (opening the dashboard does not put anyone on duty),
+    gets no queue, and answers ``ping`` alone. Only supervisors may open it.
+    """
 
     handlers = {
         "ping": "on_ping",
@@ -621,13 +628,24 @@ class ConsoleConsumer(_StaffSocket):
         "accept_next": "on_accept_next",
         "refresh": "on_refresh",
     }
+    panel_handlers = {"ping": "on_ping"}
 
     profile: dict | None = None
+    panel = False
+    supervisor_group = False
+    watching = False  # in the watcher's live-summary sockets
+
+    def _mode(self) -> str:
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin1"))
+        return (query.get("mode") or [""])[0]
 
     async def connect(self) -> None:
         self._setup_limits()
+        self.panel = self._mode() == "panel"
         self.user = await db(_staff_user)(self.scope)
-        if self.user is None:
+        if self.user is None or (
+                self.panel and not await db(selectors.may_watch_live_summary)(self.user)):
+            self.user = None
             await self.close(code=CLOSE_FORBIDDEN)
             return
         if not await self.join_group(events.user_group(self.user.pk)):
@@ -635,13 +653,17 @@ class ConsoleConsumer(_StaffSocket):
             return
         await self.accept()
         self.watcher = await QueueWatcher.get()
+        if self.panel:
+            self.handlers = self.panel_handlers
+            await self.watch(True)
+            return
         self.watcher.consoles[self.channel_name] = self.user.pk
         await db(services.specialist_heartbeat)([self.user.pk])
         await self.on_refresh({})
         if self.profile["supervisor"]:
             self.supervisor_group = await self.join_group(events.SUPERVISORS_GROUP)
-
-    supervisor_group = False
+            if self.supervisor_group:  # (else the layer is down and the socket closed)
+                await self.watch(True)  # the same role check as may_watch_live_summary
 
     async def disconnect(self, code) -> None:
         if getattr(self, "user", None) is None:
@@ -651,6 +673,40 @@ class ConsoleConsumer(_StaffSocket):
             await self.leave_group(events.SUPERVISORS_GROUP)
         if self.watcher is not None:
             self.watcher.consoles.pop(self.channel_name, None)
+            self.watcher.remove_summary(self.channel_name)
+
+    async def watch(self, allowed: bool) -> None:
+        """Start (with a first frame) or stop this socket's live summary."""
+        if allowed and not self.watching:
+            self.watching = True
+            await self.send_json(await self.watcher.add_summary(self.channel_name, self.user.pk))
+        elif not allowed and self.watching:
+            self.watching = False
+            self.watcher.remove_summary(self.channel_name)
+
+    async def chat_live_summary(self, event: dict) -> None:
+        """The live summary changed: this process's watcher has read it once for all."""
+        if self.revoked or not self.watching or self.watcher is None:
+            return
+        if event.get("version") != self.watcher.summary_version:
+            return  # a newer version is on its way
+        await self.send_json(self.watcher.summary_frame)
+
+    async def chat_access_changed(self, event: dict) -> None:
+        """Rights changed: when its person is no longer a supervisor, a panel closes (4403)
+        and a console stops its live summary and supervisors' alerts."""
+        await super().chat_access_changed(event)
+        if self.revoked or not self.watching:
+            return
+        if await db(selectors.may_watch_live_summary)(self.user):  # re-read by recheck
+            return
+        if self.panel:
+            await self.revoke()
+            return
+        await self.watch(False)
+        if self.supervisor_group:
+            self.supervisor_group = False
+            await self.leave_group(events.SUPERVISORS_GROUP)
 
     async def on_refresh(self, frame: dict) -> None:
         snapshot = await db(console_snapshot)(self.user)
@@ -658,7 +714,8 @@ class ConsoleConsumer(_StaffSocket):
         await self.send_json(snapshot["frame"])
 
     async def on_ping(self, frame: dict) -> None:
-        await db(services.specialist_heartbeat)([self.user.pk])
+        if not self.panel:  # a console is presence; a dashboard panel is not
+            await db(services.specialist_heartbeat)([self.user.pk])
         await self.send_json({"type": "pong"})
 
     async def on_status(self, frame: dict) -> None:
@@ -689,7 +746,7 @@ class ConsoleConsumer(_StaffSocket):
 
     async def chat_console_changed(self, event: dict) -> None:
         """This person's own chats, settings or an urgent flag on their chat: read their view."""
-        if self.revoked or not await self.recheck():
+        if self.panel or self.revoked or not await self.recheck():
             return
         await self.on_refresh({})
         if event.get("urgent") is not None:
@@ -701,5 +758,7 @@ class ConsoleConsumer(_StaffSocket):
             await self.send_json(event["frame"])
 
     async def chat_transfer(self, event: dict) -> None:
+        if self.panel:
+            return
         await self.send_json({"type": "transfer_offer", "id": event["id"],
                               "note": event.get("note", "")})

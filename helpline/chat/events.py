@@ -182,3 +182,31 @@ def queue_frame(rows: list[dict], profile: dict, now) -> dict:
 
 def urgent_frame(conversation_id: int, codes: list[str], assigned: bool) -> dict:
     return {"type": "urgent", "id": conversation_id, "codes": list(codes), "assigned": assigned}
+
+
+def _iso(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def live_summary_frame(summary: dict) -> dict:
+    """The ``live_summary`` frame (supervisors: the dashboard's live panel and their
+    consoles), from ``selectors.live_summary``. Times are ISO 8601 with an offset: a
+    client ticks the longest wait from ``oldest_chat_since`` against ``at`` (the
+    server's clock when the figures were read)."""
+
+    def figures(entry: dict) -> dict:
+        return {
+            "on_duty": entry["on_duty"],
+            "queue": entry["queue"],
+            "callbacks": entry["callbacks"],
+            "oldest_chat_since": _iso(entry["oldest_chat_since"]),
+            "longest_wait_seconds": entry["longest_wait_seconds"],
+        }
+
+    return {
+        "type": "live_summary",
+        "at": _iso(summary["at"]),
+        "languages": [{"language": entry["language"], **figures(entry)}
+                      for entry in summary["languages"]],
+        "total": figures(summary["total"]),
+    }

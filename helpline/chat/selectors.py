@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from .models import Conversation, Message, SpecialistStatus
@@ -258,6 +258,91 @@ def queue_positions(now: dt.datetime | None = None) -> dict[str, dict]:
             "estimated_wait_seconds": estimate_wait_seconds(position, rates[language]),
         }
     return result
+
+
+def may_watch_live_summary(user) -> bool:
+    """Does ``user`` get the live summary (the dashboard's live panel, ``live_summary``
+    frames)? Supervisors only: the people who see every language's queue. A specialist's
+    console shows their own queue and does not get it."""
+    from helpline.accounts.roles import SUPERVISOR, has_role
+
+    return bool(getattr(user, "is_active", False)) and has_role(user, SUPERVISOR)
+
+
+LIVE_PANEL_SOCKET = "/ws/chat/console/?mode=panel"
+
+
+def live_panel_socket(user) -> str | None:
+    """The console socket path of the dashboard's live panel for ``user``, or None when
+    they do not get live summaries (the panel is then rendered once, without updates)."""
+    return LIVE_PANEL_SOCKET if may_watch_live_summary(user) else None
+
+
+def live_summary(now: dt.datetime | None = None) -> dict:
+    """Who is on duty and how long the queue is, per language and in all: the live panel.
+
+    ``on_duty``: specialists available with a console heard from within the presence
+    grace period (as routing counts them); one who serves two languages counts in each
+    language and once in the total. ``queue``: waiting chats and callback requests (the
+    one queue of the console), of which ``callbacks``. ``oldest_chat_since``: when the
+    longest-waiting chat joined the queue (None when no chat waits) and
+    ``longest_wait_seconds`` how long ago that was at ``at``; callback requests wait for
+    a time the visitor chose and are not counted in it.
+
+    Two queries whatever the size of the queue and the staff. Every language of the
+    site has a row, also with nothing to show, plus any other language found waiting.
+    """
+    now = now or timezone.now()
+    codes = [code for code, _name in settings.LANGUAGES]
+    rows: dict[str, dict] = {}
+
+    def row(code: str) -> dict:
+        if code not in rows:
+            rows[code] = {"language": code, "on_duty": 0, "queue": 0, "callbacks": 0,
+                          "oldest_chat_since": None}
+        return rows[code]
+
+    for code in codes:
+        row(code)
+
+    waiting = (Conversation.objects.filter(status=Conversation.Status.WAITING).order_by()
+               .values("language", "channel").annotate(n=Count("id"), oldest=Min("queued_at")))
+    for group in waiting:
+        entry = row(group["language"])
+        entry["queue"] += group["n"]
+        if group["channel"] == Conversation.Channel.CALLBACK:
+            entry["callbacks"] += group["n"]
+        else:
+            entry["oldest_chat_since"] = group["oldest"]
+    on_duty_total = 0
+    for languages in SpecialistStatus.objects.filter(
+        available=True, last_seen__gte=presence_cutoff(now)
+    ).values_list("languages", flat=True):
+        on_duty_total += 1
+        for code in set(languages or ()):
+            row(code)["on_duty"] += 1
+
+    ordered = [rows[code] for code in codes] + [
+        rows[code] for code in sorted(set(rows) - set(codes))]
+    for entry in ordered:
+        entry["longest_wait_seconds"] = _waited(entry["oldest_chat_since"], now)
+    oldest = min((e["oldest_chat_since"] for e in ordered if e["oldest_chat_since"]),
+                 default=None)
+    return {
+        "at": now,
+        "languages": ordered,
+        "total": {
+            "on_duty": on_duty_total,
+            "queue": sum(e["queue"] for e in ordered),
+            "callbacks": sum(e["callbacks"] for e in ordered),
+            "oldest_chat_since": oldest,
+            "longest_wait_seconds": _waited(oldest, now),
+        },
+    }
+
+
+def _waited(since: dt.datetime | None, now: dt.datetime) -> int | None:
+    return None if since is None else max(0, int((now - since).total_seconds()))
 
 
 def conversation_state(conversation: Conversation) -> dict:

@@ -8,10 +8,14 @@ waiting queue with one query and the positions with one more, and then
 * pushes a ``queue_position`` to each local waiting visitor whose position,
   on-duty count or estimate changed (computed once per change per language);
 * tells each local console "the queue is now version N": the console filters
-  the shared rows for its person in memory. No console reads the database for
-  a queue change, so the cost of a change is two queries plus a small
-  in-memory pass per console, and a tick with no change costs nothing per
-  console.
+  the shared rows for its person in memory;
+* when a local socket shows the live summary (a supervisor's console, the
+  dashboard's live panel), reads it once (on duty, queue length and longest
+  wait per language; two queries) and tells those sockets its version.
+
+No socket reads the database for a queue change, so the cost of a change is
+two queries (two more while a live summary is shown) plus a small in-memory pass per
+socket, and a tick with no change costs nothing per socket.
 
 Every ``TICK_SECONDS`` the watcher records heartbeats for its local sockets
 (visitor ``visitor_last_seen``, staff ``last_seen``) and marks visitors gone
@@ -82,6 +86,11 @@ class QueueWatcher:
         self.visitors: dict[str, set[str]] = {}  # token hex -> channel names
         self.consoles: dict[str, int] = {}  # channel name -> user id
         self.staff_sockets: dict[str, int] = {}  # channel name -> user id
+        # Sockets shown the live summary (supervisors' consoles and dashboard panels):
+        # channel name -> user id. The frame is built once per change and shared.
+        self.summaries: dict[str, int] = {}
+        self.summary_frame: dict | None = None
+        self.summary_version = 0
         self.last_positions: dict[str, tuple] = {}
         # The waiting queue as last read (shared by every local console) and its version.
         self.queue_rows: list[dict] = []
@@ -152,7 +161,7 @@ class QueueWatcher:
 
     async def check_on_duty(self) -> None:
         """Presence lapses without any write: when the on-duty counts move, refresh once."""
-        if not (self.visitors or self.consoles):
+        if not (self.visitors or self.consoles or self.summaries):
             return
         on_duty = await db(selectors.specialists_online_by_language)()
         if self.on_duty is not None and on_duty != self.on_duty:
@@ -199,6 +208,37 @@ class QueueWatcher:
             self.version += 1
             for channel in list(self.consoles):
                 await self._notify(channel, {"type": "chat.queue_rows", "version": self.version})
+        if self.summaries:
+            await self.read_summary()
+            for channel in list(self.summaries):
+                await self._notify(channel, {"type": "chat.live_summary",
+                                             "version": self.summary_version})
+
+    async def read_summary(self) -> dict:
+        """Read the live summary (two queries) and keep its frame for every local socket."""
+        summary = await db(selectors.live_summary)()
+        frame = events.live_summary_frame(summary)
+        self.summary_frame, self.summary_version = frame, self.summary_version + 1
+        if self.on_duty is None:
+            # The tick's first reading (the same as specialists_online_by_language), so a
+            # change of duty from now on is noticed. A later one is left to the tick, which
+            # refreshes every kind of socket when it sees a change.
+            self.on_duty = {row["language"]: row["on_duty"]
+                            for row in summary["languages"] if row["on_duty"]}
+        return frame
+
+    async def add_summary(self, channel: str, user_id: int) -> dict:
+        """A socket that shows the live summary: its first frame. The frame kept since the
+        last change is current while some local socket has been watching; otherwise
+        (no change was read for nobody) it is read now."""
+        watched = bool(self.summaries) and self.summary_frame is not None
+        self.summaries[channel] = user_id
+        return self.summary_frame if watched else await self.read_summary()
+
+    def remove_summary(self, channel: str) -> None:
+        self.summaries.pop(channel, None)
+        if not self.summaries:
+            self.summary_frame = None  # no longer kept current: read again when needed
 
     def add_visitor(self, token_hex: str, channel: str) -> None:
         self.visitors.setdefault(token_hex, set()).add(channel)

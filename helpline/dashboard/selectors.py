@@ -14,6 +14,7 @@ from django.db.models import Avg, Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpline.chat import selectors as chat_selectors
 from helpline.common.exceptions import NotAllowed
 from helpline.phone import selectors as phone_selectors
 
@@ -385,6 +386,16 @@ def dashboard_summary(user, period: Period) -> dict:
         "daily": {"contacts": daily_contacts(period), "waits": daily_waits(period),
                   "answers": daily_answers(period)},
     }
+
+
+def live_panel(user) -> dict:
+    """The live panel's first render: specialists on duty, the queue and the longest wait
+    per language (``chat.selectors.live_summary``, the same numbers the console socket's
+    ``live_summary`` frames carry), and the socket path the page follows, or None when
+    this person gets no live updates (the panel is then as of the page's time)."""
+    check_can_view_dashboard(user)
+    return {"summary": chat_selectors.live_summary(),
+            "socket": chat_selectors.live_panel_socket(user)}
 
 
 SECTIONS = ("channels", "topics", "waits", "specialists", "ratings", "answers", "unanswered",

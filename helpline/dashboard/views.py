@@ -35,9 +35,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         selectors.check_can_view_dashboard(request.user)
     except NotAllowed as error:
         return _forbidden(request, error)
+    live = _live_context(selectors.live_panel(request.user))
     form = PeriodForm.from_query(request.GET)
     if not form.is_valid():
-        return render(request, "dashboard/index.html", {"form": form}, status=400)
+        return render(request, "dashboard/index.html", {"form": form, "live": live}, status=400)
     period = _period(form)
     data = selectors.dashboard_summary(request.user, period)
     query = {"start": period.start.isoformat(), "end": period.end.isoformat(),
@@ -62,8 +63,33 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         **_daily_charts(data["daily"]),
     }
     return render(request, "dashboard/index.html", {
-        "form": form, "data": data, "charts": charts, "query": urlencode(query),
+        "form": form, "data": data, "charts": charts, "query": urlencode(query), "live": live,
     })
+
+
+def wait_label(seconds: int | None) -> str:
+    """A wait as the live panel writes it (its script writes the same from ``live_strings``)."""
+    if seconds is None:
+        return "—"
+    minutes, secs = divmod(int(seconds), 60)
+    if minutes >= 60:
+        return _("%(h)d h %(m)d min") % {"h": minutes // 60, "m": minutes % 60}
+    if minutes:
+        return _("%(m)d min") % {"m": minutes}
+    return _("%(s)d s") % {"s": secs}
+
+
+def _live_context(live: dict) -> dict:
+    summary = live["summary"]
+    rows = [{**row, "wait": wait_label(row["longest_wait_seconds"])}
+            for row in summary["languages"]]
+    total = {**summary["total"], "wait": wait_label(summary["total"]["longest_wait_seconds"])}
+    strings = {
+        "h": _("%(h)d h %(m)d min"), "m": _("%(m)d min"), "s": _("%(s)d s"), "none": "—",
+        "announce": _("In the queue: %(queue)s. Specialists on duty: %(on_duty)s."),
+    }
+    return {"at": summary["at"], "rows": rows, "total": total, "socket": live["socket"],
+            "strings": strings}
 
 
 def _summary(chart: dict, series: list[tuple[str, list]]) -> str:

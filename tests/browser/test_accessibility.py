@@ -53,6 +53,14 @@ def _article_url(lang: str) -> str:
     return version.get_absolute_url()
 
 
+def _live_panel_updated(page) -> None:
+    """The dashboard's live panel has applied a frame from the socket (and shows the queue)."""
+    page.wait_for_selector("#live-panel[data-live=on]", state="attached")
+    total = page.locator("#live-table tr.live-total")
+    assert total.locator("[data-field=queue]").inner_text() == "2"
+    assert total.locator("[data-field=wait]").inner_text() != "—"
+
+
 def test_axe_public_pages_console_and_dashboard(playwright_browser, axe_path, shots):
     load_content()
     make_specialist("sam")
@@ -60,6 +68,12 @@ def test_axe_public_pages_console_and_dashboard(playwright_browser, axe_path, sh
 
     make_staff("sue", "supervisor")
     make_staff("edna", "editor")
+    from helpline.chat import services as chat
+
+    # Something for the dashboard's live panel to show: a chat and a callback waiting.
+    chat.conversation_start(language="en", visitor_name="Ana", first_message="Hello")
+    chat.callback_request_create(language="es", visitor_name="Luis", phone="555-010-0100",
+                                 preferred_time="Morning")
     articles = {lang: _article_url(lang) for lang in ("en", "es")}
     failures = {}
     with server(chat_open=True) as srv:
@@ -93,12 +107,18 @@ def test_axe_public_pages_console_and_dashboard(playwright_browser, axe_path, sh
         context, page = new_page(playwright_browser, DESKTOP, bypass_csp=True)
         login(page, srv.url, "sue", "/en/staff/dashboard/")
         assert "/staff/dashboard/" in page.url
+        _live_panel_updated(page)
         shots(page, "dashboard")
         if violations := run_axe(page, axe_path):
             failures["/en/staff/dashboard/"] = violations
         page.goto(srv.url + "/es/staff/dashboard/")
+        _live_panel_updated(page)
         if violations := run_axe(page, axe_path):
             failures["/es/staff/dashboard/"] = violations
+        # The live panel with its "paused" note showing (the socket dropped).
+        page.evaluate("document.getElementById('live-paused').hidden = false")
+        if violations := run_axe(page, axe_path):
+            failures["/es/staff/dashboard/ (live updates paused)"] = violations
         context.close()
         # The editor: the article list and one article's edit page, in both languages.
         from helpline.articles.models import ArticleVersion
