@@ -361,19 +361,9 @@ def _mark_handoff(handoff_token: str | None, context: dict) -> None:
 
 
 def _load_handoff(handoff_token: str | None) -> dict:
-    if not handoff_token:
-        return {}
-    from helpline.answers.services import get_handoff_context
+    from ..selectors import handoff_context
 
-    try:
-        uuid.UUID(str(handoff_token))
-    except ValueError:
-        return {}
-    try:
-        return get_handoff_context(str(handoff_token)) or {}
-    except Exception:  # noqa: BLE001 - a broken handoff must not stop a chat starting
-        log.exception("chat: could not load handoff context")
-        return {}
+    return handoff_context(handoff_token) or {}
 
 
 def conversation_start(
@@ -633,6 +623,13 @@ def conversation_close_by_visitor(token) -> Conversation:
         conversation.refresh_from_db()
         return conversation
     return changed
+
+
+def conversation_view_record(user, conversation: Conversation, *, via: str | None = None) -> None:
+    """A staff member opened a conversation that is not their own (a supervisor): audited,
+    on the page and on the socket alike."""
+    if conversation.assigned_to_id and conversation.assigned_to_id != user.pk:
+        _audit(user, "chat.view_other", conversation, {"via": via} if via else None)
 
 
 def conversation_rate(token, rating, comment: str = "") -> Conversation:
