@@ -13,8 +13,8 @@ from django.db import connection
 from helpline.accounts import roles
 from helpline.accounts.testing import make_staff
 from helpline.answers.tests.conftest import knowledge_base  # noqa: F401 - fixture
-from helpline.chat import services as chat
 from helpline.chat import pages
+from helpline.chat import services as chat
 
 pytestmark = pytest.mark.django_db
 

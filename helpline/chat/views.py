@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.ratelimit import ratelimit, too_many_requests
 
-from . import forms, pages, selectors, services, ui_services
+from . import forms, pages, selectors, services
 
-SESSION_KEY = "chat_token"
+SESSION_KEY = selectors.VISITOR_SESSION_KEY  # the visitor's only credential
 
 # Per client address (docs/security.md, "Rate limits"): each start puts a chat in the
 # specialists' queue, each call-back a call to make, each transcript an e-mail.
@@ -72,11 +72,13 @@ def start(request: HttpRequest) -> HttpResponse:
             return redirect("chat:callback")
         if form.is_valid():
             try:
-                conversation = ui_services.visitor_chat_start(
+                from_answer = form.cleaned_data["from_answer"]
+                conversation = services.conversation_start(
                     language=lang,
-                    first_name=form.cleaned_data["first_name"],
-                    first_message=form.cleaned_data["message"],
-                    from_answer=form.cleaned_data["from_answer"],
+                    visitor_name=form.cleaned_data["first_name"],
+                    first_message=form.cleaned_data["message"] or None,
+                    handoff_token=str(from_answer) if from_answer else None,
+                    check_hours=True,
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
@@ -120,7 +122,7 @@ def end(request: HttpRequest) -> HttpResponse:
     conversation = _session_conversation(request)
     if conversation is None:
         return redirect("chat:start")
-    ui_services.visitor_chat_end(conversation)
+    services.conversation_close_by_visitor(conversation)
     return redirect("chat:feedback")
 
 
@@ -133,10 +135,8 @@ def feedback(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
-            ui_services.visitor_feedback_record(
-                conversation, rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-            )
+            services.conversation_rate(conversation, form.cleaned_data["rating"],
+                                       form.cleaned_data["comment"])
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -157,7 +157,7 @@ def transcript(request: HttpRequest) -> HttpResponse:
     form = forms.TranscriptForm(request.POST)
     if form.is_valid():
         try:
-            ui_services.visitor_transcript_send(
+            services.visitor_transcript_send(
                 conversation, email=form.cleaned_data["email"], language=_language()
             )
         except ApplicationError as exc:
@@ -181,14 +181,14 @@ def callback(request: HttpRequest) -> HttpResponse:
         form = forms.CallbackForm(request.POST)
         if form.is_valid():
             try:
-                conversation = ui_services.callback_request_create(
-                    first_name=form.cleaned_data["first_name"],
+                from_answer = form.cleaned_data["from_answer"]
+                conversation = services.callback_request_create(
+                    visitor_name=form.cleaned_data["first_name"],
                     phone=form.cleaned_data["phone"],
                     preferred_time=form.cleaned_data["preferred_time"],
                     language=form.cleaned_data["language"],
                     reason=form.cleaned_data["reason"],
-                    from_answer=form.cleaned_data["from_answer"],
-                    ip=request.META.get("REMOTE_ADDR", ""),
+                    handoff_token=str(from_answer) if from_answer else None,
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
@@ -264,7 +264,7 @@ def console_status(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         context = pages.console_context(request.user, status_form=form)
         return render(request, "chat/console/index.html", context, status=400)
-    ui_services.specialist_status_set(request.user, **form.cleaned_data)
+    services.specialist_set_status(request.user, **form.cleaned_data)
     messages.success(request, _("Your status is saved."))
     return redirect("chat:console")
 
@@ -299,7 +299,8 @@ def _transcript_url(request: HttpRequest, conversation_id: int) -> str:
 @console_view
 @require_POST
 def console_accept(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    ui_services.console_accept(request.user, conversation_id)
+    conversation = selectors.conversation_for_staff(request.user, conversation_id)
+    services.conversation_accept(request.user, conversation)
     return redirect("chat:console-conversation", conversation_id=conversation_id)
 
 
@@ -310,8 +311,9 @@ def console_transfer(request: HttpRequest, conversation_id: int) -> HttpResponse
     form = forms.TransferForm(request.POST, specialists=selectors.transfer_targets(request.user))
     if not form.is_valid():
         return _conversation_page(request, conversation, 400, transfer_form=form)
-    ui_services.console_transfer(request.user, conversation_id, target=form.cleaned_data["target"],
-                                 note=form.cleaned_data["note"])
+    services.conversation_transfer(request.user, conversation, to_user=form.cleaned_data["to_user"],
+                                   to_language=form.cleaned_data["to_language"],
+                                   note=form.cleaned_data["note"])
     messages.success(request, _("The conversation was transferred."))
     return redirect("chat:console")
 
@@ -319,7 +321,8 @@ def console_transfer(request: HttpRequest, conversation_id: int) -> HttpResponse
 @console_view
 @require_POST
 def console_close(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    ui_services.console_close(request.user, conversation_id)
+    conversation = selectors.conversation_for_staff(request.user, conversation_id)
+    services.conversation_close(request.user, conversation)
     messages.success(request, _("The conversation is closed. Please complete the wrap-up."))
     return redirect("chat:console-conversation", conversation_id=conversation_id)
 
@@ -331,7 +334,7 @@ def console_wrapup(request: HttpRequest, conversation_id: int) -> HttpResponse:
     form = pages.wrapup_form_for(conversation, data=request.POST)
     if not form.is_valid():
         return _conversation_page(request, conversation, 400, wrapup_form=form)
-    ui_services.wrapup_save(request.user, conversation_id, **form.cleaned_data)
+    services.conversation_wrap_up(request.user, conversation, **form.cleaned_data)
     messages.success(request, _("The wrap-up is saved."))
     return redirect("chat:console-conversation", conversation_id=conversation_id)
 
@@ -339,11 +342,11 @@ def console_wrapup(request: HttpRequest, conversation_id: int) -> HttpResponse:
 @console_view
 @require_POST
 def console_outcome(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = selectors.conversation_for_staff(request.user, conversation_id)
     form = forms.CallbackOutcomeForm(request.POST)
     if not form.is_valid():
-        conversation = selectors.conversation_for_staff(request.user, conversation_id)
         return _conversation_page(request, conversation, 400, outcome_form=form)
-    ui_services.callback_outcome_set(request.user, conversation_id, **form.cleaned_data)
+    services.callback_outcome_set(request.user, conversation, **form.cleaned_data)
     messages.success(request, _("The call outcome is saved."))
     return redirect("chat:console-conversation", conversation_id=conversation_id)
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import json
 import logging
 import time
@@ -32,7 +33,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.privacy import scrub
@@ -43,6 +45,7 @@ from ..models import CallbackNote, Conversation, Message, SpecialistStatus
 from ..selectors import (
     active_count,
     can_view,
+    chat_availability,
     chat_setting,
     conversation_by_token,
     conversation_state,
@@ -373,6 +376,7 @@ def conversation_start(
     handoff_token: str | None = None,
     channel: str = Conversation.Channel.CHAT,
     first_message: str | None = None,
+    check_hours: bool = False,
     now: dt.datetime | None = None,
 ) -> Conversation:
     """Open a new anonymous chat (or callback) in the queue and return it.
@@ -380,24 +384,32 @@ def conversation_start(
     ``handoff_token`` is the answer page's ``log_token``: the question and the
     passages the visitor was shown are copied into ``handoff_context`` so the
     specialist sees them; an urgent triage result (of the handoff question or of
-    ``first_message``) puts the conversation at the front of the queue.
+    ``first_message``) puts the conversation at the front of the queue, and an
+    urgent first message gets the reviewed urgent notice at once (no human has
+    joined yet). With ``check_hours`` (the public start page) a chat is refused
+    outside the opening hours.
     The visitor keeps ``conversation.token`` (e.g. in their session) to reconnect.
     """
     language = _clean_language(language)
     if channel not in Conversation.Channel.values:
         raise ApplicationError("Unknown channel.", code="invalid")
+    now = now or timezone.now()
+    if check_hours and not chat_availability(now, language)["hours_open"]:
+        raise ApplicationError(_("Live chat is closed now."), code="closed")
     visitor_name = (visitor_name or "").strip()[:40]
     first = _clean_text(first_message) if first_message else None
     context = _load_handoff(handoff_token)
     urgent_codes: list[str] = []
     urgent = context.get("status") == "urgent"
-    for text in (context.get("question"), first):
+    notice = None
+    for text, is_first in ((context.get("question"), False), (first, True)):
         if text:
             result = _triage(text, language)
             if result is not None and result.urgent:
                 urgent = True
                 urgent_codes.extend(code for code in result.matched if code not in urgent_codes)
-    now = now or timezone.now()
+                if is_first and result.message:
+                    notice = result
     with transaction.atomic():
         conversation = Conversation.objects.create(
             channel=channel,
@@ -415,6 +427,9 @@ def conversation_start(
         if first:
             _append(conversation.pk, sender=Message.Sender.VISITOR, text=first, label=visitor_name)
         events.queue_changed()
+    if notice is not None:
+        bot_message_post(conversation, notice.message,
+                         data={"kind": "urgent", "codes": list(notice.matched)})
     conversation.refresh_from_db()
     return conversation
 
@@ -430,7 +445,8 @@ def callback_request_create(
     now: dt.datetime | None = None,
 ) -> Conversation:
     """A request to be called back; it waits in the same queue as chats (with what the
-    answer service showed the visitor, when they came from an answer)."""
+    answer service showed the visitor, when they came from an answer). ``preferred_time``
+    is free text (the web form offers ``forms.PREFERRED_TIME_CHOICES``)."""
     import re
 
     phone = (phone or "").strip()
@@ -599,8 +615,11 @@ def conversations_abandon_stale(now: dt.datetime | None = None) -> int:
 
 
 def conversation_close_by_visitor(token) -> Conversation:
-    """The visitor ends the chat (waiting: abandoned; active: closed)."""
+    """The visitor ends the chat (waiting: abandoned; active: closed); ending an ended
+    chat changes nothing."""
     conversation = _get(token)
+    if not conversation.is_open:
+        return conversation
     if conversation.status == Conversation.Status.WAITING:
         changed = _transition(
             conversation, actor=None, action="chat.visitor_close",
@@ -643,10 +662,10 @@ def conversation_rate(token, rating, comment: str = "") -> Conversation:
         if not 1 <= rating <= 5:
             raise ApplicationError("Choose a rating from 1 to 5.", code="invalid")
     if conversation.status not in (Conversation.Status.CLOSED, Conversation.Status.ABANDONED):
-        raise ApplicationError("You can rate the chat after it ends.", code="invalid")
+        raise ApplicationError(_("You can rate the chat after it ends."), code="invalid")
     comment = scrub((comment or "").strip())[:2000]
     if rating is None and not comment:
-        raise ApplicationError("Choose a rating or write a comment.", code="invalid")
+        raise ApplicationError(_("Choose a rating or write a comment."), code="invalid")
     updates = {"rating_comment": comment}
     if rating is not None:
         updates["rating"] = rating
@@ -656,11 +675,65 @@ def conversation_rate(token, rating, comment: str = "") -> Conversation:
     return conversation
 
 
+# A transcript is sent once per conversation (the counter outlives any chat's
+# retention-relevant use) and at most a few times a day to one address.
+TRANSCRIPT_ONCE_SECONDS = 30 * 86400
+TRANSCRIPTS_PER_ADDRESS_PER_DAY = 3
+
+
+def _transcript_text(conversation: Conversation, language: str) -> str:
+    from django.conf import settings
+    from django.template.loader import render_to_string
+
+    from ..selectors import messages_after
+
+    with translation.override(language):
+        return render_to_string("chat/transcript.txt", {
+            "conversation": conversation,
+            "messages": messages_after(conversation, 0, limit=5000),
+            "HELPLINE": settings.HELPLINE,
+        })
+
+
+def visitor_transcript_send(token, *, email: str, language: str) -> None:
+    """E-mail the visitor the transcript, once. The address is not stored anywhere."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    from helpline.common import mail
+    from helpline.common.ratelimit import hit
+
+    conversation = _get(token)
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ApplicationError(_("Enter a valid e-mail address."), code="invalid") from None
+    # Not a mail relay: one transcript per conversation, a few per address per day.
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    if not (hit(f"chat-transcript:{conversation.token}", 1, TRANSCRIPT_ONCE_SECONDS)
+            and hit(f"chat-transcript-to:{address}", TRANSCRIPTS_PER_ADDRESS_PER_DAY, 86400)):
+        raise ApplicationError(
+            _("You have asked for this transcript several times. Please try again later."),
+            code="rate_limited")
+    with translation.override(language):
+        subject = _("Your chat with %(name)s") % {"name": settings.HELPLINE["NAME"]}
+    message = mail.build(subject=subject, text=_transcript_text(conversation, language),
+                         to=[email], language=language)
+    try:
+        message.send(fail_silently=False)
+    except Exception as exc:  # noqa: BLE001 - SMTP or network trouble: tell the visitor
+        log.warning("chat: transcript not sent: %s", exc.__class__.__name__)
+        raise ApplicationError(
+            _("We could not send the e-mail just now. Please try again later."), code="mail_failed"
+        ) from exc
+
+
 # --------------------------------------------------------------------------- staff
 
 
 def specialist_status_get(user) -> SpecialistStatus:
-    status, _ = SpecialistStatus.objects.get_or_create(
+    status, _created = SpecialistStatus.objects.get_or_create(
         user=user, defaults={"languages": ["en"], "display_name": user.first_name[:40]}
     )
     return status
@@ -828,7 +901,7 @@ def conversation_transfer(user, token, *, to_user=None, to_language: str | None 
         if to_user is None or not _is_staff(to_user) or to_user.pk == user.pk:
             raise ApplicationError("Choose another specialist.", code="invalid")
     language = _clean_language(to_language) if to_language else conversation.language
-    note = (note or "").strip()[:1000]
+    note = scrub((note or "").strip())[:1000]
     to_user_id = to_user.pk if to_user else None
     with transaction.atomic():
         _transition(
@@ -866,22 +939,38 @@ def conversation_close(user, token) -> Conversation:
     )
 
 
-def conversation_wrap_up(user, token, *, topics: list[str] | None = None, notes: str = "",
-                         referrals_text: str = "", resources=()) -> Conversation:
-    """Save the wrap-up (topics, referrals given, notes) of one's own conversation."""
+def conversation_wrap_up(user, token, *, topics=(), resources=(), referrals: str = "",
+                         notes: str = "") -> Conversation:
+    """Save the wrap-up of one's own conversation (a supervisor: any): topics, the
+    directory entries referred (recorded as a referral), other referrals given, notes.
+    Free text is scrubbed of contact details."""
+    from helpline.resources.services import referral_create
+
+    from ..selectors import unknown_wrapup_topics
+
     conversation = _get(token)
     _require_staff(user)
     if conversation.assigned_to_id != user.pk and not _is_supervisor(user):
         raise NotAllowed("Only the assigned specialist or a supervisor can wrap up this chat.")
     topics = [str(t)[:60] for t in (topics or [])][:20]
+    unknown = unknown_wrapup_topics(topics)
+    if unknown:
+        raise ApplicationError(_("Unknown topic: %(topics)s") % {"topics": ", ".join(unknown)},
+                               code="invalid")
+    try:
+        resources = [int(r) for r in resources or ()]
+    except (TypeError, ValueError):
+        raise ApplicationError(_("Unknown service."), code="invalid") from None
     with transaction.atomic():
         Conversation.objects.filter(pk=conversation.pk).update(
-            topics=topics, notes=(notes or "")[:5000],
-            referrals_text=(referrals_text or "")[:2000],
+            topics=topics, notes=scrub(notes or "")[:5000],
+            referrals_text=scrub(referrals or "")[:2000],
         )
         conversation.refresh_from_db()
-        _audit(user, "chat.wrapup", conversation,
-               {"topics": topics, "resources": [int(r) for r in resources]})
+        _audit(user, "chat.wrapup", conversation, {"topics": topics, "resources": resources})
+        if resources:
+            callback = conversation if conversation.channel == Conversation.Channel.CALLBACK else None
+            referral_create(user, resources, conversation=conversation, callback=callback)
     return conversation
 
 
