@@ -241,28 +241,22 @@ def conversation_close_by_visitor(token) -> Conversation:
     conversation = _get(token)
     if not conversation.is_open:
         return conversation
-    if conversation.status == Conversation.Status.WAITING:
+    # Waiting: abandoned; active: closed. A waiting chat accepted meanwhile is closed.
+    for from_status, to_status in ((Conversation.Status.WAITING, Conversation.Status.ABANDONED),
+                                   (Conversation.Status.ACTIVE, Conversation.Status.CLOSED)):
+        if conversation.status != from_status:
+            continue
         changed = _transition(
             conversation, actor=None, action="chat.visitor_close",
-            from_status=(Conversation.Status.WAITING,), to_status=Conversation.Status.ABANDONED,
+            from_status=(from_status,), to_status=to_status,
             updates={"closed_at": timezone.now()},
             line=("The visitor ended the chat.", {"event": "visitor_closed"}),
-            audit_data={"from": "waiting"},
+            audit_data={"from": str(from_status)},
         )
         if changed is not None:
             return changed
         conversation.refresh_from_db()
-    changed = _transition(
-        conversation, actor=None, action="chat.visitor_close",
-        from_status=(Conversation.Status.ACTIVE,), to_status=Conversation.Status.CLOSED,
-        updates={"closed_at": timezone.now()},
-        line=("The visitor ended the chat.", {"event": "visitor_closed"}),
-        audit_data={"from": "active"},
-    )
-    if changed is None:
-        conversation.refresh_from_db()
-        return conversation
-    return changed
+    return conversation
 
 
 def conversations_abandon_stale(now: dt.datetime | None = None) -> int:

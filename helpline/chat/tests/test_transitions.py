@@ -53,6 +53,8 @@ def test_the_visitor_ending_a_waiting_or_an_active_chat_is_audited_once():
     services.conversation_close_by_visitor(active.token)
     assert actions(active) == [("chat.accept", spec.pk), ("chat.visitor_close", None)]
     assert Conversation.objects.get(pk=active.pk).status == Conversation.Status.CLOSED
+    closes = AuditEntry.objects.filter(action="chat.visitor_close").order_by("id")
+    assert [entry.data for entry in closes] == [{"from": "waiting"}, {"from": "active"}]
 
 
 def test_abandoning_a_stale_chat_is_audited_once():
