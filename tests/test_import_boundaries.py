@@ -27,15 +27,8 @@ COMMON_EXEMPT: set[str] = set()  # (staff test users come from accounts.testing)
 PENDING = {
     "dashboard/selectors.py: helpline.chat.models":
         "chat.selectors reporting reads (conversation totals, topics; the raw SQL moves too)",
-    "dashboard/selectors.py: helpline.chat.console.models":
-        "chat.selectors wrap-up topic labels",
     "dashboard/selectors.py: helpline.answers.models":
         "answers.selectors question totals for the dashboard",
-    "phone/selectors.py: helpline.chat.models":
-        "chat.selectors specialist languages",
-    "phone/selectors.py: helpline.chat.console.models": "chat.selectors wrap-up topic labels",
-    "phone/services.py: helpline.chat.console.models": "chat.selectors wrap-up topic codes",
-    "phone/views.py: helpline.chat.console.models": "chat.selectors wrap-up topics",
 }
 
 

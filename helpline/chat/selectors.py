@@ -363,6 +363,13 @@ def console_frame(user, now: dt.datetime | None = None) -> tuple[dict, dict]:
     return profile, queue_frame(queue_rows(), profile, now)
 
 
+def specialist_languages(user_id: int) -> list[str]:
+    """The languages a staff member takes chats in (empty when never set)."""
+    languages = (SpecialistStatus.objects.filter(user_id=user_id)
+                 .values_list("languages", flat=True).first())
+    return list(languages or [])
+
+
 def specialist_status_for(user) -> SpecialistStatus | None:
     """The specialist's status row (languages, chat limit), or None if never set."""
     if user is None or getattr(user, "pk", None) is None:
@@ -473,6 +480,18 @@ def wrapup_topics() -> list:
     from .console.models import WrapUpTopic
 
     return list(WrapUpTopic.objects.filter(active=True))
+
+
+def wrapup_topic_labels(language: str | None = None) -> dict[str, str]:
+    """{topic code: its label in ``language`` (default: the active one)}, retired topics
+    included (reports name what was recorded)."""
+    from django.utils import translation
+
+    from .console.models import WrapUpTopic
+
+    language = language or translation.get_language() or "en"
+    field = "label_es" if language.startswith("es") else "label_en"
+    return dict(WrapUpTopic.objects.values_list("code", field))
 
 
 def unknown_wrapup_topics(codes) -> list[str]:
