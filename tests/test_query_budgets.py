@@ -13,8 +13,8 @@ from django.db import connection
 from helpline.accounts import roles
 from helpline.accounts.testing import make_staff
 from helpline.answers.tests.conftest import knowledge_base  # noqa: F401 - fixture
+from helpline.chat import pages
 from helpline.chat import services as chat
-from helpline.chat import ui_services
 
 pytestmark = pytest.mark.django_db
 
@@ -51,11 +51,11 @@ def test_console_snapshot_does_not_grow_with_the_queue(django_assert_num_queries
     for n in range(3):
         chat.conversation_start(language="en", visitor_name=f"V{n}", first_message="Hello")
     with django_assert_num_queries(CONSOLE_SNAPSHOT):
-        short = ui_services.console_snapshot(specialist)
+        short = pages.console_snapshot(specialist)
     for n in range(3, 9):
         chat.conversation_start(language="es", visitor_name=f"V{n}", first_message="Hola")
     with django_assert_num_queries(CONSOLE_SNAPSHOT):
-        longer = ui_services.console_snapshot(specialist)
+        longer = pages.console_snapshot(specialist)
     assert (len(short["queue"]), len(longer["queue"])) == (3, 9)
 
 

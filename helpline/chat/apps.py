@@ -15,7 +15,7 @@ class ChatConfig(AppConfig):
 
         from helpline.common import pagecache
 
-        from .ui_services import chat_availability
+        from .selectors import chat_availability
 
         # The launcher on every public page says whether chat is open (hours and
         # someone on duty) and when it opens: a cached page must change when that does.

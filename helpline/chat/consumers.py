@@ -26,9 +26,9 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from channels.utils import await_many_dispatch
+from django.utils import timezone
 
 from helpline.common import jsonsafe
-from helpline.common.audit import record
 from helpline.common.exceptions import ApplicationError
 
 from . import events, selectors, services
@@ -289,7 +289,7 @@ def _visitor_view(scope, token):
     """
     user = scope.get("user")
     if user is not None and getattr(user, "is_authenticated", False) and (
-            user.is_staff or user.is_superuser or services._is_staff(user)):
+            user.is_staff or user.is_superuser or selectors.is_console_user(user)):
         return None, "forbidden"
     if not selectors.session_holds_conversation(scope.get("session"), token):
         return None, "forbidden"
@@ -385,7 +385,7 @@ def _staff_user(scope):
     user = scope.get("user")
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    return user if services._is_staff(user) else None
+    return user if selectors.is_console_user(user) else None
 
 
 def _staff_view(user, conversation_id):
@@ -394,9 +394,7 @@ def _staff_view(user, conversation_id):
         return None, "not_found"
     if not selectors.can_view(user, conversation):
         return None, "forbidden"
-    if conversation.assigned_to_id and conversation.assigned_to_id != user.pk:
-        # Reading a conversation that is not one's own: audited as on the page.
-        record(user, "chat.view_other", conversation, data={"via": "websocket"})
+    services.conversation_view_record(user, conversation, via="websocket")
     return conversation, None
 
 
@@ -406,10 +404,10 @@ def _staff_recheck(user_id: int, conversation_id: int | None):
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if user is None or not services._is_staff(user):
+    if user is None or not selectors.is_console_user(user):
         return None
     if conversation_id is not None:
-        conversation = Conversation.objects.filter(pk=conversation_id).first()
+        conversation = selectors.conversation_by_id(conversation_id)
         if conversation is None or not selectors.can_view(user, conversation):
             return None
     return user
@@ -604,14 +602,6 @@ def _accept_by_id(user, conversation_id):
     return services.conversation_accept(user, conversation.token)
 
 
-def console_snapshot(user) -> dict:
-    """A console's full view, read for one person (on connect, or when their own chats,
-    settings or rights change): their profile and the queue rows."""
-    now = services.timezone.now()
-    profile = selectors.console_profile(user, now)
-    return {"profile": profile, "frame": events.queue_frame(selectors.queue_rows(), profile, now)}
-
-
 class ConsoleConsumer(_StaffSocket):
     """A specialist's console socket: presence heartbeat, availability, live queue.
 
@@ -709,9 +699,10 @@ class ConsoleConsumer(_StaffSocket):
             await self.leave_group(events.SUPERVISORS_GROUP)
 
     async def on_refresh(self, frame: dict) -> None:
-        snapshot = await db(console_snapshot)(self.user)
-        self.profile = snapshot["profile"]
-        await self.send_json(snapshot["frame"])
+        """Read this person's view again (on connect, or when their own chats, settings
+        or rights change)."""
+        self.profile, queue_frame = await db(selectors.console_frame)(self.user)
+        await self.send_json(queue_frame)
 
     async def on_ping(self, frame: dict) -> None:
         if not self.panel:  # a console is presence; a dashboard panel is not
@@ -741,7 +732,7 @@ class ConsoleConsumer(_StaffSocket):
             return
         if event.get("version") != self.watcher.version:
             return  # a newer version is on its way
-        now = services.timezone.now()
+        now = timezone.now()
         await self.send_json(events.queue_frame(self.watcher.queue_rows, self.profile, now))
 
     async def chat_console_changed(self, event: dict) -> None:

@@ -184,6 +184,15 @@ class TransferForm(forms.Form):
                     for user in specialists]
         self.fields["target"].choices = choices
 
+    def clean(self) -> dict:
+        """``target`` ("lang:<code>" or "user:<id>") as the transfer's ``to_language`` /
+        ``to_user``."""
+        data = super().clean()
+        kind, _sep, value = data.get("target", "").partition(":")
+        data["to_language"] = value if kind == "lang" else None
+        data["to_user"] = int(value) if kind == "user" and value.isdigit() else None
+        return data
+
 
 class WrapUpForm(forms.Form):
     topics = forms.MultipleChoiceField(label=_("Topics"), required=False,

@@ -8,14 +8,20 @@ only conversations in the same language (the people who can serve them).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import uuid
 from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from helpline.common.exceptions import ApplicationError, NotAllowed
 
 from .models import Conversation, Message, SpecialistStatus
+
+log = logging.getLogger(__name__)
 
 DEFAULTS = {
     # A console not heard from for this long is not available for routing.
@@ -432,11 +438,172 @@ def console_profile(user, now: dt.datetime | None = None) -> dict:
     }
 
 
+def console_frame(user, now: dt.datetime | None = None) -> tuple[dict, dict]:
+    """A console's full view, read for one person: their profile and the queue frame
+    (the same frame the console socket sends and ``queue.json`` returns)."""
+    from .events import queue_frame
+
+    now = now or timezone.now()
+    profile = console_profile(user, now)
+    return profile, queue_frame(queue_rows(), profile, now)
+
+
+def specialist_languages(user_id: int) -> list[str]:
+    """The languages a staff member takes chats in (empty when never set)."""
+    languages = (SpecialistStatus.objects.filter(user_id=user_id)
+                 .values_list("languages", flat=True).first())
+    return list(languages or [])
+
+
 def specialist_status_for(user) -> SpecialistStatus | None:
     """The specialist's status row (languages, chat limit), or None if never set."""
     if user is None or getattr(user, "pk", None) is None:
         return None
     return SpecialistStatus.objects.filter(user_id=user.pk).first()
+
+
+# --------------------------------------------------------------------------- who may use the console
+
+
+def is_console_user(user) -> bool:
+    """Specialists and supervisors (the chat's staff roles)."""
+    from helpline.accounts.roles import SPECIALIST, SUPERVISOR, has_role
+
+    return has_role(user, SPECIALIST) or has_role(user, SUPERVISOR)
+
+
+def check_console_access(user) -> None:
+    if not is_console_user(user):
+        raise NotAllowed(_("The console is for specialists and supervisors."))
+
+
+def conversation_for_staff(user, conversation_id) -> Conversation:
+    """The conversation if this staff member may see it (``can_view``), else a refusal.
+
+    Staff name a conversation by its id: the token is the visitor's, never shown to staff.
+    """
+    check_console_access(user)
+    conversation = conversation_by_id(conversation_id)
+    if conversation is None:
+        raise ApplicationError(_("This conversation does not exist."), code="not_found")
+    if not can_view(user, conversation):
+        raise NotAllowed(_("You cannot see this conversation."))
+    return conversation
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def chat_availability(now: dt.datetime | None = None, language: str | None = None) -> dict:
+    """Live chat for ``language`` (default: the active one) now.
+
+    ``open`` is claimed only when the hours allow it *and* a specialist is on duty
+    for that language; ``hours_open`` and ``on_duty`` say which part is missing;
+    ``opens_at`` is the next opening when the hours are the reason.
+    """
+    from django.utils import translation
+
+    from . import hours
+
+    now = now or timezone.now()
+    language = (language or translation.get_language() or "en")[:2]
+    hours_open = hours.is_open("chat", now)
+    staffed = hours_open and on_duty(language, now)
+    opens_at = None if hours_open else hours.next_opening("chat", now)
+    if opens_at is not None:
+        opens_at = timezone.localtime(opens_at)
+    return {"open": staffed, "hours_open": hours_open, "on_duty": staffed,
+            "opens_at": opens_at, "known": True}
+
+
+def handoff_context(log_token) -> dict | None:
+    """What the answer service showed the visitor (question + passages), or None
+    (no token, a malformed one, an unknown one, or trouble reading it)."""
+    if not log_token:
+        return None
+    try:
+        uuid.UUID(str(log_token))
+    except (ValueError, TypeError, AttributeError):
+        return None
+    from helpline.answers.services import get_handoff_context
+
+    try:
+        return get_handoff_context(str(log_token)) or None
+    except Exception:  # noqa: BLE001 - a broken handoff must never stop a chat page or start
+        log.exception("chat: could not read the handoff context")
+        return None
+
+
+def transfer_targets(user) -> list:
+    """Other staff who could take a conversation (specialists and supervisors)."""
+    from django.contrib.auth import get_user_model
+
+    from helpline.accounts.roles import SPECIALIST, SUPERVISOR
+
+    return list(
+        get_user_model().objects.filter(is_active=True)
+        .filter(Q(groups__name__in=[SPECIALIST, SUPERVISOR]) | Q(is_superuser=True))
+        .exclude(pk=user.pk).distinct().order_by("first_name", "username")[:200]
+    )
+
+
+def canned_groups(language: str) -> list[dict]:
+    """Canned responses, the conversation's language first, then the other one."""
+    from .console.models import CannedResponse
+
+    other = "es" if language == "en" else "en"
+    names = {"en": _("English"), "es": _("Spanish")}
+    return [
+        {"language": code, "label": names[code],
+         "items": list(CannedResponse.objects.filter(active=True, language=code))}
+        for code in (language, other)
+    ]
+
+
+def wrapup_topics() -> list:
+    """The active wrap-up topics, in their order."""
+    from .console.models import WrapUpTopic
+
+    return list(WrapUpTopic.objects.filter(active=True))
+
+
+def wrapup_topic_labels(language: str | None = None) -> dict[str, str]:
+    """{topic code: its label in ``language`` (default: the active one)}, retired topics
+    included (reports name what was recorded)."""
+    from django.utils import translation
+
+    from .console.models import WrapUpTopic
+
+    language = language or translation.get_language() or "en"
+    field = "label_es" if language.startswith("es") else "label_en"
+    return dict(WrapUpTopic.objects.values_list("code", field))
+
+
+def unknown_wrapup_topics(codes) -> list[str]:
+    """The codes among ``codes`` that name no wrap-up topic."""
+    from .console.models import WrapUpTopic
+
+    codes = list(codes)
+    known = set(WrapUpTopic.objects.filter(code__in=codes).values_list("code", flat=True))
+    return [code for code in codes if code not in known]
+
+
+def referral_resources(language: str) -> list:
+    """Directory entries a specialist may record as referred in the wrap-up."""
+    from helpline.resources.selectors import search_resources
+
+    try:
+        return [match.resource for match in search_resources(language=language)][:200]
+    except Exception:  # noqa: BLE001 - the directory must not break the console
+        log.exception("chat: could not list resources")
+        return []
+
+
+def referrals_recorded(conversation: Conversation) -> list[str]:
+    """Names of the resources referred in this conversation."""
+    from helpline.resources.selectors import referred_resource_names
+
+    return referred_resource_names(conversation.token)
 
 def _quote(passage: dict) -> str:
     text = " ".join(str(passage.get("text", "")).split())
@@ -456,7 +623,8 @@ def suggestions(conversation_id: int, language: str, text=None, k: int = 3) -> l
     Nothing is suggested unless the answer service would answer the question itself
     (its threshold decision): no passage rather than an off-topic one. A passage in
     the other language comes only where the service falls back to it, and is marked
-    ``other_language``. Used by the console socket and the JSON view alike.
+    ``other_language``. Used by the console socket and the JSON view alike; trouble in
+    the answer service gives no suggestion, never an error.
     """
     from helpline.answers.services import answer_with_index, live_index
 
@@ -471,7 +639,11 @@ def suggestions(conversation_id: int, language: str, text=None, k: int = 3) -> l
     text = (text or "").strip()[:2000]
     if not text:
         return []
-    result = answer_with_index(text, language, live_index())
+    try:
+        result = answer_with_index(text, language, live_index())
+    except Exception:  # noqa: BLE001 - suggestions are a help, never a blocker
+        log.exception("chat: suggestions failed")
+        return []
     if result.status == "no_answer":
         return []
     items = []

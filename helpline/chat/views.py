@@ -1,7 +1,7 @@
 """Chat pages: the visitor's start, room, end and callback pages, and the console.
 
-Views parse input, call a service in ``ui_services`` (or the chat core through
-it) and render. Permissions are checked in the services too.
+Views parse input, authorize (``selectors``) or let the service refuse, call one
+service, and render a context from ``pages``.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from helpline.common.exceptions import ApplicationError, NotAllowed
 from helpline.common.ratelimit import ratelimit, too_many_requests
 
-from . import forms, ui_services
+from . import forms, pages, selectors, services
 
-SESSION_KEY = "chat_token"
+SESSION_KEY = selectors.VISITOR_SESSION_KEY  # the visitor's only credential
 
 # Per client address (docs/security.md, "Rate limits"): each start puts a chat in the
 # specialists' queue, each call-back a call to make, each transcript an e-mail.
@@ -38,7 +38,7 @@ def _language() -> str:
 
 def _session_conversation(request: HttpRequest):
     token = request.session.get(SESSION_KEY)
-    return ui_services.visitor_conversation(token) if token else None
+    return selectors.conversation_by_token(token) if token else None
 
 
 def _handoff(request: HttpRequest, raw: str | None):
@@ -48,7 +48,7 @@ def _handoff(request: HttpRequest, raw: str | None):
         token = UUID(str(raw))
     except ValueError:
         return None, None
-    return token, ui_services.handoff_context(token)
+    return token, selectors.handoff_context(token)
 
 
 def _visitor_session(request: HttpRequest) -> None:
@@ -63,7 +63,7 @@ def _visitor_session(request: HttpRequest) -> None:
 @require_http_methods(["GET", "POST"])
 @ratelimit("chat-start", CHAT_STARTS_PER_HOUR, 3600, methods=("POST",))
 def start(request: HttpRequest) -> HttpResponse:
-    availability = ui_services.chat_availability()
+    availability = selectors.chat_availability()
     lang = _language()
     if request.method == "POST":
         form = forms.StartChatForm(request.POST)
@@ -72,11 +72,13 @@ def start(request: HttpRequest) -> HttpResponse:
             return redirect("chat:callback")
         if form.is_valid():
             try:
-                conversation = ui_services.visitor_chat_start(
+                from_answer = form.cleaned_data["from_answer"]
+                conversation = services.conversation_start(
                     language=lang,
-                    first_name=form.cleaned_data["first_name"],
-                    first_message=form.cleaned_data["message"],
-                    from_answer=form.cleaned_data["from_answer"],
+                    visitor_name=form.cleaned_data["first_name"],
+                    first_message=form.cleaned_data["message"] or None,
+                    handoff_token=str(from_answer) if from_answer else None,
+                    check_hours=True,
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
@@ -112,7 +114,7 @@ def room(request: HttpRequest) -> HttpResponse:
     if not conversation.is_open:
         # An ended chat is not shown again (someone else may use this browser next).
         return redirect("chat:feedback")
-    return render(request, "chat/room.html", ui_services.visitor_room_context(conversation))
+    return render(request, "chat/room.html", pages.visitor_room_context(conversation))
 
 
 @require_POST
@@ -120,7 +122,7 @@ def end(request: HttpRequest) -> HttpResponse:
     conversation = _session_conversation(request)
     if conversation is None:
         return redirect("chat:start")
-    ui_services.visitor_chat_end(conversation)
+    services.conversation_close_by_visitor(conversation)
     return redirect("chat:feedback")
 
 
@@ -133,10 +135,8 @@ def feedback(request: HttpRequest) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
-            ui_services.visitor_feedback_record(
-                conversation, rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-            )
+            services.conversation_rate(conversation, form.cleaned_data["rating"],
+                                       form.cleaned_data["comment"])
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
@@ -157,7 +157,7 @@ def transcript(request: HttpRequest) -> HttpResponse:
     form = forms.TranscriptForm(request.POST)
     if form.is_valid():
         try:
-            ui_services.visitor_transcript_send(
+            services.visitor_transcript_send(
                 conversation, email=form.cleaned_data["email"], language=_language()
             )
         except ApplicationError as exc:
@@ -181,14 +181,14 @@ def callback(request: HttpRequest) -> HttpResponse:
         form = forms.CallbackForm(request.POST)
         if form.is_valid():
             try:
-                conversation = ui_services.callback_request_create(
-                    first_name=form.cleaned_data["first_name"],
+                from_answer = form.cleaned_data["from_answer"]
+                conversation = services.callback_request_create(
+                    visitor_name=form.cleaned_data["first_name"],
                     phone=form.cleaned_data["phone"],
                     preferred_time=form.cleaned_data["preferred_time"],
                     language=form.cleaned_data["language"],
                     reason=form.cleaned_data["reason"],
-                    from_answer=form.cleaned_data["from_answer"],
-                    ip=request.META.get("REMOTE_ADDR", ""),
+                    handoff_token=str(from_answer) if from_answer else None,
                 )
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
@@ -225,7 +225,7 @@ def console_view(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         try:
-            ui_services.check_console_access(request.user)
+            selectors.check_console_access(request.user)
             return view(request, *args, **kwargs)
         except NotAllowed as exc:
             if request.path.endswith(".json"):
@@ -247,14 +247,14 @@ def console_view(view):
 @console_view
 @require_GET
 def console(request: HttpRequest) -> HttpResponse:
-    context = ui_services.console_context(request.user)
+    context = pages.console_context(request.user)
     return render(request, "chat/console/index.html", context)
 
 
 @console_view
 @require_GET
 def console_queue_json(request: HttpRequest) -> HttpResponse:
-    return JsonResponse(ui_services.console_snapshot(request.user))
+    return JsonResponse(pages.console_snapshot(request.user))
 
 
 @console_view
@@ -262,9 +262,9 @@ def console_queue_json(request: HttpRequest) -> HttpResponse:
 def console_status(request: HttpRequest) -> HttpResponse:
     form = forms.AvailabilityForm(request.POST)
     if not form.is_valid():
-        context = ui_services.console_context(request.user, status_form=form)
+        context = pages.console_context(request.user, status_form=form)
         return render(request, "chat/console/index.html", context, status=400)
-    ui_services.specialist_status_set(request.user, **form.cleaned_data)
+    services.specialist_set_status(request.user, **form.cleaned_data)
     messages.success(request, _("Your status is saved."))
     return redirect("chat:console")
 
@@ -272,9 +272,18 @@ def console_status(request: HttpRequest) -> HttpResponse:
 @console_view
 @require_GET
 def console_conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    context = ui_services.console_conversation_context(request.user, conversation_id)
-    context["transcript_url"] = _transcript_url(request, conversation_id)
-    return render(request, "chat/console/conversation.html", context)
+    conversation = selectors.conversation_for_staff(request.user, conversation_id)
+    return _conversation_page(request, conversation)
+
+
+def _conversation_page(request: HttpRequest, conversation, status: int = 200,
+                       **forms_) -> HttpResponse:
+    """The console's conversation page (with a form's errors, if any); reading a
+    conversation that is not one's own is audited."""
+    services.conversation_view_record(request.user, conversation)
+    context = pages.console_conversation_context(request.user, conversation, **forms_)
+    context["transcript_url"] = _transcript_url(request, conversation.pk)
+    return render(request, "chat/console/conversation.html", context, status=status)
 
 
 def _transcript_url(request: HttpRequest, conversation_id: int) -> str:
@@ -290,21 +299,21 @@ def _transcript_url(request: HttpRequest, conversation_id: int) -> str:
 @console_view
 @require_POST
 def console_accept(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    ui_services.console_accept(request.user, conversation_id)
+    conversation = selectors.conversation_for_staff(request.user, conversation_id)
+    services.conversation_accept(request.user, conversation)
     return redirect("chat:console-conversation", conversation_id=conversation_id)
 
 
 @console_view
 @require_POST
 def console_transfer(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    conversation = ui_services.console_conversation_for(request.user, conversation_id)
-    form = forms.TransferForm(request.POST, specialists=ui_services.transfer_targets(
-        request.user, conversation))
+    conversation = selectors.conversation_for_staff(request.user, conversation_id)
+    form = forms.TransferForm(request.POST, specialists=selectors.transfer_targets(request.user))
     if not form.is_valid():
-        context = ui_services.console_conversation_context(request.user, conversation_id, transfer_form=form)
-        return render(request, "chat/console/conversation.html", context, status=400)
-    ui_services.console_transfer(request.user, conversation_id, target=form.cleaned_data["target"],
-                                 note=form.cleaned_data["note"])
+        return _conversation_page(request, conversation, 400, transfer_form=form)
+    services.conversation_transfer(request.user, conversation, to_user=form.cleaned_data["to_user"],
+                                   to_language=form.cleaned_data["to_language"],
+                                   note=form.cleaned_data["note"])
     messages.success(request, _("The conversation was transferred."))
     return redirect("chat:console")
 
@@ -312,7 +321,8 @@ def console_transfer(request: HttpRequest, conversation_id: int) -> HttpResponse
 @console_view
 @require_POST
 def console_close(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    ui_services.console_close(request.user, conversation_id)
+    conversation = selectors.conversation_for_staff(request.user, conversation_id)
+    services.conversation_close(request.user, conversation)
     messages.success(request, _("The conversation is closed. Please complete the wrap-up."))
     return redirect("chat:console-conversation", conversation_id=conversation_id)
 
@@ -320,12 +330,11 @@ def console_close(request: HttpRequest, conversation_id: int) -> HttpResponse:
 @console_view
 @require_POST
 def console_wrapup(request: HttpRequest, conversation_id: int) -> HttpResponse:
-    conversation = ui_services.console_conversation_for(request.user, conversation_id)
-    form = ui_services.wrapup_form(conversation, data=request.POST)
+    conversation = selectors.conversation_for_staff(request.user, conversation_id)
+    form = pages.wrapup_form_for(conversation, data=request.POST)
     if not form.is_valid():
-        context = ui_services.console_conversation_context(request.user, conversation_id, wrapup_form=form)
-        return render(request, "chat/console/conversation.html", context, status=400)
-    ui_services.wrapup_save(request.user, conversation_id, **form.cleaned_data)
+        return _conversation_page(request, conversation, 400, wrapup_form=form)
+    services.conversation_wrap_up(request.user, conversation, **form.cleaned_data)
     messages.success(request, _("The wrap-up is saved."))
     return redirect("chat:console-conversation", conversation_id=conversation_id)
 
@@ -333,11 +342,11 @@ def console_wrapup(request: HttpRequest, conversation_id: int) -> HttpResponse:
 @console_view
 @require_POST
 def console_outcome(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = selectors.conversation_for_staff(request.user, conversation_id)
     form = forms.CallbackOutcomeForm(request.POST)
     if not form.is_valid():
-        context = ui_services.console_conversation_context(request.user, conversation_id, outcome_form=form)
-        return render(request, "chat/console/conversation.html", context, status=400)
-    ui_services.callback_outcome_set(request.user, conversation_id, **form.cleaned_data)
+        return _conversation_page(request, conversation, 400, outcome_form=form)
+    services.callback_outcome_set(request.user, conversation, **form.cleaned_data)
     messages.success(request, _("The call outcome is saved."))
     return redirect("chat:console-conversation", conversation_id=conversation_id)
 
@@ -348,4 +357,6 @@ def console_suggestions(request: HttpRequest, conversation_id: int) -> HttpRespo
     text = request.GET.get("text")
     if text is not None and len(text) > 2000:
         return JsonResponse({"error": _("The text is too long.")}, status=400)
-    return JsonResponse({"passages": ui_services.suggestions_for(request.user, conversation_id, text=text)})
+    conversation = selectors.conversation_for_staff(request.user, conversation_id)
+    passages = selectors.suggestions(conversation.pk, conversation.language, text)
+    return JsonResponse({"passages": passages})

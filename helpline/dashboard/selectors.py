@@ -149,10 +149,9 @@ def contacts_by_topic(period: Period) -> list[tuple[str, int]]:
 
 
 def _topic_labels() -> dict[str, str]:
-    from helpline.chat.console.models import WrapUpTopic
+    from helpline.chat.selectors import wrapup_topic_labels
 
-    field = "label_es" if _lang() == "es" else "label_en"
-    return dict(WrapUpTopic.objects.values_list("code", field))
+    return wrapup_topic_labels(_lang())
 
 
 def _lang() -> str:

@@ -154,10 +154,9 @@ def agent_for_call(call_sid: str) -> PhoneAgent | None:
 
 def agent_languages(agent: PhoneAgent) -> list[str]:
     """The languages the specialist serves (their chat status), English when unset."""
-    from helpline.chat.models import SpecialistStatus
+    from helpline.chat.selectors import specialist_languages
 
-    status = SpecialistStatus.objects.filter(user_id=agent.user_id).first()
-    languages = [lang for lang in (status.languages if status else []) if lang in LANGUAGES]
+    languages = [lang for lang in specialist_languages(agent.user_id) if lang in LANGUAGES]
     return languages or ["en"]
 
 
@@ -231,12 +230,9 @@ def phone_by_topic(period) -> list[tuple[str, int]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    from django.utils import translation
+    from helpline.chat.selectors import wrapup_topic_labels
 
-    from helpline.chat.console.models import WrapUpTopic
-
-    field = "label_es" if (translation.get_language() or "en").startswith("es") else "label_en"
-    labels = dict(WrapUpTopic.objects.values_list("code", field))
+    labels = wrapup_topic_labels()
     return [(labels.get(code, code), n) for code, n in rows]
 
 

@@ -106,7 +106,7 @@ def contact_open(user, *, callback_id=None, language: str | None = None,
 
 def _clean_record(contact: PhoneContact, *, caller_type="", language=None, topics=(),
                   urgent_signs=(), notes="", duration_minutes=None, outcome="") -> dict:
-    from helpline.chat.console.models import WrapUpTopic
+    from helpline.chat.selectors import unknown_wrapup_topics
 
     if caller_type and caller_type not in PhoneContact.CallerType.values:
         raise ApplicationError(_("Choose who called."), code="invalid")
@@ -114,8 +114,7 @@ def _clean_record(contact: PhoneContact, *, caller_type="", language=None, topic
         raise ApplicationError(_("Choose an outcome."), code="invalid")
     language = _clean_language(language or contact.language)
     topics = [str(t) for t in topics][:20]
-    known = set(WrapUpTopic.objects.filter(code__in=topics).values_list("code", flat=True))
-    if set(topics) - known:
+    if unknown_wrapup_topics(topics):
         raise ApplicationError(_("Unknown topic."), code="invalid")
     codes = {sign["code"] for sign in selectors.urgent_signs(language)}
     urgent_signs = [str(c) for c in urgent_signs]

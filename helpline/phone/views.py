@@ -77,7 +77,7 @@ def log_call(request: HttpRequest) -> HttpResponse:
 
 
 def _form(contact, data=None) -> ContactForm:
-    from helpline.chat.console.models import WrapUpTopic
+    from helpline.chat.selectors import wrapup_topics
     from helpline.resources.selectors import search_resources
 
     language = (translation.get_language() or "en")[:2]
@@ -88,7 +88,7 @@ def _form(contact, data=None) -> ContactForm:
                "duration_minutes": None if contact.duration_seconds is None
                else round(contact.duration_seconds / 60, 1)}
     return ContactForm(data, initial=initial, language=language,
-                       topics=WrapUpTopic.objects.filter(active=True),
+                       topics=wrapup_topics(),
                        signs=selectors.urgent_signs(language),
                        resources=[m.resource for m in search_resources(language=contact.language)][:200])
 

@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.simple_tag
 def chat_availability() -> dict:
-    """Whether live chat is open now and, if not, when it opens (see ``ui_services``)."""
-    from helpline.chat.ui_services import chat_availability as availability
+    """Whether live chat is open now and, if not, when it opens (see ``selectors``)."""
+    from helpline.chat.selectors import chat_availability as availability
 
     return availability()

@@ -388,3 +388,74 @@ def test_accept_and_close_are_in_the_audit_log_with_who_did_it():
                    .values_list("action", "actor_id", "data"))
     assert entries == [("chat.accept", spec.pk, {}),
                        ("chat.close", supervisor.pk, {"assigned_to": spec.pk})]
+
+
+# --------------------------------------------------------------- one write, one service function
+
+
+def test_start_from_the_public_page_is_refused_outside_the_opening_hours(settings):
+    settings.HELPLINE_HOURS = {"chat": {"always_open": False, "holidays": [],
+                                        "weekly": {d: [] for d in ("mon", "tue", "wed", "thu",
+                                                                   "fri", "sat", "sun")}}}
+    with pytest.raises(ApplicationError) as exc:
+        start(first_message="Hello", check_hours=True)
+    assert exc.value.code == "closed"
+    assert not Conversation.objects.exists() and not Message.objects.exists()
+    assert start(first_message="Hello").status == "waiting"  # staff tools and tests: no hours
+
+
+def test_an_urgent_first_message_gets_the_urgent_notice_once_and_a_plain_one_none():
+    from helpline.answers.triage import assess
+
+    text = "My dad has a fever of 39 C after CAR T"
+    urgent = start(first_message=text)
+    lines = list(urgent.messages.order_by("seq").values_list("sender", "text", "data"))
+    assert lines == [("visitor", text, {}),
+                     ("bot", assess(text, "en").message,
+                      {"kind": "urgent", "codes": assess(text, "en").matched})]
+    plain = start(first_message="What is CAR T?")
+    assert list(plain.messages.values_list("sender", flat=True)) == ["visitor"]
+
+
+def test_the_wrap_up_checks_topics_scrubs_text_and_records_referrals_in_one_write():
+    from helpline.common.models import AuditEntry
+    from helpline.resources.models import Need, Referral, Resource
+
+    spec = make_staff()
+    conv = start()
+    services.conversation_accept(spec, conv.token)
+    with pytest.raises(ApplicationError) as exc:
+        services.conversation_wrap_up(spec, conv.token, topics=["no-such-topic"], notes="x")
+    assert exc.value.code == "invalid" and "no-such-topic" in exc.value.message
+    resource = Resource.objects.create(name="Casa Ronald", provider="RMHC",
+                                       need=Need.choices[0][0], description_en="Lodging",
+                                       description_es="Alojamiento",
+                                       last_verified=timezone.now().date())
+    with pytest.raises(ApplicationError):  # an unknown service: nothing of the wrap-up is kept
+        services.conversation_wrap_up(spec, conv.token, notes="first try",
+                                      resources=[resource.pk, 999999])
+    conv.refresh_from_db()
+    assert conv.notes == "" and not Referral.objects.exists()
+    assert not AuditEntry.objects.filter(action="chat.wrapup").exists()
+    services.conversation_wrap_up(spec, conv.token, topics=["other"],
+                                  notes="Call her at 212-555-0123", referrals="ana@example.org",
+                                  resources=[str(resource.pk)])
+    conv.refresh_from_db()
+    assert conv.topics == ["other"]
+    assert "212-555-0123" not in conv.notes and "ana@example.org" not in conv.referrals_text
+    referral = Referral.objects.get()
+    assert referral.conversation_token == conv.token
+    assert [item.resource_id for item in referral.items.all()] == [resource.pk]
+    outsider = make_staff()
+    with pytest.raises(NotAllowed):
+        services.conversation_wrap_up(outsider, conv.token, notes="not mine")
+
+
+def test_a_transfer_note_is_scrubbed_whatever_the_interface():
+    alice, bob = make_staff(first_name="Alice"), make_staff(first_name="Bob")
+    conv = start()
+    services.conversation_accept(alice, conv.token)
+    services.conversation_transfer(alice, conv.token, to_user=bob.pk,
+                                   note="Her number is 212-555-0123")
+    conv.refresh_from_db()
+    assert conv.transfer_to == bob and "212-555-0123" not in conv.transfer_note

@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from helpline.chat import services, ui_services
+from helpline.chat import services
 from helpline.chat.models import Conversation
 from helpline.common.models import AuditEntry
 
@@ -26,11 +26,12 @@ def test_a_chat_through_the_console_writes_one_audit_row_per_transition():
     first = make_staff(languages=["en", "es"])
     second = make_staff(languages=["es"])
     conversation = services.conversation_start(language="en", visitor_name="Ana")
-    ui_services.console_accept(first, conversation.pk)
-    ui_services.console_transfer(first, conversation.pk, target="lang:es", note="prefers Spanish")
+    services.conversation_accept(first, conversation)
+    services.conversation_transfer(first, conversation.token, to_language="es",
+                                   note="prefers Spanish")
     services.conversation_accept(second, conversation.token)
-    ui_services.console_close(second, conversation.pk)
-    ui_services.wrapup_save(second, conversation.pk, notes="talked about fatigue")
+    services.conversation_close(second, conversation.token)
+    services.conversation_wrap_up(second, conversation.token, notes="talked about fatigue")
     assert actions(conversation) == [
         ("chat.accept", first.pk),
         ("chat.transfer", first.pk),
@@ -42,8 +43,8 @@ def test_a_chat_through_the_console_writes_one_audit_row_per_transition():
 
 def test_the_visitor_ending_a_waiting_or_an_active_chat_is_audited_once():
     waiting = services.conversation_start(language="en")
-    ui_services.visitor_chat_end(waiting)
-    ui_services.visitor_chat_end(Conversation.objects.get(pk=waiting.pk))  # already ended
+    services.conversation_close_by_visitor(waiting)
+    services.conversation_close_by_visitor(Conversation.objects.get(pk=waiting.pk))  # ended
     assert actions(waiting) == [("chat.visitor_close", None)]
 
     spec = make_staff()
@@ -52,6 +53,8 @@ def test_the_visitor_ending_a_waiting_or_an_active_chat_is_audited_once():
     services.conversation_close_by_visitor(active.token)
     assert actions(active) == [("chat.accept", spec.pk), ("chat.visitor_close", None)]
     assert Conversation.objects.get(pk=active.pk).status == Conversation.Status.CLOSED
+    closes = AuditEntry.objects.filter(action="chat.visitor_close").order_by("id")
+    assert [entry.data for entry in closes] == [{"from": "waiting"}, {"from": "active"}]
 
 
 def test_abandoning_a_stale_chat_is_audited_once():
@@ -66,8 +69,8 @@ def test_abandoning_a_stale_chat_is_audited_once():
 def test_callback_outcomes_are_audited_once_each_and_point_to_their_note():
     spec = make_staff()
     callback = services.callback_request_create(phone="(555) 123-4567", language="en")
-    ui_services.callback_outcome_set(spec, callback.pk, outcome="no_answer", note="voicemail")
-    done = ui_services.callback_outcome_set(spec, callback.pk, outcome="done")
+    services.callback_outcome_set(spec, callback.token, "no_answer", note="voicemail")
+    done = services.callback_outcome_set(spec, callback.token, outcome="done")
     assert actions(callback) == [("chat.callback_outcome", spec.pk),
                                  ("chat.callback_outcome", spec.pk)]
     entries = list(AuditEntry.objects.filter(object_id=str(callback.pk)).order_by("id")
@@ -79,8 +82,8 @@ def test_callback_outcomes_are_audited_once_each_and_point_to_their_note():
 
 def test_a_status_change_from_the_form_or_the_socket_is_audited_once():
     spec = make_staff()
-    status = ui_services.specialist_status_set(spec, available=False, languages=["en"],
-                                               max_concurrent=2)
+    status = services.specialist_set_status(spec, available=False, languages=["en"],
+                                            max_concurrent=2)
     services.specialist_set_status(spec, available=True)
     assert actions(status) == [("chat.status", spec.pk), ("chat.status", spec.pk)]
 

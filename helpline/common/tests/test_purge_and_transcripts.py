@@ -314,13 +314,10 @@ def test_visitor_delete_removes_every_copy(client, people) -> None:
 
 
 def test_callback_outcome_notes_are_purgeable_rows_not_audit_text(people) -> None:
-    from helpline.chat import ui_services
-
     callback = chat.callback_request_create(phone="+34 612 345 678", language="es",
                                             preferred_time="asap", reason="dudas")
     note = "spoke to his wife carmen, she lives at 12 elm st"
-    ui_services.callback_outcome_set(people["supervisor"], callback.pk, outcome="called",
-                                     note=note)
+    chat.callback_outcome_set(people["supervisor"], callback, outcome="called", note=note)
     entry = AuditEntry.objects.get(action="chat.callback_outcome")
     assert "carmen" not in str(entry.data) and "elm" not in str(entry.data)
     assert entry.data["note_id"]
