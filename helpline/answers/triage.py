@@ -10,8 +10,14 @@ It deliberately does NOT flag:
 * negations: "no fever", "he doesn't have chills", "sin fiebre";
 * resolved or past events: "the fever went away last week", "hace un mes tuvo fiebre";
 * general questions: "what temperature counts as a fever after CAR T?",
-  "¿la terapia CAR T puede causar convulsiones?", "what should I do if I get a fever?";
-* temperature readings below 38 °C / 100.4 °F.
+  "¿la terapia CAR T puede causar convulsiones?", "what should I do if I get a fever?",
+  "the nurse said to watch for confusion, what does it look like?";
+* worry about what might come: "I'm worried he'll get a fever tonight";
+* shows, books, songs and the news with nobody close in them; animals;
+* accidents and figures of speech: "cut himself shaving", "cutting his hair",
+  "dying to go home", "muerta de cansancio";
+* temperature readings below 38 °C / 100.4 °F, and figures that are not temperatures
+  (blood pressure 102/60, a pulse of 101).
 
 When in doubt (a bare "fever 39", "confused and shaking") it flags: a false
 alarm costs a phone call, a miss can cost a life.
