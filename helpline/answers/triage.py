@@ -191,7 +191,7 @@ URGENT_SIGNS: list[UrgentSign] = [
         "Convulsión",
         (
             r"\bseiz(?:ure|ures|ing)\b", r"\bconvuls(?:ion|ions|ing|ed)\b", r"\bhad a fit\b", r"\bhaving a fit\b",
-            r"\bconvulsion(?:es)?\b", r"\bconvulsiona(?:ndo)?\b", r"\bconvulsiono\b", r"\bataque epileptico\b",
+            r"\bconvulsion(?:es)?\b", r"\bconvulsiona(?:ndo|r|ba)?\b", r"\bconvulsiono\b", r"\bataque epileptico\b",
             # Told by what it looks like (2nd round).
             r"\beyes? (?:rolled|rolling|rolls|roll|went) (?:back|up)\b", r"\bjerk(?:ing|ed|s)\b(?:\s+\S+){0,4}?\s+(?:and (?:not|wasn'?t|isn'?t) respond\w*|all over|uncontrollably|for (?:a|like a|about a) (?:minute|min))\b",
             r"\b(?:body|arms?|legs?|he|she|whole body)\b(?:\s+\w+){0,2}? (?:went|goes|got|is|was|going) (?:all )?(?:stiff|rigid)\b", r"\bstiffen(?:ed|ing|s)? (?:up|out|for)\b",
@@ -930,9 +930,20 @@ def _past_applies_to_sign(clause: str) -> bool:
     return False
 
 
+# A negated "stop" says the sign goes on: "no para de tiritar", "he doesn't stop shivering".
+_GOES_ON = re.compile(
+    r"\b(?:no|not|never|can'?t|cannot|won'?t|doesn'?t|didn'?t|don'?t|couldn'?t|wouldn'?t|isn'?t|ya no se)\s+(?:\w+\s+)?"
+    r"(?:stop|stops|stopped|stopping|quit|quits|para|paro|paraba|pare|deja|dejo|dejaba|parar|dejar)(?:\s+de)?(?:\s+\w+){0,2}\s*$"
+)
+
+
+def _negated(before: str) -> bool:
+    return bool(_NEGATION_BEFORE.search(before)) and not _GOES_ON.search(before)
+
+
 def _sign_current(clause: str, is_question: bool, match: re.Match) -> bool:
     before, after = clause[: match.start()], clause[match.end():]
-    if _NEGATION_BEFORE.search(before):
+    if _negated(before):
         return False
     if _RESOLVED_AFTER.search(after):
         return False
@@ -943,8 +954,11 @@ def _sign_current(clause: str, is_question: bool, match: re.Match) -> bool:
 
 # A sign that belongs to an animal is not a person's emergency ("my dog has a fever").
 _ANIMAL = re.compile(
-    r"\b(?:dog|dogs|puppy|cat|cats|kitten|pet|pets|horse|bird|parrot|rabbit|hamster|cow|goat|"
-    r"perro|perra|perrito|perrita|gato|gata|gatito|mascota|caballo|pajaro|loro|conejo)\b"
+    r"\b(?:dog|dogs|puppy|doggy|doggo|cat|cats|kitten|kitty|pet|pets|horse|pony|bird|parrot|parakeet|budgie|cockatiel|"
+    r"canary|rabbit|bunny|hamster|guinea pig|ferret|cow|goat|pig|chicken|hen|lizard|snake|turtle|tortoise|fish|"
+    r"labrador|retriever|poodle|chihuahua|beagle|terrier|husky|pitbull|"
+    r"perro|perra|perrito|perrita|cachorro|gato|gata|gatito|minino|mascota|caballo|pajaro|loro|perico|periquito|canario|"
+    r"conejo|conejito|huron|cuyo|cobayo|chiva|gallina|tortuga|lagartija|iguana|culebra|serpiente)\b"
 )
 # A story, not a person's emergency ("on the TV show the patient had a seizure").
 _FICTION = re.compile(
@@ -959,7 +973,7 @@ _RELATIVE = re.compile(
 # A sign told in the past tense, and a later clause saying it was treated or is over.
 _PAST_TENSE_BEFORE = re.compile(r"\b(?:had|was|were|got|tuvo|tuve|tenia|estuvo|estuve|le dio|me dio)\b")
 _RESOLVED_LATER = re.compile(
-    r"\b(?:back to normal|normal (?:again|now)|(?:has been|been|is|was) fine since|fully recovered|recovered|se recupero|"
+    r"\b(?:back to normal|normal (?:again|now)|(?:has been|been|is|was|he's|she's|hes|shes|i've been|ive been) (?:fine|ok|okay|good|normal|stable|well) (?:since|for|ever since)|fully recovered|recovered|se recupero|"
     r"ya se (?:curo|recupero)|(?:lleva|llevo) (?:un|una|\w+) (?:mes|semana|semanas|meses) normal|ya (?:lo|la) revisaron|"
     r"was treated|were treated|got treated|treated and|resolved|went away|(?:is|was|it's|its) gone|"
     r"(?:is|was|it's|its|he's|she's|i'm|im) (?:fine|ok|okay|better) now|got better|is over|"
@@ -1339,7 +1353,7 @@ def rule_signs(text: str) -> list[str]:
             continue
         for pattern in patterns:
             match = pattern.search(normalized)
-            if match and not _NEGATION_BEFORE.search(normalized[: match.start()]):
+            if match and not _negated(normalized[: match.start()]):
                 matched.append(sign.code)
                 break
     return matched

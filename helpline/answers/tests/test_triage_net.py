@@ -263,6 +263,10 @@ EMERGENCY_FAMILIES = [
     'se privó en la sala',
     'day +9 and running 38.4',
     'the thermometer says, 39.1',
+    # a negated "stop" means the sign goes on (found with half B of the stress set)
+    "he doesn't stop shivering",
+    'mi mamá no deja de temblar de frío',
+    'no paraba de convulsionar',
 ]
 
 TRAP_FAMILIES = [
@@ -287,6 +291,10 @@ TRAP_FAMILIES = [
     "i'm tired of the hospital wifi",
     'my pulse was 101 at the clinic, they said fine',
     'bp 102/60 this morning, feeling ok',
+    # more animals; "fine for weeks" is over (found with half B of the stress set)
+    'our budgie is wheezing',
+    'mi periquito se cayó del palo',
+    "she fainted at the clinic in june and she's been fine for weeks",
 ]
 
 
