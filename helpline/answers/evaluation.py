@@ -63,6 +63,23 @@ def select_split(records: list[dict], split: str | None) -> list[dict]:
     return [r for r in records if r.get("split") in (None, split)]
 
 
+def select_half(records: list[dict], half: str | None) -> list[dict]:
+    """Rows of one half ("A" / "B") of a set split in halves; rows without a half belong to both."""
+    if not half:
+        return records
+    return [r for r in records if r.get("half") in (None, half)]
+
+
+def urgent_messages(records: list[dict]) -> list[dict]:
+    """The urgent rows of a file: a set that mixes both kinds marks traps ``category: not_urgent``."""
+    return [r for r in records if r.get("category") != "not_urgent"]
+
+
+def trap_messages(records: list[dict]) -> list[dict]:
+    """The not-urgent rows of a file: rows with an urgent category (crisis, medical) are left out."""
+    return [r for r in records if r.get("category") in (None, "not_urgent")]
+
+
 def corpus_passages(records: Iterable[dict], source: str = "") -> list[Passage]:
     passages = []
     for n, record in enumerate(records):
@@ -229,11 +246,14 @@ def evaluate_triage(urgent: list[dict], traps: list[dict]) -> dict:
     from .triage import assess
 
     rows = []
+    latencies = []
     for q, expected in [(q, True) for q in urgent] + [(q, False) for q in traps]:
         text = q.get("question")
         if not isinstance(text, str) or not text.strip():
             continue
+        started = time.perf_counter()
         result = assess(text, q.get("lang"))
+        latencies.append(time.perf_counter() - started)
         rows.append({"lang": result.lang, "expected": expected, "urgent": result.urgent,
                      "crisis_expected": q.get("category") == "crisis", "category": result.category})
 
@@ -251,6 +271,11 @@ def evaluate_triage(urgent: list[dict], traps: list[dict]) -> dict:
 
     out = figures(rows)
     out["by_lang"] = {lang: figures([r for r in rows if r["lang"] == lang]) for lang in sorted({r["lang"] for r in rows})}
+    if latencies:
+        ordered = sorted(latencies)
+        # per message, as called here: the sentence encoder runs for messages the rules do not settle
+        out["p50_ms"] = 1000 * ordered[len(ordered) // 2]
+        out["p95_ms"] = 1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
     return out
 
 

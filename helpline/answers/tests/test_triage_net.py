@@ -177,8 +177,8 @@ def test_traps_stay_not_urgent(text):
 
 SIMILARITY_ONLY = [
     # No rule matches these; the exemplars do.
-    ("lately i feel like my kids would have an easier life if i wasn't around", CRISIS),
-    ("a veces pienso que mi familia estaría mejor si yo ya no estuviera", CRISIS),
+    ("i wonder if anyone would really notice if i just faded away", CRISIS),
+    ("me pregunto si alguien se daría cuenta si un día ya no me levanto", CRISIS),
     ("his signature looks nothing like it used to", CAR_T_EMERGENCY),
 ]
 
@@ -193,7 +193,7 @@ def test_second_detector_catches_what_the_rules_miss(text, category):
 
 
 def test_vector_from_the_caller_gives_the_same_decision():
-    text = "lately i feel like my kids would have an easier life if i wasn't around"
+    text = "i wonder if anyone would really notice if i just faded away"
     detector = similarity_detector()
     vector = detector.embedder.encode_one(text)
     assert assess(text, vector=vector).as_dict() == assess(text).as_dict()
@@ -212,3 +212,113 @@ def test_exemplar_file_uses_known_signs_in_both_languages():
     assert codes <= {s.code for s in URGENT_SIGNS}
     assert {"suicidal_thoughts", "self_harm", "neurologic_changes", "severe_dizziness"} <= codes
     assert len(detector.not_urgent) >= 50
+
+
+# Second round: families of wording (not single sentences), found with the triage stress set
+# (helpline/answers/tests/data/triage_stress.jsonl, half A). Messages here are new.
+CRISIS_FAMILIES = [
+    "lately i feel like my kids would have an easier life if i wasn't around",
+    'i told my sister thanks for everything, bye, and turned my phone off',
+    "my uncle said he won't be a bother to anyone much longer",
+    "she has been handing out her jewelry to the grandkids and saying goodbye like it's the last time",
+    "i've got enough of my sleeping pills put away",
+    "he knows exactly how he'd do it",
+    'i just want to stop existing for a while, forever really',
+    'tired of waking up every morning to this',
+    'mi abuelo anda regalando sus herramientas y dice que ya no las va a necesitar',
+    'mi prima me escribió perdón por todo y ya no contesta',
+    'ya tengo todo planeado, sé cuándo lo voy a hacer',
+    'le pido a dios que ya me lleve',
+    'cansado de despertar cada día así',
+    'my son has new cuts up and down his arms',
+    'mi hija tiene cortadas frescas en las muñecas',
+    'me quemo con el encendedor cuando me siento así',
+    'thinking about walking into traffic',
+    'mi papá dice que se va a pegar un balazo',
+]
+
+EMERGENCY_FAMILIES = [
+    "the skin around his port is red and there's pus",
+    'it stings when she pees and she feels warm',
+    "mouth sores so bad i can't eat",
+    'la vía del brazo está hinchada y roja',
+    'me arde cuando orino',
+    'her lips are swelling after the antibiotic',
+    'se le hinchó la lengua',
+    'my husband has a fever what does that mean',
+    'she is confused is that a sign of icans',
+    'mi esposo tiene fiebre que significa',
+    'blood pressure 85 over 50 and she looks pale',
+    "he's been bleeding from the gums for an hour and it won't stop",
+    'vomitó como café molido',
+    'my mom keeps asking what day it is over and over',
+    'got lost in his own house this morning',
+    'mi papá no sabe ni en qué año estamos',
+    'he took a tumble in the kitchen',
+    'my legs gave out in the shower',
+    'his eyes rolled back and he went stiff',
+    'se puso tiesa y con los ojos en blanco',
+    'seeing double since this afternoon',
+    'i almost passed out at the sink',
+    'se privó en la sala',
+    'day +9 and running 38.4',
+    'the thermometer says, 39.1',
+    # a negated "stop" means the sign goes on (found with half B of the stress set)
+    "he doesn't stop shivering",
+    'mi mamá no deja de temblar de frío',
+    'no paraba de convulsionar',
+]
+
+TRAP_FAMILIES = [
+    # a haircut, a kitchen cut, hair falling out, what to watch for, a worry about later, the news
+    'cutting his nails tonight, they are so long',
+    "i cut myself chopping onions, it's fine",
+    'me corté el pelo muy corto',
+    'se cortó rasurándose, nada grave',
+    'my hair is falling out, when does it come back',
+    'watch for confusion they said, what does confusion look like',
+    'im scared she will get a fever at night',
+    'me da miedo que le dé fiebre en la noche',
+    'read an article about a man who had a seizure on a plane',
+    'en las noticias un señor se desmayó en el metro',
+    'quiero que termine la quimio para irme a casa',
+    "my nose bled yesterday but it stopped after five minutes and hasn't come back",
+    'dying to get out of this hotel',
+    'estoy muerto de sueño jaja',
+    'who do we phone for a fever after hours',
+    "i'm giving away the baby clothes my kids outgrew",
+    'we said our goodbyes to the nurses and went home',
+    "i'm tired of the hospital wifi",
+    'my pulse was 101 at the clinic, they said fine',
+    'bp 102/60 this morning, feeling ok',
+    # more animals; "fine for weeks" is over (found with half B of the stress set)
+    'our budgie is wheezing',
+    'mi periquito se cayó del palo',
+    "she fainted at the clinic in june and she's been fine for weeks",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS_FAMILIES)
+def test_crisis_families(text):
+    result = assess(text)
+    assert result.urgent and result.category == CRISIS, (text, result.matched)
+
+
+@pytest.mark.parametrize("text", EMERGENCY_FAMILIES)
+def test_emergency_families(text):
+    result = assess(text)
+    assert result.urgent and result.category == CAR_T_EMERGENCY, (text, result.matched)
+
+
+@pytest.mark.parametrize("text", TRAP_FAMILIES)
+def test_trap_families_stay_not_urgent(text):
+    result = assess(text)
+    assert not result.urgent, (text, result.matched, result.detectors)
+
+
+def test_new_signs_name_what_they_found():
+    assert "infection" in assess("the skin around his port is red and there's pus").matched
+    assert "swelling" in assess("se le hinchó la lengua").matched
+    # a reading after a clause break still counts; blood pressure and pulse are not temperatures
+    assert "fever" in assess("the thermometer says, 39.1").matched
+    assert not assess("bp 102/60 this morning").urgent

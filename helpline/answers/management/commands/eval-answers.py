@@ -1,10 +1,12 @@
 """helpline eval-answers QUESTIONS.jsonl [MORE.jsonl ...] [--corpus CORPUS.jsonl ...] [--content DIR]
-       [--split calibration|heldback] [--urgent U.jsonl] [--traps T.jsonl] [--json]
+       [--split calibration|heldback] [--half A|B] [--urgent U.jsonl] [--traps T.jsonl] [--json]
 
 With --corpus: MedQuAD-format questions against the corpus records' answers.
 Without --corpus: knowledge-base questions (gold ["article-key#anchor"], [] for
 questions the content does not cover) against the bundled articles (or --content).
---urgent / --traps add urgent recall and precision of the triage.
+--urgent / --traps add urgent recall and precision of the triage. One file can be given to
+both when its rows carry a category (``not_urgent`` rows are the traps), as the triage
+stress set does; --half keeps one half of a set whose rows carry a half (A or B).
 The last line printed is one JSON object with every figure, overall and per language.
 """
 
@@ -24,7 +26,10 @@ from helpline.answers.evaluation import (
     kb_passages,
     kb_rows,
     read_jsonl,
+    select_half,
     select_split,
+    trap_messages,
+    urgent_messages,
 )
 
 KEYS = ["questions", "answerable", "recall@1", "recall@5", "mrr@10", "answered", "answered_precision",
@@ -58,17 +63,23 @@ class Command(BaseCommand):
         parser.add_argument("--content", default=None, help="article files for knowledge-base questions")
         parser.add_argument("--split", default=None, choices=["calibration", "heldback"],
                             help="only rows of this split (rows without a split always count)")
+        parser.add_argument("--half", default=None, choices=["A", "B"],
+                            help="only rows of this half (rows without a half always count)")
         parser.add_argument("--urgent", action="append", default=[], help="urgent messages (JSONL)")
         parser.add_argument("--traps", action="append", default=[], help="messages that are not urgent (JSONL)")
         parser.add_argument("--json", action="store_true", help="print only the JSON line")
 
     def handle(self, *args, **options):
         quiet = options["json"]
-        split = options["split"]
+        split, half = options["split"], options["half"]
+
+        def rows(path: str) -> list[dict]:
+            return select_half(select_split(read_jsonl(path), split), half)
+
         try:
-            questions = [q for path in options["questions"] for q in select_split(read_jsonl(path), split)]
-            urgent = [q for path in options["urgent"] for q in select_split(read_jsonl(path), split)]
-            traps = [q for path in options["traps"] for q in select_split(read_jsonl(path), split)]
+            questions = [q for path in options["questions"] for q in rows(path)]
+            urgent = [q for path in options["urgent"] for q in urgent_messages(rows(path))]
+            traps = [q for path in options["traps"] for q in trap_messages(rows(path))]
             if options["corpus"]:
                 passages = [p for path in options["corpus"] for p in corpus_passages(read_jsonl(path), source=path)]
             elif questions:
@@ -110,9 +121,11 @@ class Command(BaseCommand):
             if not quiet:
                 t = out["triage"]
                 self.stdout.write(f"triage: urgent recall {t['urgent_recall']}  precision {t['urgent_precision']}  "
-                                  f"traps not urgent {t['traps_not_urgent']}")
+                                  f"traps not urgent {t['traps_not_urgent']}  p95 {t.get('p95_ms', 0):.1f} ms")
         if split:
             out["split"] = split
+        if half:
+            out["half"] = half
         self.stdout.write(json.dumps(_rounded(out)))
 
     def _print(self, m: dict) -> None:

@@ -1,0 +1,68 @@
+"""The triage stress set: every urgent message flagged, few traps, in both halves.
+
+``data/triage_stress.jsonl`` holds messages written for this guard (none from the
+development set or the exemplar file): urgent ones (``crisis`` or ``medical``) and traps
+(``not_urgent``), in English and Spanish, written the way people write. Its rows were split
+once into half A (used to find and fix what the detectors missed) and half B (measured once,
+at the end); see docs/notes/issue-12.md. Both halves now guard against regressions.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from helpline.answers.triage import CRISIS, assess
+
+STRESS = Path(__file__).with_name("data") / "triage_stress.jsonl"
+SEED = 20260611
+FIELDS = {"id", "question", "lang", "category", "half", "topic"}
+
+
+def _rows() -> list[dict]:
+    return [json.loads(line) for line in STRESS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _half_of(rows: list[dict]) -> dict[str, str]:
+    """Recompute the halves: per (category, language), ids sorted then shuffled with the seed; first half is A."""
+    halves: dict[str, str] = {}
+    for key in {(r["category"], r["lang"]) for r in rows}:
+        ids = sorted(r["id"] for r in rows if (r["category"], r["lang"]) == key)
+        random.Random(f"triage-stress:{SEED}:{key[0]}:{key[1]}").shuffle(ids)
+        cut = (len(ids) + 1) // 2
+        halves.update({i: "A" if n < cut else "B" for n, i in enumerate(ids)})
+    return halves
+
+
+def test_the_set_is_as_described():
+    rows = _rows()
+    assert all(set(r) == FIELDS for r in rows)
+    assert len({r["id"] for r in rows}) == len(rows)
+    assert len({r["question"].strip().lower() for r in rows}) == len(rows)
+    assert {r["lang"] for r in rows} == {"en", "es"}
+    assert {r["category"] for r in rows} == {"crisis", "medical", "not_urgent"}
+    urgent = [r for r in rows if r["category"] != "not_urgent"]
+    counts = Counter(r["category"] for r in rows)
+    assert len(urgent) >= 240 and counts["crisis"] >= 60 and counts["not_urgent"] >= 120
+    assert sum(r["lang"] == "es" for r in urgent) >= 0.4 * len(urgent)
+    # the halves were drawn once, at random, and nobody moved a row since
+    assert {r["id"]: r["half"] for r in rows} == _half_of(rows)
+
+
+@pytest.mark.parametrize("half", ["A", "B"])
+def test_every_urgent_message_is_flagged_and_few_traps_are(half):
+    rows = [r for r in _rows() if r["half"] == half]
+    results = [(r, assess(r["question"], r["lang"])) for r in rows]
+    missed = [r["question"] for r, a in results if r["category"] != "not_urgent" and not a.urgent]
+    not_crisis = [r["question"] for r, a in results if r["category"] == "crisis" and a.category != CRISIS]
+    traps = [(r, a) for r, a in results if r["category"] == "not_urgent"]
+    flagged = [(r["question"], a.matched) for r, a in traps if a.urgent]
+    assert missed == []
+    assert not_crisis == []
+    assert len(flagged) <= 0.10 * len(traps), flagged
+    urgent_flagged = sum(1 for r, a in results if a.urgent and r["category"] != "not_urgent")
+    assert urgent_flagged / (urgent_flagged + len(flagged)) >= 0.90
