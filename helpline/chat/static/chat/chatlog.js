@@ -80,11 +80,15 @@
   }
 
   // After a new line: the log shows its end, or the top of a card taller than the log.
+  // A card is also brought into the window (on a phone the log can sit below the fold):
+  // the smallest scroll that shows it.
   function reveal(log, li) {
     log.scrollTop = log.scrollHeight;
+    if (!li.classList.contains("card")) return;
     if (li.offsetHeight > log.clientHeight) {
       log.scrollTop += li.getBoundingClientRect().top - log.getBoundingClientRect().top;
     }
+    if (li.scrollIntoView) li.scrollIntoView({ block: "nearest" });
   }
 
   window.HelplineChatLog = { fmt: fmt, place: place, acknowledge: acknowledge, isCard: isCard,
