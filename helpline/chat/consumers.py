@@ -505,6 +505,7 @@ class StaffConversationConsumer(_StaffSocket):
         "transfer": "on_transfer",
         "close": "on_close",
         "suggest": "on_suggest",
+        "send_resource": "on_send_resource",
     }
 
     async def connect(self) -> None:
@@ -585,6 +586,18 @@ class StaffConversationConsumer(_StaffSocket):
 
     async def on_close(self, frame: dict) -> None:
         await db(services.conversation_close)(self.user, self.conversation.token)
+
+    async def on_send_resource(self, frame: dict) -> None:
+        """A resource card from the directory into the chat; acknowledged with the stored
+        message (the other sockets get it as a ``message`` frame)."""
+        result = await db(services.resource_card_send)(
+            self.user, self.conversation, frame.get("resource"), frame.get("id"),
+            origin=self.channel_name,
+        )
+        await self.send_json({
+            "type": "ack", "id": frame.get("id"), "seq": result.seq,
+            "duplicate": not result.created, "message": selectors.message_payload(result.message),
+        })
 
     async def on_suggest(self, frame: dict) -> None:
         passages = await db(selectors.suggestions)(self.conversation.pk,

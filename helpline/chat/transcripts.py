@@ -98,10 +98,14 @@ def check_can_export(user) -> None:
 
 
 def _lines(conversation, *, original: bool) -> list[TranscriptLine]:
+    from .services.referrals import is_card
+
     lines = []
     for message in conversation.messages.order_by("seq"):
         label = message.sender_label if message.sender != "visitor" else ""
-        text = message.text if original else scrub(message.text)
+        # A resource card is the directory's text (a service's own phone and address), not
+        # anyone's personal data: it is shown as sent.
+        text = message.text if original or is_card(message) else scrub(message.text)
         lines.append(TranscriptLine(message.seq, message.created_at, message.sender,
                                     label if original else scrub(label), text))
     return lines

@@ -24,6 +24,8 @@ urlpatterns = [
     path("console/c/<int:conversation_id>/transfer/", never_cache(views.console_transfer), name="console-transfer"),
     path("console/c/<int:conversation_id>/close/", never_cache(views.console_close), name="console-close"),
     path("console/c/<int:conversation_id>/wrapup/", never_cache(views.console_wrapup), name="console-wrapup"),
+    path("console/c/<int:conversation_id>/resource/", never_cache(views.console_resource),
+         name="console-resource"),
     path("console/c/<int:conversation_id>/outcome/", never_cache(views.console_outcome), name="console-outcome"),
     path("console/c/<int:conversation_id>/suggestions.json", never_cache(views.console_suggestions),
          name="console-suggestions"),

@@ -341,6 +341,20 @@ def console_wrapup(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 @console_view
 @require_POST
+def console_resource(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """The "Send a resource" form without JavaScript (the page's script uses the socket)."""
+    conversation = selectors.conversation_for_staff(request.user, conversation_id)
+    result = services.resource_card_send(request.user, conversation, request.POST.get("resource"),
+                                         request.POST.get("id") or None)
+    if result.created:
+        messages.success(request, _("The resource was sent to the visitor."))
+    else:
+        messages.info(request, _("This resource was already sent."))
+    return redirect("chat:console-conversation", conversation_id=conversation_id)
+
+
+@console_view
+@require_POST
 def console_outcome(request: HttpRequest, conversation_id: int) -> HttpResponse:
     conversation = selectors.conversation_for_staff(request.user, conversation_id)
     form = forms.CallbackOutcomeForm(request.POST)

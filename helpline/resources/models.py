@@ -50,6 +50,9 @@ class Resource(models.Model):
     eligibility_en = models.TextField(blank=True)
     eligibility_es = models.TextField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    # When people can call or visit, as the provider states it ("Mon-Fri 9 a.m.-5 p.m. ET").
+    hours_en = models.CharField(max_length=200, blank=True)
+    hours_es = models.CharField(max_length=200, blank=True)
     website = models.URLField(blank=True)
     email = models.EmailField(blank=True)
     area = models.CharField(max_length=10, choices=Area.choices, default=Area.NATIONAL)
@@ -108,6 +111,9 @@ class Resource(models.Model):
 
     def eligibility(self, language: str | None) -> str:
         return self._pick("eligibility", language)
+
+    def hours(self, language: str | None) -> str:
+        return self._pick("hours", language)
 
     @property
     def language_list(self) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -113,6 +114,71 @@ def referred_resource_names(conversation_token) -> list[str]:
     """The names of the resources referred in a conversation (for chat's wrap-up)."""
     return list(ReferralItem.objects.filter(referral__conversation_token=conversation_token)
                 .values_list("resource_name", flat=True))
+
+
+# --- Resource cards (sent into a chat by a specialist) ------------------------
+
+_PHONE_RUN = re.compile(r"\+?\d[\d\s().-]{5,}\d")
+
+
+def _tel(phone: str) -> str:
+    """The ``tel:`` target of a listed number ("1-800-555-0105 ext. 2" -> "18005550105")."""
+    match = _PHONE_RUN.search(phone or "")
+    if match is None:
+        return ""
+    digits = re.sub(r"\D", "", match.group(0))
+    return ("+" + digits) if match.group(0).startswith("+") else digits
+
+
+def _web(url: str) -> str:
+    return url if re.match(r"https?://[^\s]+$", url or "", re.IGNORECASE) else ""
+
+
+def resource_card(resource_id, language: str) -> dict | None:
+    """What a chat card shows of one active resource, or None (unknown, inactive, bad id).
+
+    The texts are in ``language`` where the entry has a translation, else in English;
+    ``offers_lang`` / ``hours_lang`` say which. ``tel`` is the number for a ``tel:`` link
+    and ``website`` is kept only when it is an http(s) address.
+    """
+    if isinstance(resource_id, bool):
+        return None
+    try:
+        pk = int(str(resource_id).strip())
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**62:
+        return None
+    resource = Resource.objects.filter(pk=pk, active=True).first()
+    if resource is None:
+        return None
+
+    def lang(field: str) -> str:
+        return "es" if language == "es" and getattr(resource, f"{field}_es") else "en"
+
+    hours = resource.hours(language)
+    return {
+        "resource": resource.pk,
+        "name": resource.name,
+        "offers": resource.description(language),
+        "offers_lang": lang("description"),
+        "phone": resource.phone,
+        "tel": _tel(resource.phone),
+        "website": _web(resource.website),
+        "hours": hours,
+        "hours_lang": lang("hours") if hours else "",
+    }
+
+
+def card_choices(language: str, limit: int = 300) -> list[dict]:
+    """Active resources that serve ``language``, for the console's "Send a resource" list:
+    ``{"id", "name", "need", "need_label"}``, by kind of help, then name."""
+    labels = need_labels()
+    rows = [{"id": m.resource.pk, "name": m.resource.name, "need": m.resource.need,
+             "need_label": labels.get(m.resource.need, m.resource.need)}
+            for m in search_resources(language=language)]
+    rows.sort(key=lambda row: (row["need_label"].casefold(), row["name"].casefold(), row["id"]))
+    return rows[:limit]
 
 
 def need_labels() -> dict[str, str]:

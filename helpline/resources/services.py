@@ -105,11 +105,15 @@ def _conversation_token(conversation) -> object | None:
 
 
 def referral_create(actor, resources, conversation=None, callback=None, note: str = "",
-                    *, language: str | None = None) -> Referral:
+                    *, language: str | None = None, sent_in_chat: bool = False) -> Referral | None:
     """Record that ``actor`` referred a visitor to ``resources``.
 
     ``conversation`` is a chat Conversation (or its token); ``callback`` a callback
     request (or its token / id). Both are optional: a phone call may have neither.
+    A resource is recorded once per conversation: those already referred in it (by a
+    card sent in the chat, or an earlier wrap-up) are left out, and when none is left
+    nothing is recorded and None is returned. ``sent_in_chat``: the referral was shared
+    with the visitor as a card in the chat (``sent_in_chat_at``).
     """
     _require(actor, "resources.add_referral")
     ids = []
@@ -146,9 +150,17 @@ def referral_create(actor, resources, conversation=None, callback=None, note: st
     if language is None:
         language = getattr(conversation, "language", None) or getattr(callback, "language", None) or "en"
     with transaction.atomic():
+        if token is not None:
+            already = set(ReferralItem.objects.filter(
+                referral__conversation_token=token, resource_id__in=ids,
+            ).values_list("resource_id", flat=True))
+            ids = [i for i in ids if i not in already]
+            if not ids:
+                return None
         referral = Referral.objects.create(
             created_by=actor, channel=channel, conversation_token=token,
             callback_ref=callback_ref, note=note, language=language if language in ("en", "es") else "en",
+            sent_in_chat_at=timezone.now() if sent_in_chat else None,
         )
         ReferralItem.objects.bulk_create(
             [ReferralItem(referral=referral, resource=found[i], resource_name=found[i].name,

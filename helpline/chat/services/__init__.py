@@ -52,6 +52,7 @@ from .messages import (
     specialist_message_post,
     visitor_message_post,
 )
+from .referrals import resource_card_send  # noqa: F401 - resource cards (referrals.py)
 from .specialists import (
     conversation_accept_next,
     specialist_heartbeat,

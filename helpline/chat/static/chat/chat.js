@@ -84,10 +84,10 @@
     who.className = "who";
     who.textContent = senderName(m);
     li.appendChild(who);
-    li.appendChild(document.createTextNode(m.text));
+    shared.body(li, m);
     place(li, m.seq);
     advance();
-    log.scrollTop = log.scrollHeight;
+    shared.reveal(log, li);
   }
 
   function place(li, seq) { shared.place(log, li, seq); }

@@ -35,5 +35,62 @@
     return true;
   }
 
-  window.HelplineChatLog = { fmt: fmt, place: place, acknowledge: acknowledge };
+  // A resource card (a message whose data.kind is "resource_card"): a copy of the page's
+  // <template id="resource-card-template"> (chat/_resource_card.html) filled in as text.
+  // Rows without a value are removed; links only to tel: numbers and http(s) addresses.
+  function isCard(m) {
+    return !!(m && m.data && m.data.kind === "resource_card" && m.data.card);
+  }
+  function card(template, data) {
+    var node = template.content.firstElementChild.cloneNode(true);
+    function field(name) { return node.querySelector('[data-field="' + name + '"]'); }
+    function drop(name) { var row = node.querySelector('[data-row="' + name + '"]'); if (row) row.remove(); }
+    field("name").textContent = data.name || "";
+    var offers = field("offers");
+    offers.textContent = data.offers || "";
+    if (data.offers_lang) offers.setAttribute("lang", data.offers_lang);
+    var phone = field("phone");
+    if (!data.phone) drop("phone");
+    else if (/^\+?\d+$/.test(data.tel || "")) {
+      phone.setAttribute("href", "tel:" + data.tel);
+      phone.textContent = data.phone;
+    } else phone.replaceWith(document.createTextNode(data.phone));
+    if (/^https?:\/\/\S+$/i.test(data.website || "")) {
+      field("website").setAttribute("href", data.website);
+      field("website-text").textContent = data.website;
+    } else drop("website");
+    var hours = field("hours");
+    if (data.hours) {
+      hours.textContent = data.hours;
+      if (data.hours_lang) hours.setAttribute("lang", data.hours_lang);
+    } else drop("hours");
+    return node;
+  }
+
+  // Fill a log line with a message's body: the card when it is one (and the page has the
+  // template), else its text.
+  function body(li, m) {
+    var template = document.getElementById("resource-card-template");
+    if (isCard(m) && template) {
+      li.classList.add("card");
+      li.appendChild(card(template, m.data.card));
+    } else {
+      li.appendChild(document.createTextNode(m.text));
+    }
+  }
+
+  // After a new line: the log shows its end, or the top of a card taller than the log.
+  // A card is also brought into the window (on a phone the log can sit below the fold):
+  // the smallest scroll that shows it.
+  function reveal(log, li) {
+    log.scrollTop = log.scrollHeight;
+    if (!li.classList.contains("card")) return;
+    if (li.offsetHeight > log.clientHeight) {
+      log.scrollTop += li.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    }
+    if (li.scrollIntoView) li.scrollIntoView({ block: "nearest" });
+  }
+
+  window.HelplineChatLog = { fmt: fmt, place: place, acknowledge: acknowledge, isCard: isCard,
+                             card: card, body: body, reveal: reveal };
 })();

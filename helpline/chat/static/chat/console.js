@@ -146,10 +146,10 @@
     li.setAttribute("data-seq", String(m.seq));
     li.removeAttribute("data-client-id");
     li.appendChild(el("span", { "class": "who" }, m.sender === "visitor" ? (m.sender_label || strings.visitor) : (m.sender_label || m.sender)));
-    li.appendChild(document.createTextNode(m.text));
+    shared.body(li, m);
     place(li, m.seq);
     advance();
-    log.scrollTop = log.scrollHeight;
+    shared.reveal(log, li);
     if (m.sender === "visitor") refreshSuggestions(m.text);
   }
 
@@ -217,6 +217,81 @@
     return "s" + Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
+  // --- Send a resource: a card from the directory, over the socket -----------------
+  // Without a socket (or without this script) the form posts to the server instead.
+  var resourceForm = document.getElementById("resource-form");
+  var resourceSelect = document.getElementById("resource-select");
+  var resourceFilter = document.getElementById("resource-filter");
+  var resourceStatus = document.getElementById("resource-status");
+  var cardOutbox = [];  // sent, not yet acknowledged: re-sent with the same id on reconnect
+  function setResourceStatus(text, failed) {
+    if (!resourceStatus) return;
+    resourceStatus.textContent = text || "";
+    resourceStatus.classList.toggle("error", !!failed);
+  }
+  function sendCard(item) {
+    return send({ type: "send_resource", id: item.id, resource: item.resource });
+  }
+  if (resourceForm && resourceSelect) {
+    var idInput = resourceForm.querySelector("input[name=id]");
+    var countEl = document.getElementById("resource-count");
+    var total = resourceSelect.querySelectorAll("option").length;
+    if (resourceFilter) {
+      resourceFilter.parentNode.hidden = false;
+      resourceFilter.addEventListener("input", function () {
+        var words = resourceFilter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+        var shown = 0;
+        Array.prototype.forEach.call(resourceSelect.querySelectorAll("optgroup"), function (group) {
+          var any = false;
+          Array.prototype.forEach.call(group.querySelectorAll("option"), function (option) {
+            var haystack = (option.textContent + " " + group.label).toLowerCase();
+            var match = words.every(function (w) { return haystack.indexOf(w) !== -1; });
+            option.hidden = !match;
+            option.disabled = !match;
+            if (match) { any = true; shown += 1; }
+          });
+          group.hidden = !any;
+        });
+        var chosen = resourceSelect.options[resourceSelect.selectedIndex];
+        if (chosen && chosen.hidden) resourceSelect.selectedIndex = -1;
+        if (countEl) countEl.textContent = words.length ? fmt(resourceForm.getAttribute("data-matches"), { count: shown, total: total }) : "";
+      });
+      // Down arrow (or Enter) from the search box: into the list, on the first match.
+      resourceFilter.addEventListener("keydown", function (event) {
+        if (event.key !== "ArrowDown" && event.key !== "Enter") return;
+        event.preventDefault();
+        var first = resourceSelect.querySelector("option:not([hidden])");
+        var chosen = resourceSelect.options[resourceSelect.selectedIndex];
+        if (first && (!chosen || chosen.hidden)) first.selected = true;
+        resourceSelect.focus();
+      });
+    }
+    resourceSelect.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") { event.preventDefault(); resourceForm.requestSubmit(); }
+    });
+    resourceForm.addEventListener("submit", function (event) {
+      var value = parseInt(resourceSelect.value, 10);
+      if (!value) return;
+      var item = { id: idInput.value, resource: value };
+      if (!sendCard(item)) return;  // no socket now: the form posts
+      event.preventDefault();
+      cardOutbox.push(item);
+      idInput.value = newId();  // the next card is a new message
+      setResourceStatus(resourceForm.getAttribute("data-sending"));
+    });
+  }
+  function cardAcknowledged(frame) {
+    var before = cardOutbox.length;
+    cardOutbox = cardOutbox.filter(function (item) { return item.id !== frame.id; });
+    if (frame.message) renderMessage(frame.message);
+    if (cardOutbox.length < before && resourceForm) setResourceStatus(resourceForm.getAttribute("data-sent"));
+  }
+  function cardFailed(frame) {
+    var before = cardOutbox.length;
+    cardOutbox = cardOutbox.filter(function (item) { return item.id !== frame.id; });
+    if (cardOutbox.length < before) setResourceStatus(fmt(strings.error, { message: frame.message || frame.code || "" }), true);
+  }
+
   // --- Socket -------------------------------------------------------------------
   var socket = null;
   var attempt = 0;
@@ -231,6 +306,7 @@
     socket.onopen = function () {
       setConn(strings.connected);
       outbox.forEach(function (item) { send({ type: "message", id: item.id, text: item.text }); });
+      cardOutbox.forEach(sendCard);
     };
     socket.onmessage = function (event) {
       var frame;
@@ -242,6 +318,7 @@
       else if (frame.type === "message") renderMessage(frame);
       else if (frame.type === "transfer_offer") setConn(strings.new_chat);
       else if (frame.type === "urgent") showUrgent(frame.id);
+      else if (frame.type === "ack" && frame.message) cardAcknowledged(frame);
       else if (frame.type === "ack") acknowledge(frame);
       else if (frame.type === "state" && conversationId && String(frame.id) === conversationId) {
         var badge = document.getElementById("conv-status");
@@ -250,8 +327,10 @@
         if (frame.urgent && wasUrgent === false) showUrgent(frame.id);
         wasUrgent = !!frame.urgent;
         if (frame.status !== "active" && form) form.hidden = true;
+        if (frame.status !== "active" && resourceForm) resourceForm.hidden = true;
       } else if (frame.type === "error") {
         setConn(fmt(strings.error, { message: frame.message || frame.code || "" }), true);
+        if (frame.id) cardFailed(frame);
         if (frame.id && frame.code !== "rate_limited" && log) {
           outbox = outbox.filter(function (item) { return item.id !== frame.id; });
           var failed = log.querySelector('li[data-client-id="' + CSS.escape(String(frame.id)) + '"]');
