@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,6 +43,9 @@ from django.utils.http import http_date
 GENERATION_KEY = "pages:generation"
 FRAME_KEY = "pages:frame:"
 TIMEOUT = 3600
+# A kept value past its age is still used this long, by every request but the one
+# that asks again (so a spike does not send every request to ask at once).
+REFRESH_GRACE = 5
 # Where finish/respond leave a page for the ASGI layer (helpline.common.pagecache_asgi).
 OFFER = "helpline.pagecache.offer"
 
@@ -84,7 +88,8 @@ def vary_on(state: Callable[[], object], *, max_age: int = 0) -> None:
 
     ``state()`` is called with the page's language active. With ``max_age`` (seconds)
     its value is kept per language in the cache (shared by workers) and pages follow
-    it up to that much later; a hit then costs no call. A page is stored only when the
+    it up to that much later (plus the moment one request takes to ask again, at
+    most ``REFRESH_GRACE``); a hit then costs no call. A page is stored only when the
     value kept for its key is still the value after it was rendered. Without
     ``max_age`` it is called for every page, and no page is answered before Django.
     """
@@ -97,25 +102,32 @@ def _frame_keys(language: str) -> list[str]:
     return [f"{FRAME_KEY}{known.name}:{language}" for known in _frame_state]
 
 
+def _keep(known: _FrameState, key: str, value: object) -> None:
+    """Keep a frame value: used for ``max_age``, then by all but one request for the grace."""
+    cache.set(key, (value, time.time() + known.max_age), known.max_age + REFRESH_GRACE)
+
+
 def frame(language: str) -> tuple:
     """Every page's frame in ``language``: the kept values, the others asked for now."""
     keys = _frame_keys(language)
     kept = cache.get_many([key for known, key in zip(_frame_state, keys, strict=True)
                            if known.max_age])
+    now = time.time()
     values = []
     for known, key in zip(_frame_state, keys, strict=True):
-        if key in kept:
-            values.append(kept[key])
+        if key in kept and now < kept[key][1]:
+            values.append(kept[key][0])
             continue
         value = known.state()
         if known.max_age:
-            cache.set(key, value, known.max_age)
+            _keep(known, key, value)
         values.append(value)
     return tuple(values)
 
 
-def kept_state(language: str) -> tuple[int, tuple] | None:
-    """The generation and the frame from kept values only, in one cache read.
+def kept_state(language: str) -> tuple[int, tuple, bool] | None:
+    """The generation and the frame from kept values only, in one cache read, and whether
+    a value is past its age (someone should ask again).
 
     None when a frame value is not kept (now, or ever: registered without ``max_age``).
     """
@@ -125,7 +137,9 @@ def kept_state(language: str) -> tuple[int, tuple] | None:
     kept = cache.get_many([GENERATION_KEY, *keys])
     if any(key not in kept for key in keys):
         return None
-    return kept.get(GENERATION_KEY, 0), tuple(kept[key] for key in keys)
+    now = time.time()
+    return (kept.get(GENERATION_KEY, 0), tuple(kept[key][0] for key in keys),
+            any(now >= kept[key][1] for key in keys))
 
 
 def _frame_still(language: str, keyed: tuple) -> bool:
@@ -140,7 +154,7 @@ def _frame_still(language: str, keyed: tuple) -> bool:
         return True
     for known, key, value in zip(_frame_state, _frame_keys(language), now, strict=True):
         if known.max_age:
-            cache.set(key, value, known.max_age)
+            _keep(known, key, value)
     return False
 
 

@@ -48,6 +48,8 @@ from django.utils.http import parse_etags, parse_http_date_safe
 from . import logs, metrics, pagecache
 
 EARLY_KEY = "pages:early:v1:"
+# How long the request that refreshes a page through Django has before another may try.
+REFRESHING_SECONDS = 2
 # Request headers after which Django must answer (preconditions the layer does not judge).
 _PRECONDITIONS = (b"if-match", b"if-unmodified-since", b"if-range")
 # Response headers that belong to one request; the layer writes its own.
@@ -62,6 +64,7 @@ class EarlyPage:
     headers: list[tuple[bytes, bytes]]  # Django's final headers for the 200, with the length
     headers_not_modified: list[tuple[bytes, bytes]]  # the same for a 304
     view: str
+    refresh_at: float  # wall-clock time after which one request goes to Django
 
 
 @dataclass(frozen=True)
@@ -119,11 +122,24 @@ def early_key(current: int, reading: _Reading, frame: tuple) -> str:
 
 
 def lookup(reading: _Reading) -> EarlyPage | None:
+    """The kept page for this request; None when Django must answer.
+
+    Past its ``fresh_for`` (or when a frame value is past its age), one request at a
+    time goes to Django, which reads everything again and offers the page anew; the
+    others are answered from the copy meanwhile, for ``REFRESH_GRACE`` at most.
+    """
     kept = pagecache.kept_state(reading.language)
     if kept is None:
         return None
-    current, frame = kept
-    return cache.get(early_key(current, reading, frame))
+    current, frame, frame_due = kept
+    key = early_key(current, reading, frame)
+    page = cache.get(key)
+    if page is None:
+        return None
+    if (frame_due or time.time() >= page.refresh_at) and cache.add(
+            key + ":refreshing", 1, REFRESHING_SECONDS):
+        return None
+    return page
 
 
 def keep(reading: _Reading, offer: pagecache.Offer, status: int,
@@ -151,9 +167,11 @@ def keep(reading: _Reading, offer: pagecache.Offer, status: int,
         headers=[*kept, (b"content-length", length)],
         headers_not_modified=[*(h for h in kept if h[0] != b"content-type"),
                               (b"content-length", b"0")],
-        view=offer.view,
+        view=offer.view, refresh_at=time.time() + offer.fresh_for,
     )
-    cache.set(early_key(offer.generation, reading, offer.frame), page, offer.fresh_for)
+    key = early_key(offer.generation, reading, offer.frame)
+    cache.set(key, page, offer.fresh_for + pagecache.REFRESH_GRACE)
+    cache.delete(key + ":refreshing")
     return True
 
 

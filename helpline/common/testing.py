@@ -250,22 +250,27 @@ class AsgiAnswer:
         return {k: v for k, v in self.headers.items() if k != "x-request-id"}
 
 
-def asgi_request(app, path: str, *, method: str = "GET", query: bytes = b"",
-                 headers: list[tuple[bytes, bytes]] = (), scheme: str = "http",
-                 host: bytes = b"127.0.0.1:8000") -> AsgiAnswer:
-    """One HTTP request through ``app`` (e.g. ``helpline.asgi.application``), as uvicorn
-    hands it over. Sync code runs in the calling thread, so it sees the test's
-    transaction; use with :func:`django_keeps_connections`."""
-    import asyncio
-
-    from asgiref.sync import async_to_sync
-
-    scope = {
+def asgi_scope(path: str, *, method: str = "GET", query: bytes = b"",
+               headers: list[tuple[bytes, bytes]] = (), scheme: str = "http",
+               host: bytes = b"127.0.0.1:8000") -> dict:
+    """The scope of an HTTP request as uvicorn hands it to the application."""
+    return {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
         "scheme": scheme, "path": path, "raw_path": path.encode(), "query_string": query,
         "root_path": "", "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
         "headers": [(b"host", host), *headers],
     }
+
+
+def asgi_request(app, path: str, **scope_kwargs) -> AsgiAnswer:
+    """One HTTP request through ``app`` (e.g. ``helpline.asgi.application``); the keyword
+    arguments are :func:`asgi_scope`'s. Sync code runs in the calling thread, so it sees
+    the test's transaction; use with :func:`django_keeps_connections`."""
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+
+    scope = asgi_scope(path, **scope_kwargs)
     messages: list[dict] = []
 
     async def run() -> None:

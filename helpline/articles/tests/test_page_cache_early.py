@@ -10,8 +10,13 @@ from django.utils import timezone
 
 from helpline.articles import services
 from helpline.asgi import application, django_asgi_app
-from helpline.common import metrics, pagecache
-from helpline.common.testing import asgi_request, django_keeps_connections, django_requests
+from helpline.common import metrics, pagecache, pagecache_asgi
+from helpline.common.testing import (
+    asgi_request,
+    asgi_scope,
+    django_keeps_connections,
+    django_requests,
+)
 
 from .conftest import draft
 
@@ -175,6 +180,38 @@ def test_the_early_copy_follows_the_chat_launcher(published_en, settings, django
         opened = call(application, EN)
     assert b"Live chat is closed now." in closed.body
     assert b"Live chat is open now." in opened.body
+
+
+def test_past_its_time_one_request_refreshes_the_copy_while_the_others_are_answered(
+        published_en, django_calls):
+    """The copy lives as long as the article's state (60 s): then one request goes to
+    Django, which reads the state again, and the others keep getting the copy for a few
+    seconds rather than all reaching Django at once."""
+    import time_machine
+
+    with time_machine.travel("2026-03-09 12:00:00+00:00", tick=False) as clock:
+        first = call(application, EN)
+        assert call(application, EN).body == first.body
+        reached = len(django_calls)
+        clock.shift(61)  # the state and the copy are due
+        pagecache.frame("en")  # (steady traffic keeps the launcher state current)
+        # A request is refreshing through Django (it claimed the refresh, not yet done):
+        assert pagecache_asgi.lookup(pagecache_asgi.read(asgi_scope(EN))) is None
+        assert call(application, EN).body == first.body  # the others: the copy
+        assert len(django_calls) == reached
+        clock.shift(3)  # the refresh did not come back in time: another request tries
+        assert call(application, EN).status == 200
+        assert len(django_calls) == reached + 1
+        assert call(application, EN).status == 200  # refreshed: early again
+        assert len(django_calls) == reached + 1
+        clock.shift(6)  # the launcher state is past its age: one request asks again
+        call(application, EN)
+        call(application, EN)
+        assert len(django_calls) == reached + 2
+        clock.shift(60 + pagecache.REFRESH_GRACE + 1)  # nobody refreshed it: gone
+        pagecache.frame("en")
+        call(application, EN)
+        assert len(django_calls) == reached + 3
 
 
 def test_early_answers_are_counted_like_djangos(published_en):
