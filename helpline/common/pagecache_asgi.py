@@ -2,7 +2,8 @@
 
 A page that ``pagecache`` shares (the same for everyone) costs about 2 ms of CPU
 on a hit through Django's middleware and the thread it runs sync code in. This
-layer answers the same hit in the event loop, from what Django sent last time:
+layer answers the same hit in the event loop, from what Django sent last time
+(about 0.3 ms with uvicorn's own share; docs/notes/issue-17.md):
 
 * Django stays the judge. A view that knows how long its key parts stay right
   passes ``fresh_for`` to ``pagecache.finish`` / ``respond``, which leave an
