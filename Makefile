@@ -37,9 +37,13 @@ content: migrate
 static: install
 	$(PY) -m helpline collectstatic --noinput -v 0
 
+# httptools and uvloop (uvicorn[standard]) named, so a missing one fails instead of falling
+# back to h11/asyncio (about 0.2 ms more per request). No uvicorn access log: the app logs
+# one line per request itself (helpline.request, with the request id).
 serve: content static
 	@echo "Helpline on http://127.0.0.1:$(PORT)/  (Ctrl-C to stop)"
-	HELPLINE_HTTPS=0 $(VENV)/bin/uvicorn helpline.asgi:application --host 127.0.0.1 --port $(PORT) --lifespan off
+	HELPLINE_HTTPS=0 $(VENV)/bin/uvicorn helpline.asgi:application --host 127.0.0.1 --port $(PORT) \
+	  --http httptools --loop uvloop --no-access-log --lifespan off
 
 # ruff with the rule set in pyproject.toml ([tool.ruff.lint]); tools/run-tests runs it first.
 lint: install

@@ -36,7 +36,8 @@ def prepare_server(workers: int, *, prefix: str = "helpline-bench-"):
         port = s.getsockname()[1]
     proc = subprocess.Popen(
         [py, "-m", "uvicorn", "helpline.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--no-access-log",
+         "--port", str(port), "--workers", str(workers), "--http", "httptools",
+         "--loop", "uvloop", "--no-access-log",
          "--log-level", "warning", "--lifespan", "off"], cwd=REPO, env=env)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

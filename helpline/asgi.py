@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels."""
+"""ASGI entry point: HTTP through Django (shared pages answered in front of it), websockets
+through Channels."""
 
 import os
 
@@ -11,12 +12,14 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from helpline.common.pagecache_asgi import EarlyPages  # noqa: E402
 from helpline.common.websocket import OriginValidator  # noqa: E402
 from helpline.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # Shared pages (helpline.common.pagecache) straight from the cache; the rest to Django.
+        "http": EarlyPages(django_asgi_app),
         # Same origin only: scheme, host and port (helpline.common.websocket.origin_allowed).
         "websocket": OriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }

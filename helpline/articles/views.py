@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -82,16 +83,19 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     # (one query, kept until the next publish or withdrawal starts a new generation).
     current = pagecache.generation()
     state_key = f"articles:page-state:{current}:{language}:{slug}"
-    state = cache.get(state_key)
-    if state is None:
-        state = selectors.public_page_state(language, slug)
-        if not state:
+    kept = cache.get(state_key)
+    if kept is None:
+        kept = (selectors.public_page_state(language, slug), time.time())
+        if not kept[0]:
             raise Http404("No such article")
-        cache.set(state_key, state, STATE_TIMEOUT)
+        cache.set(state_key, kept, STATE_TIMEOUT)
+    state, read_at = kept
+    # The page may be answered before Django until the state is read again.
+    fresh_for = STATE_TIMEOUT - (time.time() - read_at)
     key = (pagecache.page_key(request, language, state, current=current)
            if pagecache.shareable(request) else None)
     if key is not None and (page := pagecache.lookup(key)) is not None:
-        return pagecache.respond(request, page, shared=True)
+        return pagecache.respond(request, page, shared=True, fresh_for=fresh_for)
     version = selectors.get_public_version(language, slug)
     revision = version.live_revision
     alternates = selectors.public_translations(version)
@@ -110,7 +114,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
          "helpful_given": version.pk in request.session.get(HELPFUL_SESSION_KEY, [])},
     )
     last_modified = max((when for _l, _s, _r, when in state if when), default=None)
-    return pagecache.finish(request, response, key=key, last_modified=last_modified)
+    return pagecache.finish(request, response, key=key, last_modified=last_modified,
+                            fresh_for=fresh_for)
 
 
 HELPFUL_SESSION_KEY = "helpful_articles"

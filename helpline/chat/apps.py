@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+# How late the chat launcher on shared pages may follow chat opening or closing.
+LAUNCHER_STATE_SECONDS = 5
+
 
 class ChatConfig(AppConfig):
     name = "helpline.chat"
@@ -19,11 +22,14 @@ class ChatConfig(AppConfig):
 
         # The launcher on every public page says whether chat is open (hours and
         # someone on duty) and when it opens: a cached page must change when that does.
+        # The state is kept for a few seconds (a console already counts as on duty for
+        # PRESENCE_GRACE_SECONDS after it was last heard from), so a page hit asks
+        # nobody, and a hit can be answered before Django.
         def launcher_state() -> tuple:
             availability = chat_availability()
             return availability["open"], availability["hours_open"], availability["opens_at"]
 
-        pagecache.vary_on(launcher_state)
+        pagecache.vary_on(launcher_state, max_age=LAUNCHER_STATE_SECONDS)
 
         from . import signals
 

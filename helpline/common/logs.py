@@ -31,6 +31,30 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
+def is_sane_request_id(value: str) -> bool:
+    """Whether a proxy's ``X-Request-ID`` may be used as this request's id."""
+    return bool(_SANE_ID.match(value))
+
+
+def _access(method: str, status: int, view: str, started: float) -> None:
+    access_log.info(
+        "%s %s", method, status,
+        extra={"view": view, "status": status, "method": method,
+               "duration_ms": round((time.perf_counter() - started) * 1000, 2)},
+    )
+
+
+def log_access(request_id: str, method: str, status: int, view: str, started: float) -> None:
+    """The access-log record of a request answered outside Django (the page cache's layer)."""
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    token = _request_id.set(request_id)
+    try:
+        _access(method, status, view, started)
+    finally:
+        _request_id.reset(token)
+
+
 class RequestContextMiddleware:
     """Sets the request id (and, once known, the staff user id) for logs; logs one line per request."""
 
@@ -39,7 +63,7 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.META.get("HTTP_X_REQUEST_ID", "")
-        request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if is_sane_request_id(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         id_token = _request_id.set(request_id)
         user_token = _user_id.set(None)
@@ -51,12 +75,8 @@ class RequestContextMiddleware:
             if user is not None and getattr(user, "is_authenticated", False):
                 _user_id.set(user.pk)
             match = getattr(request, "resolver_match", None)
-            access_log.info(
-                "%s %s", request.method, response.status_code,
-                extra={"view": (match.view_name if match else "unmatched") or "unnamed",
-                       "status": response.status_code, "method": request.method,
-                       "duration_ms": round((time.perf_counter() - started) * 1000, 2)},
-            )
+            _access(request.method, response.status_code,
+                    (match.view_name if match else "unmatched") or "unnamed", started)
             return response
         finally:
             _request_id.reset(id_token)

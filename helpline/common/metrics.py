@@ -146,6 +146,17 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
 
 # --- the request middleware ----------------------------------------------------------
 
+def counting() -> bool:
+    """Whether requests are counted (``MetricsMiddleware`` is installed; HELPLINE_METRICS)."""
+    return "helpline.common.metrics.MetricsMiddleware" in settings.MIDDLEWARE
+
+
+def count(view: str, status: int, seconds: float) -> None:
+    """Count one answered request (also those answered before Django, by the page cache)."""
+    HTTP_REQUESTS.labels(view, str(status)).inc()
+    HTTP_LATENCY.labels(view).observe(seconds)
+
+
 def _view_label(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
     if match is None:
@@ -162,9 +173,7 @@ class MetricsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         response = self.get_response(request)
-        view = _view_label(request)
-        HTTP_REQUESTS.labels(view, str(response.status_code)).inc()
-        HTTP_LATENCY.labels(view).observe(time.perf_counter() - started)
+        count(_view_label(request), response.status_code, time.perf_counter() - started)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:

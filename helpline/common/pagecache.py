@@ -9,19 +9,26 @@ rendered each time (the caller can still cache its expensive fragments).
 
 The caller's key parts name what the page depends on (for an article: the live
 revisions of its translations). What every page's frame depends on (the chat
-launcher says whether chat is open) is registered by its app with ``vary_on``.
-A site-wide generation number, bumped when content is published or withdrawn, is
-part of every key, so the entries of earlier content are never read again and
-age out.
+launcher says whether chat is open) is registered by its app with ``vary_on``;
+with ``max_age`` its value is kept that long per language, so a hit does not ask
+again. A site-wide generation number, bumped when content is published or
+withdrawn, is part of every key, so the entries of earlier content are never
+read again and age out.
 
 Every response carries an ``ETag`` (a hash of the body) and, when the caller knows
 it, ``Last-Modified``; a conditional GET that matches gets a 304.
+
+A caller that knows how long its key parts stay right without a new generation
+(``fresh_for``) lets a shared page be answered before Django next time:
+``finish`` and ``respond`` then leave an offer in the ASGI scope, and
+``helpline.common.pagecache_asgi`` keeps it, with the final headers, for that long.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,12 +36,28 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, has_vary_header
 from django.utils.http import http_date
 
 GENERATION_KEY = "pages:generation"
+FRAME_KEY = "pages:frame:"
 TIMEOUT = 3600
-_frame_state: list[Callable[[], object]] = []
+# A kept value past its age is still used this long, by every request but the one
+# that asks again (so a spike does not send every request to ask at once).
+REFRESH_GRACE = 5
+# Where finish/respond leave a page for the ASGI layer (helpline.common.pagecache_asgi).
+OFFER = "helpline.pagecache.offer"
+
+
+@dataclass(frozen=True)
+class _FrameState:
+    state: Callable[[], object]
+    name: str
+    max_age: int
+
+
+_frame_state: list[_FrameState] = []
 
 
 @dataclass(frozen=True)
@@ -45,10 +68,94 @@ class CachedPage:
     last_modified: float | None
 
 
-def vary_on(state: Callable[[], object]) -> None:
-    """Register a part of every page's frame that changes on its own (part of every key)."""
-    if state not in _frame_state:
-        _frame_state.append(state)
+@dataclass(frozen=True)
+class Offer:
+    """A shared page as its view keyed it, for the ASGI layer to keep (``fresh_for`` seconds)."""
+
+    page: CachedPage
+    generation: int
+    frame: tuple
+    language: str
+    scheme: str
+    host: str
+    path: str
+    view: str
+    fresh_for: int
+
+
+def vary_on(state: Callable[[], object], *, max_age: int = 0) -> None:
+    """Register a part of every page's frame that changes on its own (part of every key).
+
+    ``state()`` is called with the page's language active. With ``max_age`` (seconds)
+    its value is kept per language in the cache (shared by workers) and pages follow
+    it up to that much later (plus the moment one request takes to ask again, at
+    most ``REFRESH_GRACE``); a hit then costs no call. A page is stored only when the
+    value kept for its key is still the value after it was rendered. Without
+    ``max_age`` it is called for every page, and no page is answered before Django.
+    """
+    if all(known.state is not state for known in _frame_state):
+        name = f"{state.__module__}.{state.__qualname__}"
+        _frame_state.append(_FrameState(state, name, int(max_age)))
+
+
+def _frame_keys(language: str) -> list[str]:
+    return [f"{FRAME_KEY}{known.name}:{language}" for known in _frame_state]
+
+
+def _keep(known: _FrameState, key: str, value: object) -> None:
+    """Keep a frame value: used for ``max_age``, then by all but one request for the grace."""
+    cache.set(key, (value, time.time() + known.max_age), known.max_age + REFRESH_GRACE)
+
+
+def frame(language: str) -> tuple:
+    """Every page's frame in ``language``: the kept values, the others asked for now."""
+    keys = _frame_keys(language)
+    kept = cache.get_many([key for known, key in zip(_frame_state, keys, strict=True)
+                           if known.max_age])
+    now = time.time()
+    values = []
+    for known, key in zip(_frame_state, keys, strict=True):
+        if key in kept and now < kept[key][1]:
+            values.append(kept[key][0])
+            continue
+        value = known.state()
+        if known.max_age:
+            _keep(known, key, value)
+        values.append(value)
+    return tuple(values)
+
+
+def kept_state(language: str) -> tuple[int, tuple, bool] | None:
+    """The generation and the frame from kept values only, in one cache read, and whether
+    a value is past its age (someone should ask again).
+
+    None when a frame value is not kept (now, or ever: registered without ``max_age``).
+    """
+    if any(not known.max_age for known in _frame_state):
+        return None
+    keys = _frame_keys(language)
+    kept = cache.get_many([GENERATION_KEY, *keys])
+    if any(key not in kept for key in keys):
+        return None
+    now = time.time()
+    return (kept.get(GENERATION_KEY, 0), tuple(kept[key][0] for key in keys),
+            any(now >= kept[key][1] for key in keys))
+
+
+def _frame_still(language: str, keyed: tuple) -> bool:
+    """Whether the frame asked for now is the one the page was keyed under.
+
+    A kept value may be up to ``max_age`` old while the page rendered the current
+    one; such a page must not be stored under the old value. The kept values are
+    brought up to date.
+    """
+    now = tuple(known.state() for known in _frame_state)
+    if now == keyed:
+        return True
+    for known, key, value in zip(_frame_state, _frame_keys(language), now, strict=True):
+        if known.max_age:
+            _keep(known, key, value)
+    return False
 
 
 def generation() -> int:
@@ -74,10 +181,13 @@ def shareable(request: HttpRequest) -> bool:
 
 
 def page_key(request: HttpRequest, *parts, current: int | None = None) -> str:
-    """The cache key of this page: host, path, the caller's parts, the frame, the generation."""
+    """The cache key of this page: host, path, language, the caller's parts, the frame and
+    the generation."""
     current = generation() if current is None else current
-    frame = tuple(state() for state in _frame_state)
-    raw = repr((current, request.get_host(), request.path, parts, frame)).encode()
+    language = translation.get_language()
+    state = frame(language)
+    request._pagecache_keyed = (current, language, state)
+    raw = repr((current, request.get_host(), request.path, language, parts, state)).encode()
     return "pages:" + hashlib.sha256(raw).hexdigest()
 
 
@@ -93,13 +203,31 @@ def _stamp(when: datetime.datetime | None) -> float | None:
     return when.timestamp() if when is not None else None
 
 
-def respond(request: HttpRequest, page: CachedPage, *, shared: bool) -> HttpResponse:
+def respond(request: HttpRequest, page: CachedPage, *, shared: bool,
+            fresh_for: float | None = None) -> HttpResponse:
     """The page itself, or a 304 when the visitor's copy is current."""
     last_modified = int(page.last_modified) if page.last_modified is not None else None
     not_modified = get_conditional_response(request, etag=page.etag, last_modified=last_modified)
     response = not_modified or HttpResponse(page.content, content_type=page.content_type)
     _headers(response, page, shared=shared)
+    if shared:
+        _offer(request, page, fresh_for)
     return response
+
+
+def _offer(request: HttpRequest, page: CachedPage, fresh_for: float | None) -> None:
+    """Leave the shared page in the ASGI scope for the layer in front of Django."""
+    scope = getattr(request, "scope", None)
+    keyed = getattr(request, "_pagecache_keyed", None)
+    if scope is None or keyed is None or not fresh_for or int(fresh_for) <= 0:
+        return
+    current, language, state = keyed
+    match = getattr(request, "resolver_match", None)
+    scope[OFFER] = Offer(
+        page=page, generation=current, frame=state, language=language, scheme=request.scheme,
+        host=request.get_host(), path=request.path,
+        view=(match.view_name if match else "unmatched") or "unnamed", fresh_for=int(fresh_for),
+    )
 
 
 def _headers(response: HttpResponse, page: CachedPage, *, shared: bool) -> None:
@@ -124,18 +252,23 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def finish(request: HttpRequest, response: HttpResponse, *, key: str | None,
-           last_modified: datetime.datetime | None) -> HttpResponse:
+           last_modified: datetime.datetime | None,
+           fresh_for: float | None = None) -> HttpResponse:
     """Store a freshly rendered page when it is the same for everyone; add validators.
 
-    ``key`` is None for a request that may not use the shared copy.
+    ``key`` is None for a request that may not use the shared copy. ``fresh_for``:
+    how many seconds the caller's key parts stay right without a new generation
+    (the page may then be answered before Django for that long).
     """
     if response.status_code != 200 or response.streaming:
         return response
     page = CachedPage(content=response.content, content_type=response["Content-Type"],
                       etag=_etag(response.content), last_modified=_stamp(last_modified))
     shared = key is not None and _storable(request, response)
-    if shared:
+    keyed = getattr(request, "_pagecache_keyed", None)
+    if shared and (keyed is None or _frame_still(keyed[1], keyed[2])):
         cache.set(key, page, TIMEOUT)
+        _offer(request, page, fresh_for)
     not_modified = get_conditional_response(
         request, etag=page.etag,
         last_modified=int(page.last_modified) if page.last_modified is not None else None,

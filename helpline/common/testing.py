@@ -231,3 +231,97 @@ class PrivateRedis:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(5)
+
+
+# --- one HTTP request through an ASGI application, in process -------------------------
+
+@dataclass
+class AsgiAnswer:
+    status: int
+    header_list: list[tuple[bytes, bytes]]
+    body: bytes
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {name.decode().lower(): value.decode() for name, value in self.header_list}
+
+    def same_headers(self) -> dict[str, str]:
+        """The headers without the one that differs on every request (X-Request-ID)."""
+        return {k: v for k, v in self.headers.items() if k != "x-request-id"}
+
+
+def asgi_scope(path: str, *, method: str = "GET", query: bytes = b"",
+               headers: list[tuple[bytes, bytes]] = (), scheme: str = "http",
+               host: bytes = b"127.0.0.1:8000") -> dict:
+    """The scope of an HTTP request as uvicorn hands it to the application."""
+    return {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+        "scheme": scheme, "path": path, "raw_path": path.encode(), "query_string": query,
+        "root_path": "", "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
+        "headers": [(b"host", host), *headers],
+    }
+
+
+def asgi_request(app, path: str, **scope_kwargs) -> AsgiAnswer:
+    """One HTTP request through ``app`` (e.g. ``helpline.asgi.application``); the keyword
+    arguments are :func:`asgi_scope`'s. Sync code runs in the calling thread, so it sees
+    the test's transaction; use with :func:`django_keeps_connections`."""
+    import asyncio
+
+    from asgiref.sync import async_to_sync
+
+    scope = asgi_scope(path, **scope_kwargs)
+    messages: list[dict] = []
+
+    async def run() -> None:
+        given = False
+
+        async def receive():
+            nonlocal given
+            if not given:
+                given = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await asyncio.Event().wait()  # the client stays connected
+
+        async def send(message):
+            messages.append(message)
+
+        await app(scope, receive, send)
+
+    async_to_sync(run)()
+    start = messages[0]
+    return AsgiAnswer(start["status"], list(start["headers"]),
+                      b"".join(m.get("body", b"") for m in messages[1:]))
+
+
+@contextlib.contextmanager
+def django_keeps_connections() -> Iterator[None]:
+    """Django closes database connections around each request; a test's transaction must
+    outlive the requests it sends through ASGI (Django's own test clients do the same)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@contextlib.contextmanager
+def django_requests() -> Iterator[list[str]]:
+    """The paths of the requests that reached Django (its request_started signal)."""
+    from django.core.signals import request_started
+
+    seen: list[str] = []
+
+    def count(sender, **kwargs) -> None:
+        seen.append(kwargs.get("scope", {}).get("path", ""))
+
+    request_started.connect(count, weak=False)
+    try:
+        yield seen
+    finally:
+        request_started.disconnect(count)
