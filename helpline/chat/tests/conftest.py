@@ -33,3 +33,31 @@ def make_staff(role: str = "specialist", *, languages=("en",), available: bool =
 @pytest.fixture
 def staff_factory():
     return make_staff
+
+
+async def count_queries(coroutine_fn) -> int:
+    """SQL statements run, on any thread and any connection, while ``coroutine_fn`` runs.
+
+    Counting on one connection object misses queries that the code under test runs on
+    another thread's connection (``database_sync_to_async``), and the PostgreSQL pool
+    hands out connections per thread, so every statement that reaches a cursor is
+    counted here instead.
+    """
+    import threading
+    from unittest import mock
+
+    from django.db.backends import utils
+
+    original = utils.CursorWrapper._execute_with_wrappers
+    lock = threading.Lock()
+    count = 0
+
+    def counting(self, *args, **kwargs):
+        nonlocal count
+        with lock:
+            count += 1
+        return original(self, *args, **kwargs)
+
+    with mock.patch.object(utils.CursorWrapper, "_execute_with_wrappers", counting):
+        await coroutine_fn()
+    return count

@@ -9,8 +9,6 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
 from django.contrib.auth.models import Group
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from helpline.chat import events, selectors, services
@@ -18,7 +16,7 @@ from helpline.chat.layers import InMemoryChannelLayer
 from helpline.chat.models import Conversation, SpecialistStatus
 from helpline.chat.watcher import QueueWatcher
 
-from .conftest import make_staff
+from .conftest import count_queries, make_staff
 from .test_consumers import connect, drain, until
 
 adb = sync_to_async
@@ -249,15 +247,7 @@ async def test_losing_the_supervisor_role_stops_the_summary(settings, fresh_laye
 
 
 async def _queries(coroutine_fn) -> int:
-    capture = CaptureQueriesContext(connection)
-    await adb(capture.__enter__)()
-    try:
-        await coroutine_fn()
-    finally:
-        await adb(capture.__exit__)(None, None, None)
-    # (not len(captured_queries): that reads the connection of this thread, not the
-    # database thread's, and is always 0 here)
-    return capture.final_queries - capture.initial_queries
+    return await count_queries(coroutine_fn)
 
 
 @live

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from helpline.chat import services
 from helpline.chat.layers import InMemoryChannelLayer
 from helpline.chat.watcher import QueueWatcher
+
+from .conftest import count_queries
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -17,16 +17,7 @@ adb = sync_to_async
 
 
 async def _queries(coroutine_fn) -> int:
-    """Queries run on the database thread while ``coroutine_fn`` runs."""
-    capture = CaptureQueriesContext(connection)
-    await adb(capture.__enter__)()
-    try:
-        await coroutine_fn()
-    finally:
-        await adb(capture.__exit__)(None, None, None)
-    # (not len(captured_queries): that reads the connection of this thread, not the
-    # database thread's, and is always 0 here)
-    return capture.final_queries - capture.initial_queries
+    return await count_queries(coroutine_fn)
 
 
 async def test_a_queue_change_and_a_tick_cost_the_same_for_one_console_or_a_hundred():
