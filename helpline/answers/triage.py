@@ -29,6 +29,7 @@ reviewed text; nothing here is generated.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -662,6 +663,10 @@ _CRISIS_COMPILED = [(sign, patterns) for sign, patterns in _COMPILED if sign.cat
 # All sign patterns as one alternation: it matches a clause exactly when one of them
 # does, so most clauses (no sign at all) cost one search instead of one per pattern.
 _ANY_SIGN = re.compile("|".join(f"(?:{p})" for sign in URGENT_SIGNS for p in sign.patterns))
+# The same per sign: a sign's patterns are tried one by one (to know which matched) only
+# when one of them matches at all. A message usually has no sign, or one: this keeps every
+# chat line at a few dozen searches instead of one per pattern (several hundred).
+_SIGN_ANY = {sign.code: re.compile("|".join(f"(?:{p})" for p in sign.patterns)) for sign in URGENT_SIGNS}
 
 # --- normalisation and typo repair -----------------------------------------
 
@@ -713,6 +718,7 @@ for _kw in _KEYWORDS:
     _KEYWORDS_BY_INITIAL.setdefault(_kw[0], []).append(_kw)
 
 
+@functools.lru_cache(maxsize=8192)
 def _repair(token: str) -> str:
     if len(token) < 4 or token in _KEYWORDS or token in _PROTECTED or not token.isalpha():
         return token
@@ -732,7 +738,15 @@ _TOKEN_RE = re.compile(r"[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)?|[^\sa-z\d]")
 
 
 def normalize(text: str) -> str:
-    """Lower-case, strip accents, unify apostrophes/degree signs, repair keyword typos."""
+    """Lower-case, strip accents, unify apostrophes/degree signs, repair keyword typos.
+
+    ``assess`` reads a message several ways (signs, mentions, readings); the last few
+    messages' normal forms are kept so each is computed once."""
+    return _normalize(text or "")
+
+
+@functools.lru_cache(maxsize=256)
+def _normalize(text: str) -> str:
     text = strip_accents((text or "").lower())
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
     text = re.sub(r"\bwanna\b", "want to", re.sub(r"\bgonna\b", "going to", text))
@@ -1307,8 +1321,8 @@ def rule_signs(text: str) -> list[str]:
         # "woke up soaked and 102": the reading's context word sits in the clause before
         temp_context = treatment_context or (n > 0 and bool(_TEMP_CONTEXT.search(clauses[n - 1][0])))
         later = " ".join(c for c, _ in clauses[n + 1:])
-        for sign, patterns in _COMPILED if _ANY_SIGN.search(clause) else ():
-            if sign.code in matched:
+        for sign, patterns in _COMPILED:
+            if sign.code in matched or not _SIGN_ANY[sign.code].search(clause):
                 continue
             for pattern in patterns:
                 match = pattern.search(clause)
@@ -1332,10 +1346,10 @@ def rule_signs(text: str) -> list[str]:
     # and it won't stop"): each sentence is read whole for wording that spans the break.
     if not animal_only:
         for sentence, is_question in _sentences(normalized):
-            if _ANIMAL.search(sentence) or not _ANY_SIGN.search(sentence):
-                continue
+            if _ANIMAL.search(sentence) or not _CLAUSE_SPLIT.search(sentence):
+                continue  # one clause: read above
             for sign, patterns in _COMPILED:
-                if sign.code in matched or sign.category == CRISIS:
+                if sign.code in matched or sign.category == CRISIS or not _SIGN_ANY[sign.code].search(sentence):
                     continue
                 for pattern in patterns:
                     match = pattern.search(sentence)
@@ -1349,7 +1363,7 @@ def rule_signs(text: str) -> list[str]:
     # Crisis wording may run across the clause breaks ("go to sleep and never wake up"):
     # those patterns are also read over the whole message, negation aside.
     for sign, patterns in _CRISIS_COMPILED:
-        if sign.code in matched:
+        if sign.code in matched or not _SIGN_ANY[sign.code].search(normalized):
             continue
         for pattern in patterns:
             match = pattern.search(normalized)
