@@ -17,9 +17,6 @@ name or a specialist term.
 from __future__ import annotations
 
 import functools
-import logging
-
-logger = logging.getLogger(__name__)
 
 LANGS = ("en", "es")
 # A word this frequent (Zipf scale: log10 of uses per billion words) is an everyday
@@ -31,12 +28,9 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyzñ"
 @functools.cache
 def _zipf_table(lang: str) -> dict[str, float]:
     """Every word on the small list with its Zipf frequency (loaded once, about 30,000 words)."""
-    try:
-        from wordfreq import get_frequency_dict
-    except ImportError:  # pragma: no cover - wordfreq is a dependency
-        logger.warning("wordfreq is not installed: every unknown word counts as a name")
-        return {}
     import math
+
+    from wordfreq import get_frequency_dict
 
     from .lang import strip_accents
 
