@@ -121,62 +121,23 @@ def django_setup(database_url: str) -> None:
 
 
 def prepare(n: int, run: str, migrate: bool) -> list[tuple[str, str]]:
-    """N specialists with sessions and N waiting conversations: [(token, cookie)]."""
+    """Flat mode: N specialists with sessions (``prepare_staff``, two chats each) and N
+    waiting conversations, each with its visitor's browser session: [(token, cookie)]."""
     from django.conf import settings
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
-    from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
-    from django.core.management import call_command
     from django.utils import timezone
 
-    from helpline.chat.models import Conversation, SpecialistStatus
+    from helpline.chat.models import Conversation
 
-    if migrate:
-        call_command("migrate", verbosity=0, interactive=False)
-    User = get_user_model()
-    group, _ = Group.objects.get_or_create(name="specialist")
-    users = User.objects.bulk_create(
-        [User(username=f"bench-{run}-{i}", first_name=f"S{i}", password="!") for i in range(n)]
-    )
-    users = list(User.objects.filter(username__startswith=f"bench-{run}-").order_by("id"))
-    group.user_set.add(*users)
+    cookies = prepare_staff(n, 2, run, migrate)
     now = timezone.now()
-    SpecialistStatus.objects.bulk_create(
-        [SpecialistStatus(user=u, available=True, languages=["en"], max_concurrent=2,
-                          last_seen=now, display_name=u.first_name) for u in users]
-    )
     conversations = Conversation.objects.bulk_create(
         [Conversation(language="en", visitor_name=f"V{i}", created_at=now, queued_at=now,
                       visitor_last_seen=now) for i in range(n)]
     )
     tokens = [str(c.token) for c in conversations]
     # Staff sockets name a conversation by its id (the token is the visitor's).
-    ids = dict(Conversation.objects.filter(token__in=[c.token for c in conversations])
-               .values_list("token", "id"))
-    ids = {str(token): pk for token, pk in ids.items()}
-    # Staff need a confirmed second factor on their session (as after a real log-in).
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    TOTPDevice.objects.bulk_create(
-        [TOTPDevice(user=u, name="bench", confirmed=True) for u in users])
-    devices = {d.user_id: d for d in TOTPDevice.objects.filter(user__in=users)}
-    cookies = []
-    backend = settings.AUTHENTICATION_BACKENDS[0] if hasattr(settings, "AUTHENTICATION_BACKENDS") \
-        else "django.contrib.auth.backends.ModelBackend"
-    for user in users:
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = backend
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store[DEVICE_ID_SESSION_KEY] = devices[user.pk].persistent_id
-        store.create()
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={store.session_key}")
+    ids = conversation_ids(tokens)
     # Each visitor socket belongs to the browser session that started its chat.
     visitor_cookies = []
     for token in tokens:
