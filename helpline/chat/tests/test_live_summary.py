@@ -246,9 +246,6 @@ async def test_losing_the_supervisor_role_stops_the_summary(settings, fresh_laye
 # --------------------------------------------------------------------------- the cost
 
 
-async def _queries(coroutine_fn) -> int:
-    return await count_queries(coroutine_fn)
-
 
 @live
 async def test_the_summary_is_read_once_per_change_for_one_panel_or_a_hundred():
@@ -257,13 +254,13 @@ async def test_the_summary_is_read_once_per_change_for_one_panel_or_a_hundred():
     staff = [await adb(make_staff)("supervisor") for _ in range(100)]
     watcher = QueueWatcher()
     watcher.layer = InMemoryChannelLayer(capacity=10)
-    baseline = await _queries(watcher.refresh)  # nobody watching: no summary read
+    baseline = await count_queries(watcher.refresh)  # nobody watching: no summary read
     counts = {}
     for panels in (1, 100):
         watcher.summaries = {f"chat.panel{i}": staff[i].pk for i in range(panels)}
-        counts[panels] = (await _queries(watcher.refresh),
-                          await _queries(watcher.heartbeat),
-                          await _queries(watcher.check_on_duty))
+        counts[panels] = (await count_queries(watcher.refresh),
+                          await count_queries(watcher.heartbeat),
+                          await count_queries(watcher.check_on_duty))
         for i in range(panels):
             event = await watcher.layer.receive(f"chat.panel{i}")
             assert event == {"type": "chat.live_summary", "version": watcher.summary_version}
@@ -272,9 +269,9 @@ async def test_the_summary_is_read_once_per_change_for_one_panel_or_a_hundred():
     assert counts[1][1] == 0  # panels are not presence: nothing to vouch for
     assert watcher.summary_frame["total"]["queue"] == 20
     # Another panel opening while the summary is kept current reads nothing.
-    assert await _queries(lambda: watcher.add_summary("chat.panel-new", staff[0].pk)) == 0
+    assert await count_queries(lambda: watcher.add_summary("chat.panel-new", staff[0].pk)) == 0
     # With nobody watching any more, the frame is dropped and read again on the next open.
     watcher.summaries = {"chat.last": staff[0].pk}
     watcher.remove_summary("chat.last")
     assert watcher.summary_frame is None
-    assert await _queries(lambda: watcher.add_summary("chat.again", staff[0].pk)) == 2
+    assert await count_queries(lambda: watcher.add_summary("chat.again", staff[0].pk)) == 2

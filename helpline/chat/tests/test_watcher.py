@@ -16,9 +16,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 adb = sync_to_async
 
 
-async def _queries(coroutine_fn) -> int:
-    return await count_queries(coroutine_fn)
-
 
 async def test_a_queue_change_and_a_tick_cost_the_same_for_one_console_or_a_hundred():
     from .conftest import make_staff
@@ -32,9 +29,9 @@ async def test_a_queue_change_and_a_tick_cost_the_same_for_one_console_or_a_hund
     for consoles in (1, 100):
         watcher.consoles = {f"chat.console{i}": staff[i].pk for i in range(consoles)}
         watcher.staff_sockets = {}
-        counts[consoles] = (await _queries(watcher.refresh),
-                            await _queries(watcher.heartbeat),
-                            await _queries(watcher.check_on_duty))
+        counts[consoles] = (await count_queries(watcher.refresh),
+                            await count_queries(watcher.heartbeat),
+                            await count_queries(watcher.check_on_duty))
         # Every console heard of the change once, as a version number (no rows copied).
         for i in range(consoles):
             event = await watcher.layer.receive(f"chat.console{i}")
