@@ -660,12 +660,10 @@ URGENT_SIGNS: list[UrgentSign] = [
 _SIGNS_BY_CODE = {sign.code: sign for sign in URGENT_SIGNS}
 _COMPILED = [(sign, [re.compile(p) for p in sign.patterns]) for sign in URGENT_SIGNS]
 _CRISIS_COMPILED = [(sign, patterns) for sign, patterns in _COMPILED if sign.category == CRISIS]
-# All sign patterns as one alternation: it matches a clause exactly when one of them
-# does, so most clauses (no sign at all) cost one search instead of one per pattern.
-_ANY_SIGN = re.compile("|".join(f"(?:{p})" for sign in URGENT_SIGNS for p in sign.patterns))
-# The same per sign: a sign's patterns are tried one by one (to know which matched) only
-# when one of them matches at all. A message usually has no sign, or one: this keeps every
-# chat line at a few dozen searches instead of one per pattern (several hundred).
+# A sign's patterns as one alternation: it matches a text exactly when one of them does.
+# A sign's patterns are tried one by one (to know which matched) only when one of them
+# matches at all. A message usually has no sign, or one: this keeps every chat line at a
+# few dozen searches instead of one per pattern (several hundred).
 _SIGN_ANY = {sign.code: re.compile("|".join(f"(?:{p})" for p in sign.patterns)) for sign in URGENT_SIGNS}
 
 # --- normalisation and typo repair -----------------------------------------
@@ -1376,9 +1374,8 @@ def rule_signs(text: str) -> list[str]:
 def mentioned_signs(text: str) -> set[str]:
     """Codes of the signs whose words appear in ``text``, current or not."""
     normalized = normalize(text)
-    if not _ANY_SIGN.search(normalized):
-        return set()
-    return {sign.code for sign, patterns in _COMPILED if any(p.search(normalized) for p in patterns)}
+    # the alternation of a sign's patterns matches exactly when one of them does
+    return {code for code, any_pattern in _SIGN_ANY.items() if any_pattern.search(normalized)}
 
 
 def signs_for_card(lang: str) -> list[dict]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from helpline.answers.triage import CAR_T_EMERGENCY, CRISIS, URGENT_SIGNS, assess
+from helpline.answers.triage import (
+    CAR_T_EMERGENCY,
+    CRISIS,
+    URGENT_SIGNS,
+    assess,
+    mentioned_signs,
+    normalize,
+)
 
 URGENT_EN = [
     ("I have a fever of 38.5", "fever"),
@@ -171,3 +178,13 @@ def test_signs_have_labels_in_both_languages():
 def test_empty_text():
     assert not assess("").urgent
     assert not assess("   ").urgent
+
+
+def test_mentioned_signs_reads_each_pattern():
+    """The one search per sign gives the same signs as trying every pattern."""
+    from helpline.answers.triage import _COMPILED
+
+    texts = [t for t, _ in URGENT_EN + URGENT_ES] + NOT_URGENT
+    for text in texts:
+        expected = {sign.code for sign, patterns in _COMPILED if any(p.search(normalize(text)) for p in patterns)}
+        assert mentioned_signs(text) == expected, text
