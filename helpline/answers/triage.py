@@ -152,6 +152,27 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bpregunta lo mismo\b", r"\b(?:esta|anda|se ve|lo veo|la veo) (?:bien |muy |como |medio )?(?:perdid[oa]|id[oa]|desubicad[oa])\b",
             r"\bse le olvida (?:lo que|todo|lo que paso|que)\b", r"\b(?:cosas|puras cosas|puras tonterias) (?:raras )?que no tienen sentido\b",
             r"\bno me reconoce\b", r"\bsuper confused\b",
+            # Mixed up about place or time, a place taken for another, the bedside tests (counting back),
+            # a familiar task suddenly beyond them, repeating themselves (3rd round).
+            r"\b(?:mixed up|muddled|turned around)\b(?:\s+\S+){0,2}?\s+(?:about )?(?:where (?:he|she|they|i|we) (?:is|are|am|was|were)|"
+            r"what (?:day|year|month|time) it is|the (?:day|date|year|month)|who (?:i|we|he|she|they) (?:am|are|is))\b",
+            r"\b(?:thinks|thought|is sure|was sure|insists|insisted|swears)\b(?:\s+\S+){0,4}?\s+(?:is|was|are|were) (?:his|her|their|my|our) "
+            r"(?:old |childhood |parents'? |mom'?s |mother'?s |dad'?s |first )?(?:house|home|school|office|work|job|village|town|apartment|farm)\b",
+            r"\b(?:cree|creia|piensa|pensaba|jura|juraba)\b(?:\s+\S+){0,3}?\s+(?:que )?(?:estamos|esta|estan|es|son) (?:en )?(?:su|la|el|sus) "
+            r"(?:casa|pueblo|rancho|trabajo|escuela|oficina|tierra|antigua casa)\b",
+            r"\b(?:can'?t|couldn'?t|cannot|could not|unable to|struggl\w* to|gets? stuck|got stuck|getting stuck|no (?:puede|pudo|podia)|se traba)\b"
+            r"(?:\s+\S+){0,2}?\s+(?:count(?:ing)?|contar|contando)\b(?:\s+\S+){0,2}?\s+(?:(?:back|down) (?:from|by)|backwards|para atras|hacia atras|al reves|"
+            r"de (?:10|diez) en (?:10|diez)|by tens|by 10s?)\b",
+            r"\b(?:he|she|husband|wife|mom|mum|mother|dad|father|son|daughter|partner|brother|sister|grandma|grandpa)\b(?:\s+\S+){0,6}?\s+"
+            r"(?:can'?t|couldn'?t|cannot|could not|doesn'?t know|didn'?t know|forgot|forgets|forgotten) (?:figure out |remember |work out )?how to "
+            r"(?:open|unlock|close|use|work|button|zip|unzip|tie|put on|get (?:in|into|out of)|buckle|hold|flush)\b(?:\s+\S+){0,3}?\s+"
+            r"(?:door|fork|spoon|cup|glass|buttons?|shirt|shoes?|laces|seatbelt|seat belt|zipper|toothbrush|toilet|faucet|jacket|coat|pants)\b",
+            r"\b(?:no (?:sabe|supo|sabia)|se le olvido) (?:ni )?(?:como )?(?:abrir|usar|abrochar\w*|amarrar\w*|poner\w*|jalar)\b(?:\s+\S+){0,3}?\s+"
+            r"(?:puerta|tenedor|cuchara|vaso|botones|camisa|zapatos|agujetas|cinturon|cepillo|bano|chamarra|pantalon)\b",
+            r"\brepeat(?:s|ing|ed)? (?:himself|herself)\b",
+            r"\brepite (?:y repite|lo mismo|las mismas? (?:cosas?|preguntas?|palabras?)|la misma (?:cosa|pregunta|historia))\b",
+            r"\b(?:esposo|esposa|marido|mujer|mama|papa|madre|padre|hijo|hija|hermano|hermana|abuelo|abuela|suegro|suegra|el|ella|tio|tia)\b"
+            r"(?:\s+\S+){0,2}?\s+(?:anda|se porta|se comporta|actua|esta actuando) (?:muy |bien |super |medio |bastante |como )?(?:rar[oa]|extran[oa]|diferente)\b",
         ),
     ),
     UrgentSign(
@@ -184,6 +205,15 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bhabla (?:bien |muy |super |medio |como )?(?:raro|extrano|enredado|trabado|arrastrado|chistoso|feo|mocho)\b",
             r"\b(?:una|la) (?:cosa|palabra) por otra\b", r"\bno (?:puede|podia|puedo|pudo) decir (?:las |ni las |bien las )?palabras\b",
             r"\bno le (?:salen|sale|salian) (?:las )?palabras\b",
+            # Speech that sounds thick or mushy, words forgotten, one word meant and another said (3rd round).
+            r"\b(?:his|her|my|their|mom'?s|dad'?s) (?:speech|talking)\b(?:\s+\S+){0,2}?\s+(?:is |was |sounds? |sounded )?"
+            r"(?:all |really |so |very |kind of |kinda |super )?(?:mushy|thick|slurr\w*|garbled|sloppy|mumbled|drunk|funny|weird|off|strange|slow|blurry)\b",
+            r"\b(?:his|her|my|their) words\b(?:\s+\S+){0,2}?\s+(?:are |were |sound |sounded )?(?:all |really |so |very )?(?:mushy|slurr\w*|garbled|jumbled)\b",
+            r"\bse (?:le|me) (?:olvidan|olvidaron|van|fueron|borran) las palabras\b",
+            r"\b(?:quiere(?<!\beso quiere)(?<!\besto quiere)(?<!\bque quiere)|queria(?<!\beso queria)(?<!\bque queria)|quiso|trata de|intenta|intentaba|quiero) decir\b(?:\s+\S+){0,3}?\s+y (?:le sale|le salio|me sale|dice|dijo|sale|digo) "
+            r"(?:otra|otro|otras|algo (?:diferente|distinto)|cualquier)\b",
+            r"\b(?:wants|wanted|means|meant|tries|tried|trying) to say\b(?:\s+\S+){0,4}?\s+(?:and|but) (?:it comes out|it came out|says|said|comes out|came out)\b"
+            r"(?:\s+\S+){0,3}?\s*(?:something else|another|a different|instead|wrong)\b",
         ),
     ),
     UrgentSign(
@@ -451,6 +481,26 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:esperando|list[oa]s? para|con ganas de) (?:el final|la muerte|morir(?:me|se)?)\b(?! de\b)",
             r"\bojala (?:ya )?(?:me muera|se muera|llegue (?:el final|la muerte))\b", r"\bque (?:ya )?llegue (?:el final|la muerte)\b",
             r"\b(?:pray|praying|prays|asking god|ask god|begging god|beg god)\b(?:\s+\w+){0,3}?\s+(?:to )?take (?:me|him|her)\b(?! (?:to|home from|out))",
+            # Going over the edge of a bridge or a balcony, taking oneself out of the way, being only
+            # work and expense to the family (3rd round).
+            r"\b(?:bridge|ledge|railing|balcony|rooftop|overpass|cliff|puente|balcon|azotea|barandal)\b(?:\s+\S+){0,24}?\s+"
+            r"(?:climb(?:ing)? over|climb(?:ing)? the (?:railing|rail|fence)|go(?:ing)? over the (?:edge|railing|side|rail)|over the (?:edge|railing)|"
+            r"step(?:ping)? off the (?:edge|ledge)|brincar el barandal|saltar el barandal)\b",
+            r"\b(?:think|thinking|thought|picture|imagine|imagining|tempted)\w*\b(?:\s+\S+){0,8}?\s+(?:jumping (?:off|from)|"
+            r"climbing over|going over the (?:edge|railing|side)|stepping off (?:the )?(?:edge|ledge)|driving (?:the car )?off (?:the|a) (?:road|bridge|cliff|overpass|edge)|"
+            r"swerving into (?:oncoming|a truck|a tree|a wall|traffic)|letting go of the wheel|steering into (?:oncoming|a truck|a tree|a wall|traffic)|"
+            r"walking into traffic|stepping in front of)\b",
+            r"\b(?:looked up|look up|looking up|googled|googling|checked|checking|measured|wonder(?:ed|ing)?|figur\w+ out)\b(?:\s+\S+){0,2}?\s+"
+            r"how (?:high|tall|far (?:down|up)) (?:the |that |a |our |this )?(?:\w+ )?(?:garage|bridge|building|roof|balcony|overpass|cliff|tower|floor|window)\b",
+            r"\b(?:busque|busco|buscando|investigue|medi|calcule)\b(?:\s+\S+){0,2}?\s+(?:que tan alt[oa]|la altura de) (?:es |esta )?(?:el |la |del |de la )?"
+            r"(?:puente|edificio|azotea|balcon|estacionamiento|techo|ventana|piso)\b",
+            r"\b(?:me|se|te) (?:voy|va|vas|iba|quiero|quiere|quisiera|queria|pienso|piensa) (?:a )?quitar de en medio\b", r"\bquitar(?:me|se) de en medio\b",
+            r"\b(?:take|taking|took|remove|removing) (?:myself|himself|herself) (?:out of|from) (?:the picture|the equation|everyone'?s (?:way|life|lives))\b",
+            r"\b(?:nomas|nada mas|solo|no mas|puro|pura)\s+(?:les?\s+|te\s+|nos\s+)?(?:doy|causo|traigo|dejo)\s+(?:\w+\s+)?"
+            r"(?:trabajo|gastos|lata|problemas|molestias|estorbo|sufrimiento|preocupaciones|tristeza|deudas)\b",
+            r"\b(?:ya )?(?:les|le) (?:he )?quit(?:e|ado) (?:suficiente|demasiad[oa]|mucho)\b(?:\s+\S+){0,2}?\s*(?:vida|tiempo|anos|dinero)\b",
+            r"\ball (?:i|he|she) (?:do|does|am|is)(?: is)? (?:cost|costing|drain|draining|make|making|cause|causing|give|giving)\b(?:\s+\S+){0,3}?\s+"
+            r"(?:money|work|problems|trouble|pain|stress|bills|grief|worry)\b",
         ),
     ),
     UrgentSign(
@@ -517,12 +567,30 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:me|se|le) (?:voy|va|iba) (?:para|pa) los lados\b", r"\b(?:tropie\w+|tropez\w+)\b(?:\s+\S+){0,2}?\s+con todo\b",
             r"\b(?:le|me|se) (?:tiembla|tiemblan|temblaba|temblaban)\b(?:\s+\w+){0,3}?\s+(?:la|las|el|los|su|sus|mis?) (?:manos?|brazos?|cuerpo|dedos)\b",
             r"\btembl\w+ (?:en )?(?:las|los|sus|mis) (?:manos|brazos)\b",
+            # Slowed, stiff, shuffling movement, a face that does not move, writing like a child's (3rd round;
+            # the late movement problems after cilta-cel).
+            r"\bshuffl(?:e|es|ing|ed)\b(?:\s+\S+){0,2}?\s+(?:feet|foot|walk|walking|gait|along|steps)\b", r"\bshuffling (?:walk|gait)\b",
+            r"\b(?:taking|takes|took|walks? with|walking with|walking in|walks in) (?:really |very |super |these |such )?(?:tiny|small|little|short|teeny) (?:shuffling )?steps\b",
+            r"\bwalk(?:s|ing|ed)? like (?:a |an )?(?:robot|zombie|penguin|toy soldier)\b",
+            r"\bwrit(?:es|ing)\b(?:\s+\S+){0,2}?\s+(?:really |very |so |super |all )?(?:tiny|small|smaller|teeny|scribbl\w*|shaky|crooked)\b"
+            r"(?=\s*(?:$|[,.;!?]|now\b|today\b|lately\b|since\b|and\b|than\b|all of a sudden\b))",
+            r"\blike (?:a |an )?(?:little |small |young |\d+ ?(?:yr|year) ?old'?s? )?(?:kid|kids|kid'?s|child|child'?s|childs|children'?s|toddler|toddler'?s|toddlers)\s+"
+            r"(?:writing|handwriting|wrote|scribbles?|scribbling|signature)\b",
+            r"\b(?:writing|handwriting|signature|letters|name)\b(?:\s+\S+){0,4}?\s+(?:looks?|looked|is|was) like (?:chicken scratch|scribbl\w*)\b",
+            r"\bface\b(?:\s+\S+){0,3}?\s+(?:doesn'?t|does not|won'?t|don'?t|didn'?t) (?:move|show (?:any )?(?:expression|emotion))\b",
+            r"\b(?:mask[- ]?like|expressionless|frozen) (?:face|expression)\b",
+            r"\b(?:camina\w*|anda|andando) (?:con |a )?(?:puros )?(?:pasitos|pasos) (?:muy )?(?:cortitos|cortos|chiquitos|chiquititos|pequenos|pequenitos)\b",
+            r"\bpasitos (?:muy )?(?:cortitos|chiquititos)\b", r"\barrastra(?:ndo)? los pies\b",
+            r"\bcamina (?:como )?(?:un )?(?:robot|tieso|tiesa|muy lento|lentisimo|muy despacio)\b",
+            r"\b(?:letra|escritura|firma)\b(?:\s+\w+){0,4}?\s+(?:chiquit\w*|pequen\w*|diminuta|muy chica|de nin[oa]|como de nin[oa])\b",
+            r"\bescrib\w+ (?:muy |bien |super )?(?:chiquit\w*|pequen\w*|chueco|tembloros[oa]|como (?:un )?nin[oa])\b",
+            r"\b(?:la cara|su cara) (?:no (?:se )?(?:le )?mueve|sin expresion|como (?:de )?mascara)\b", r"\bno mueve la cara\b",
         ),
     ),
     UrgentSign(
         "stroke_signs", CAR_T_EMERGENCY,
-        "One side of the face drooping, or sudden weakness on one side",
-        "Un lado de la cara caído, o debilidad repentina de un lado",
+        "One side of the face drooping, sudden weakness on one side, or the worst headache of one's life",
+        "Un lado de la cara caído, debilidad repentina de un lado, o el peor dolor de cabeza de su vida",
         (
             r"\b(?:face|mouth|smile|eye|eyelid) (?:is |looks )?(?:droop\w*|crooked|uneven|lopsided|sagging)\b", r"\bdroop(?:s|ed|ing|y)\b",
             r"\b(?:weak|numb|can'?t move) (?:on )?(?:one|the left|the right) side\b", r"\bone side of (?:his|her|my|the) (?:face|body)\b",
@@ -535,6 +603,13 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:can'?t|cannot|couldn'?t) hold (?:his|her|my|their) head up\b",
             r"\b(?:se le|se me) (?:chueco|torcio|cayo|durmio|adormecio|entumio) (?:la boca|la cara|el brazo|la mano|un lado)\b",
             r"\bhormigueo en (?:la cara|los labios|un lado)\b", r"\bde repente (?:\w+ ){0,3}?(?:sin fuerza|muy debil|no (?:puede|pudo) (?:mover|levantar))\b",
+            # The worst headache of one's life, or a headache with a stiff neck or eyes that cannot bear the light (3rd round).
+            r"\bworst(?<!\bis the worst)(?<!\bwas the worst)(?<!'s the worst)(?<!\bbeen the worst)(?<!\bare the worst) (?:\w+ )?head ?aches?\b", r"\b(?:thunderclap|explosive|exploding) head ?ache\b",
+            r"\bhead ?ache\b(?:\s+\S+){0,4}?\s+(?:worst|worse than) (?:ever|of (?:my|his|her|their) li(?:fe|ves)|i'?ve ever|he'?s ever|she'?s ever)\b",
+            r"\b(?:head ?ache|head)\b(?:\s+\S+){0,8}?\s+(?:stiff neck|neck (?:is |feels )?stiff|(?:the )?light (?:hurts|bothers)|can'?t (?:look at|stand) (?:the )?light)\b",
+            r"\b(?:el )?peor dolor de cabeza\b", r"\bdolor de cabeza\b(?:\s+\S+){0,4}?\s+(?:el )?peor de (?:mi|su|toda (?:mi|su)) vida\b",
+            r"\b(?:dolor de cabeza|cabeza)\b(?:\s+\S+){0,8}?\s+(?:(?:le|me) (?:molesta|lastima|duele) (?:mucho )?la luz|no (?:aguanta|aguanto|soporta|soporto) la luz|"
+            r"cuello (?:tieso|rigido|duro))\b",
         ),
     ),
     UrgentSign(
@@ -561,6 +636,13 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:vomit\w*|tos\w*|escup\w*|orin\w*|pipi|popo|heces|evacu\w*)\b(?:\s+\w+){0,2}?\s+(?:con )?sangre\b",
             r"\bsangr\w+\b(?:\s+\S+){0,8}?\s+no (?:para|se detiene|se le quita|deja de|se quita)\b",
             r"\bnosebleed\b(?:\s+\S+){0,5}?\s+(?:keeps coming back|won'?t stop|again and again)\b",
+            # Bleeding told by how long it has gone on or how much it soaked (3rd round).
+            r"\b(?:lleva|llevo|llevamos|van|ya van|tiene|tengo)\s+(?:como\s+|casi\s+|mas de\s+)?(?:media hora|una hora|\w+ horas|\d+ (?:minutos|mins?|horas)|\w+ minutos|un rato)\s+"
+            r"(?:con sangre|sangrando|que (?:le |me )?sangra|con el sangrado)\b",
+            r"\bsangr\w+\b(?:\s+\S+){0,6}?\s+(?:ya )?(?:van|lleva|desde hace|por) (?:como |casi |mas de )?(?:media hora|una hora|\d+ (?:minutos|mins?|horas)|\w+ (?:minutos|horas))\b",
+            r"\b(?:sangre|sangr\w+|bleed\w*|blood\w*|nosebleed)\b(?:\s+\S+){0,8}?\s+(?:soaked|went through|gone through|going through|used|changed|filled|cambi\w+|empap\w+|llen\w+|use|uso)\s+"
+            r"(?:\w+\s+){0,2}?(?:\d+|varias|muchas|cinco|seis|diez|several|many|so many|a bunch of|a whole box of)\s+"
+            r"(?:tissues|towels|paper towels|napkins|gauze|pads|toallitas|toallas|gasas|panuelos|servilletas|kleenex)\b",
         ),
     ),
     UrgentSign(
@@ -653,6 +735,7 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:se le|se me) (?:esta |estan )?hinch\w+ (?:la cara|los labios|la lengua|la garganta|los ojos)\b",
             r"\b(?:cara|labios|lengua|garganta|ojos|parpados)\b(?:\s+\w+){0,2}?\s+hinchad[oa]s?\b", r"\bse (?:le |me )?cierra la garganta\b",
             r"\bronchas (?:por todo|en todo)\b",
+            r"\bgarganta\b(?:\s+\S+){0,2}?\s+(?:apretad[oa]|cerrad[oa]|cerrandose)\b", r"\btongue\b(?:\s+\S+){0,3}?\s+(?:too big|too thick|thick|huge|fat|swollen)\b",
         ),
     ),
 ]
@@ -660,12 +743,10 @@ URGENT_SIGNS: list[UrgentSign] = [
 _SIGNS_BY_CODE = {sign.code: sign for sign in URGENT_SIGNS}
 _COMPILED = [(sign, [re.compile(p) for p in sign.patterns]) for sign in URGENT_SIGNS]
 _CRISIS_COMPILED = [(sign, patterns) for sign, patterns in _COMPILED if sign.category == CRISIS]
-# All sign patterns as one alternation: it matches a clause exactly when one of them
-# does, so most clauses (no sign at all) cost one search instead of one per pattern.
-_ANY_SIGN = re.compile("|".join(f"(?:{p})" for sign in URGENT_SIGNS for p in sign.patterns))
-# The same per sign: a sign's patterns are tried one by one (to know which matched) only
-# when one of them matches at all. A message usually has no sign, or one: this keeps every
-# chat line at a few dozen searches instead of one per pattern (several hundred).
+# A sign's patterns as one alternation: it matches a text exactly when one of them does.
+# A sign's patterns are tried one by one (to know which matched) only when one of them
+# matches at all. A message usually has no sign, or one: this keeps every chat line at a
+# few dozen searches instead of one per pattern (several hundred).
 _SIGN_ANY = {sign.code: re.compile("|".join(f"(?:{p})" for p in sign.patterns)) for sign in URGENT_SIGNS}
 
 # --- normalisation and typo repair -----------------------------------------
@@ -786,7 +867,7 @@ _PAST_CUES = re.compile(
     r"previously|used to|had (?:one|it) before|once (?:during|before|after|when|while|at|in)|"
     r"in (?:january|february|march|april|may|june|july|august|september|october|november|december)|"
     r"en (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)|"
-    r"(?:la )?semana pasada|mes pasado|ano pasado|"
+    r"(?:la )?semana pasada|mes pasado|ano pasado|(?:back )?in (?:19|20)\d\d|en (?:el )?(?:19|20)\d\d|"
     r"hace (?:\w+ )?(?:semanas?|mes|meses|anos?)|de nino|de nina|en el pasado|antes del tratamiento|"
     r"before (?:the |his |her |my )?(?:treatment|infusion|car t))\b"
 )
@@ -833,7 +914,7 @@ _TEMP_CONTEXT = re.compile(
 )
 _TEMP_VALUE = re.compile(
     r"(?<![\d.,/])(\d{2,3}(?:[.,]\d{1,2})?)\s*(°\s*[cf]?|degrees?|deg|grados?)?\s*(c|f|celsius|centigrados?|fahrenheit)?\b"
-    r"(?!\s*(?:/|over\b|sobre\b|%|percent|por ?ciento|bpm|lpm|mg|ml|kg|lbs?|pounds|days?|dias|hours?|horas|hrs|min\w*|years?|anos|weeks?|semanas))"
+    r"(?!\s*(?:/|over\b|sobre\b|%|percent|por ?ciento|bpm|lpm|mg|ml|kg|lbs?|pounds|(?:days?|dias?)(?!\s*\+?\s*\d)|hours?|horas|hrs|min\w*|years?|anos|weeks?|semanas))"
 )
 _OTHER_VITAL = re.compile(
     r"\b(?:pulse|hr|heart ?rate|heart|bpm|bp|blood pressure|pressure|presion|pulso|oxygen|o2|sats?|saturation|saturacion|spo2|"
@@ -894,26 +975,40 @@ def _sentences(text: str) -> list[tuple[str, bool]]:
             for sentence in re.split(r"(?<=[.!?\n])\s+|(?=¿)", text) if sentence.strip()]
 
 
-def _clauses(text: str) -> list[tuple[str, bool]]:
-    """Split into clauses; each carries whether its sentence is a question."""
-    out: list[tuple[str, bool]] = []
+def _clauses(text: str) -> list[tuple[str, bool, bool]]:
+    """Split into clauses; each carries whether its sentence is a question, and whether
+    that sentence tells something before it asks ("temp 37.9 then 38.2, is that a fever?")
+    rather than opening as a question ("what counts as a fever, 38 or 38.3?")."""
+    out: list[tuple[str, bool, bool]] = []
     for sentence in re.split(r"(?<=[.!?\n])\s+|(?=¿)", text):
         if not sentence.strip():
             continue
         is_question = "?" in sentence or "¿" in sentence
-        for clause in _CLAUSE_SPLIT.split(sentence):
-            if clause and clause.strip():
-                out.append((clause.strip(), is_question))
+        parts = [c.strip() for c in _CLAUSE_SPLIT.split(sentence) if c and c.strip()]
+        tells_first = not (is_question and parts and (_GENERAL_Q_START.search(parts[0]) or _DEFINITIONAL.search(parts[0])))
+        out.extend((clause, is_question, tells_first) for clause in parts)
     return out
 
 
-def _is_general(clause: str, sentence_is_question: bool, start: int) -> bool:
+# "38 or 38.3?": figures offered as alternatives are a question about thresholds, not a reading.
+_ALTERNATIVES = re.compile(r"\d\s*(?:°\s*[cf]?)?\s*(?:or|o|u)\s+\d")
+
+
+def _is_general(clause: str, sentence_is_question: bool, start: int, measured: bool = False) -> bool:
+    """A general question, a hypothetical or what to watch for, rather than someone's sign.
+
+    With ``measured`` (the sign is a figure read off a thermometer or a cuff: "38.2 an hour
+    later, is that a fever?") a question sentence does not make the clause general: the
+    figure is somebody's reading, unless the clause itself opens as a question."""
     before = clause[:start]
     if _HYPOTHETICAL.search(before):
         return True
     if _DEFINITIONAL.search(clause):
         return True
-    if sentence_is_question or _GENERAL_Q_START.search(clause):
+    opens_as_question = bool(_GENERAL_Q_START.search(clause))
+    if measured and not opens_as_question and not _ALTERNATIVES.search(clause):
+        return False
+    if sentence_is_question or opens_as_question:
         return not _PERSONAL.search(clause)
     return False
 
@@ -951,19 +1046,23 @@ _GOES_ON = re.compile(
 )
 
 
+# "fever free for 3 weeks", "seizure-free": the sign's absence.
+_FREE_OF = re.compile(r"[\s-]*free\b")
+
+
 def _negated(before: str) -> bool:
     return bool(_NEGATION_BEFORE.search(before)) and not _GOES_ON.search(before)
 
 
-def _sign_current(clause: str, is_question: bool, match: re.Match) -> bool:
+def _sign_current(clause: str, is_question: bool, match: re.Match, measured: bool = False) -> bool:
     before, after = clause[: match.start()], clause[match.end():]
     if _negated(before):
         return False
-    if _RESOLVED_AFTER.search(after):
+    if _RESOLVED_AFTER.search(after) or _FREE_OF.match(after):
         return False
     if _past_applies_to_sign(clause) and not _PRESENT_NOW.search(before):
         return False
-    return not _is_general(clause, is_question, match.start())
+    return not _is_general(clause, is_question, match.start(), measured)
 
 
 # A sign that belongs to an animal is not a person's emergency ("my dog has a fever").
@@ -993,6 +1092,10 @@ _RESOLVED_LATER = re.compile(
     r"(?:is|was|it's|its|he's|she's|i'm|im) (?:fine|ok|okay|better) now|got better|is over|"
     r"se (?:le |me )?(?:quito|paso|resolvio|fue)|(?:se lo|se la|lo|la) trataron|ya (?:esta|estoy|paso)|desaparecio|"
     r"(?:it |and it |then it )?stopped|(?:hasn'?t|has not|didn'?t|did not|never) (?:come|came) back|cleared up|"
+    r"(?:is|was|he's|she's|hes|shes|i'm|im|been|they're|theyre|are) (?:doing )?(?:great|well|fine|good|ok|okay|amazing|perfect) (?:now|since|ever since)|"
+    r"in remission|cancer[- ]free|en remision|(?:esta|estoy) (?:perfect[oa]|muy bien|super bien) (?:ya|ahora)?|"
+    r"treated (?:it|her|him|them|that|me)|(?:that|this|it|eso|esto) (?:was|fue) (?:back )?(?:in (?:19|20)\d\d|en (?:19|20)\d\d|"
+    r"(?:\w+ )?(?:years|months) ago|hace (?:\w+ )?(?:anos|meses)|last year|el ano pasado)|"
     r"(?:paro|se detuvo|se le paso|se me paso)|no (?:ha|le ha|me ha) (?:vuelto|regresado)|no volvio|(?:esta|estoy) (?:bien|fine|ok) (?:ya|desde)|ya esta (?:bien|fine|ok|normal))\b"
 )
 
@@ -1204,8 +1307,11 @@ def _told_over(normalized: str) -> bool:
 # The one who watches or reads is not in the story: "the show i'm watching", "my favourite series".
 _AUDIENCE = re.compile(
     r"\b(?:i|i'm|im|we|we're|yo|mi esposo y yo)\s+(?:was |am |were |are |just |have been |been )?"
-    r"(?:watching|watched|watch|reading|read|saw|see|heard|hear|listening to|listened to|love|like|vi|veo|lei|leo|estoy viendo|escuche)\b"
-    r"|\b(?:my|our|mi|nuestra|nuestro) (?:favorite|favourite|fave|favorita|favorito)\b"
+    r"(?:watching|watched|watch|reading|read|saw|see|heard|hear|listening to|listened to|listen to|follow|stream|streamed|love|like|"
+    r"vi|veo|lei|leo|estoy viendo|escuche|escucho|sigo)\b"
+    r"|\b(?:my|our|mi|mis|nuestra|nuestro|nuestros) (?:favorite|favourite|fave|favorita|favorito)\b"
+    r"|\b(?:my|our|mi|mis|nuestros?|nuestras?) (?:kids|children|son|daughter|teen|husband|wife|family|hijos|hijo|hija|esposo|esposa|familia)\s+"
+    r"(?:love|loves|like|likes|watch|watches|watched|are watching|is watching|read|reads|listen to|listens to|ve|ven|vio|vieron|lee|leen)\b"
 )
 
 
@@ -1222,7 +1328,7 @@ def _story(text: str) -> bool:
 
 def _below_fever(text: str) -> bool:
     """The message gives a temperature and every reading is below 38 °C / 100.4 °F."""
-    readings = [r for clause, _ in _clauses(normalize(text)) for r in _temperature_readings(clause, True)]
+    readings = [r for clause, _, _ in _clauses(normalize(text)) for r in _temperature_readings(clause, True)]
     return bool(readings) and max(readings) < 38.0
 
 
@@ -1305,6 +1411,9 @@ def assess(text: str, lang: str | None = None, *, vector=None, second_net: bool 
     return result
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def rule_signs(text: str) -> list[str]:
     """The codes of the urgent signs the rules find current in ``text`` (first detector)."""
     normalized = normalize(text)
@@ -1315,18 +1424,18 @@ def rule_signs(text: str) -> list[str]:
     matched: list[str] = []
     # "our cat is very sleepy and won't wake up": the later clause is still the cat's.
     animal_only = bool(_ANIMAL.search(normalized)) and not _HUMAN_SUBJECT.search(normalized)
-    for n, (clause, is_question) in enumerate(clauses):
+    for n, (clause, is_question, tells_first) in enumerate(clauses):
         if animal_only or _ANIMAL.search(clause):
             continue
         # "woke up soaked and 102": the reading's context word sits in the clause before
         temp_context = treatment_context or (n > 0 and bool(_TEMP_CONTEXT.search(clauses[n - 1][0])))
-        later = " ".join(c for c, _ in clauses[n + 1:])
+        later = " ".join(c for c, _, _ in clauses[n + 1:])
         for sign, patterns in _COMPILED:
             if sign.code in matched or not _SIGN_ANY[sign.code].search(clause):
                 continue
             for pattern in patterns:
                 match = pattern.search(clause)
-                if match and _sign_current(clause, is_question, match):
+                if match and _sign_current(clause, is_question, match, tells_first and bool(_DIGIT.search(match.group(0)))):
                     told_past = _PAST_TENSE_BEFORE.search(clause[: match.start()]) or match.group(0).endswith("ed")
                     if told_past and _RESOLVED_LATER.search(later):
                         continue  # "he had a fever ... it was treated and resolved"
@@ -1340,7 +1449,7 @@ def rule_signs(text: str) -> list[str]:
             readings = _temperature_readings(clause, temp_context, strict=n > 0 and bool(_TEMP_CONTEXT.search(clauses[n - 1][0])))
             if readings and max(readings) >= 38.0:
                 fake = re.search(r"\d", clause)
-                if fake and _sign_current(clause, is_question, fake):
+                if fake and _sign_current(clause, is_question, fake, measured=tells_first):
                     matched.append("fever")
     # A sign told across a clause break ("le sangra la nariz y no para", "bleeding for an hour
     # and it won't stop"): each sentence is read whole for wording that spans the break.
@@ -1376,9 +1485,8 @@ def rule_signs(text: str) -> list[str]:
 def mentioned_signs(text: str) -> set[str]:
     """Codes of the signs whose words appear in ``text``, current or not."""
     normalized = normalize(text)
-    if not _ANY_SIGN.search(normalized):
-        return set()
-    return {sign.code for sign, patterns in _COMPILED if any(p.search(normalized) for p in patterns)}
+    # the alternation of a sign's patterns matches exactly when one of them does
+    return {code for code, any_pattern in _SIGN_ANY.items() if any_pattern.search(normalized)}
 
 
 def signs_for_card(lang: str) -> list[dict]:

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from helpline.answers.triage import CAR_T_EMERGENCY, CRISIS, URGENT_SIGNS, assess
+from helpline.answers.triage import (
+    CAR_T_EMERGENCY,
+    CRISIS,
+    URGENT_SIGNS,
+    assess,
+    mentioned_signs,
+    normalize,
+    rule_signs,
+)
 
 URGENT_EN = [
     ("I have a fever of 38.5", "fever"),
@@ -171,3 +179,73 @@ def test_signs_have_labels_in_both_languages():
 def test_empty_text():
     assert not assess("").urgent
     assert not assess("   ").urgent
+
+
+# Families of wording the third stress round (half C) found missing, each said another way
+# than in the stress set; the rules alone must find them.
+FAMILIES = [
+    ("39.1 d7 yescarta", "fever"),
+    ("101.5 day 4 post car t", "fever"),
+    ("temp 38.4 day +6, is this a fever?", "fever"),
+    ("tiene 38.6, eso es normal despues de car t?", "fever"),
+    ("bp 84/50, is that too low after car t?", "low_blood_pressure"),
+    ("she thinks the hospital room is her childhood home", "confusion"),
+    ("my wife is all mixed up about what day it is", "confusion"),
+    ("he couldnt count backwards from 100 for the nurse", "confusion"),
+    ("se traba contando para atras de diez en diez", "confusion"),
+    ("he forgot how to button his shirt this morning", "confusion"),
+    ("mi esposo no supo como abrir la puerta del carro", "confusion"),
+    ("my dad keeps repeating himself, day 6 after cells", "confusion"),
+    ("her speech sounds really thick today", "trouble_speaking"),
+    ("quiero decir cuchara y me sale otra palabra", "trouble_speaking"),
+    ("hes shuffling his feet and taking tiny steps now", "neurologic_changes"),
+    ("mi mama escribe como nino desde ayer", "neurologic_changes"),
+    ("worst headache of my life since this morning", "stroke_signs"),
+    ("le duele la cabeza horrible y no aguanta la luz, dia 5", "stroke_signs"),
+    ("my nose has been bleeding and i went through 6 tissues", "bleeding"),
+    ("i keep thinking about driving off the overpass on my way home", "suicidal_thoughts"),
+    ("i looked up how high the parking garage is at the hospital", "suicidal_thoughts"),
+    ("me voy a quitar de en medio para que ya no sufran", "suicidal_thoughts"),
+    ("all i do is cost my family money and stress", "suicidal_thoughts"),
+]
+# Near misses of the same families.
+FAMILY_TRAPS = [
+    "what temperature counts as fever, 38 or 38.3?",
+    "a partir de que temperatura, 38 o 38.5?",
+    "is 38.2 a fever after car t?",
+    "what if his temp is 38.5 at night?",
+    "i cant figure out how to open the door at the lodging",
+    "we shuffled our schedule around for the infusion",
+    "baby steps with the recovery, day by day",
+    "im writing small notes for the nurses",
+    "the insurance is the worst headache ever",
+    "i thought about driving off early to beat traffic",
+    "the doctor keeps repeating the same thing about driving",
+    "la impresora solo da problemas",
+    "she had a seizure in 2019 and has been fine since, can she get car t?",
+    "he was shaking with chills on day 3 but they treated him and hes doing great now",
+    "our kids love the show where the doctor has the worst headache",
+    "she's been fever free for two weeks, can she fly home?",
+    "i am confused about the parking, which garage is it?",
+]
+
+
+@pytest.mark.parametrize(("text", "code"), FAMILIES)
+def test_families_found_by_the_rules(text, code):
+    assert code in rule_signs(text), text
+
+
+@pytest.mark.parametrize("text", FAMILY_TRAPS)
+def test_family_near_misses_are_not_urgent(text):
+    result = assess(text)
+    assert not result.urgent, (text, result.matched)
+
+
+def test_mentioned_signs_reads_each_pattern():
+    """The one search per sign gives the same signs as trying every pattern."""
+    from helpline.answers.triage import _COMPILED
+
+    texts = [t for t, _ in URGENT_EN + URGENT_ES + FAMILIES] + NOT_URGENT + FAMILY_TRAPS
+    for text in texts:
+        expected = {sign.code for sign, patterns in _COMPILED if any(p.search(normalize(text)) for p in patterns)}
+        assert mentioned_signs(text) == expected, text

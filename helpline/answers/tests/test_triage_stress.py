@@ -5,6 +5,10 @@ development set or the exemplar file): urgent ones (``crisis`` or ``medical``) a
 (``not_urgent``), in English and Spanish, written the way people write. Its rows were split
 once into half A (used to find and fix what the detectors missed) and half B (measured once,
 at the end); see docs/notes/issue-12.md. Both halves now guard against regressions.
+
+``data/triage_stress_c.jsonl`` is a third part, half C, written later in fresh wording
+before the detectors were run on it (170 messages), measured once and then used to find
+what the detectors missed; see docs/notes/issue-12.md. It guards the same way.
 """
 
 from __future__ import annotations
@@ -19,12 +23,13 @@ import pytest
 from helpline.answers.triage import CRISIS, assess
 
 STRESS = Path(__file__).with_name("data") / "triage_stress.jsonl"
+STRESS_C = Path(__file__).with_name("data") / "triage_stress_c.jsonl"
 SEED = 20260611
 FIELDS = {"id", "question", "lang", "category", "half", "topic"}
 
 
-def _rows() -> list[dict]:
-    return [json.loads(line) for line in STRESS.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _rows(path: Path = STRESS) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def _half_of(rows: list[dict]) -> dict[str, str]:
@@ -53,9 +58,23 @@ def test_the_set_is_as_described():
     assert {r["id"]: r["half"] for r in rows} == _half_of(rows)
 
 
-@pytest.mark.parametrize("half", ["A", "B"])
+def test_half_c_is_as_described():
+    rows = _rows(STRESS_C)
+    assert all(set(r) == FIELDS and r["half"] == "C" and r["id"].startswith("tc-") for r in rows)
+    assert len({r["id"] for r in rows}) == len(rows)
+    questions = {r["question"].strip().lower() for r in rows}
+    assert len(questions) == len(rows)
+    assert not questions & {r["question"].strip().lower() for r in _rows()}
+    counts = Counter(r["category"] for r in rows)
+    urgent = [r for r in rows if r["category"] != "not_urgent"]
+    assert len(urgent) >= 110 and counts["crisis"] >= 35 and counts["not_urgent"] >= 60
+    assert sum(r["lang"] == "es" for r in urgent) >= 0.4 * len(urgent)
+
+
+@pytest.mark.parametrize("half", ["A", "B", "C"])
 def test_every_urgent_message_is_flagged_and_few_traps_are(half):
-    rows = [r for r in _rows() if r["half"] == half]
+    rows = [r for r in _rows(STRESS_C if half == "C" else STRESS) if r["half"] == half]
+    assert rows
     results = [(r, assess(r["question"], r["lang"])) for r in rows]
     missed = [r["question"] for r, a in results if r["category"] != "not_urgent" and not a.urgent]
     not_crisis = [r["question"] for r, a in results if r["category"] == "crisis" and a.category != CRISIS]
