@@ -115,9 +115,13 @@ def django_setup(database_url: str) -> None:
     os.environ.setdefault("SECRET_KEY", SECRET_KEY)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpline.settings")
     os.environ.setdefault("HELPLINE_HTTPS", "0")
+    import logging
+
     import django
 
     django.setup()
+    # The site's logging settings log every httpx request at INFO: thousands of lines here.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def prepare(n: int, run: str, migrate: bool) -> list[tuple[str, str]]:
