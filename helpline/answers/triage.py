@@ -1579,7 +1579,8 @@ def assess(text: str, lang: str | None = None, *, vector=None, second_net: bool 
     # context stands: sentence similarity cannot tell those apart. Crisis words the
     # rules discounted ("he won't be a burden for long") are still weighed by the
     # similarity detector, for crisis only.
-    mentioned = set() if matched else mentioned_signs(text)
+    # (Only the second net needs them: the chat path, second_net=False, skips the search.)
+    mentioned = set() if matched or not second_net else mentioned_signs(text)
     crisis_only = any(_SIGNS_BY_CODE[c].category == CRISIS for c in mentioned)
     if (second_net and (not mentioned or crisis_only)
             and not any(_SIGNS_BY_CODE[c].category == CRISIS for c in matched)):
