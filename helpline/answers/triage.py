@@ -29,6 +29,7 @@ reviewed text; nothing here is generated.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import threading
@@ -127,7 +128,7 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not) (?:know|recogni[sz]e) (?:where|who|what day|me|us|his|her)\b",
             r"\b(?:not|isn't|is not|wasn't|was not|aren't) making (?:any )?sense\b",
             r"\bacting (?:strange|weird|odd|confused)\b",
-            r"\bconfundid[oa]s?\b(?! (?:con|sobre|por)\b)", r"\bconfusion\b(?! (?:con|sobre)\b)", r"\bdesorientad[oa]s?\b", r"\bdelirando\b",
+            r"\bconfundid[oa]s?\b(?! (?:con|sobre|por)\b)", r"\bse (?:confundio|confundia)\b(?! (?:de|con|en)\b)", r"\bconfusion\b(?! (?:con|sobre)\b)", r"\bdesorientad[oa]s?\b", r"\bdelirando\b",
             r"\bno (?:sabe|se) (?:donde|quien|que dia)\b", r"\bno (?:me|nos|la|lo) reconoce\b",
             r"\bdice cosas sin sentido\b",
             r"\bhallucinat\w*\b", r"\bseeing things\b", r"\bsees (?:things|people) that (?:aren'?t|are not) there\b", r"\bagitated\b",
@@ -173,6 +174,35 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\brepite (?:y repite|lo mismo|las mismas? (?:cosas?|preguntas?|palabras?)|la misma (?:cosa|pregunta|historia))\b",
             r"\b(?:esposo|esposa|marido|mujer|mama|papa|madre|padre|hijo|hija|hermano|hermana|abuelo|abuela|suegro|suegra|el|ella|tio|tia)\b"
             r"(?:\s+\S+){0,2}?\s+(?:anda|se porta|se comporta|actua|esta actuando) (?:muy |bien |super |medio |bastante |como )?(?:rar[oa]|extran[oa]|diferente)\b",
+            # Asked the same thing a number of times, unable to tell the year or the city, unable to follow
+            # simple commands, a place taken for another ("thinks we're at the airport and we're at the
+            # hotel"), answers that have nothing to do with the question (4th round).
+            r"\b(?:he|she|husband|wife|mom|mum|mother|dad|father|son|daughter|partner|brother|sister|grandma|grandpa)\b(?:\s+\S+){0,4}?\s+"
+            r"(?:asked|asks|asking|keeps asking|kept asking)(?: me| us| the nurse| her| him)? (?:like |about |at least )?"
+            r"(?:two|three|four|five|six|several|a few|\d+|many|so many) times (?:what|where|who|when|which|whether|if|the same|for the same)\b",
+            r"\b(?:can'?t|couldn'?t|cannot|could not|didn'?t|doesn'?t|did not|does not|unable to|not able to)\s+(?:tell|say|answer|name)\s+"
+            r"(?:me |us |the nurse |the doctor |them |you )?(?:what (?:year|month|day|city|town|state|country)|the (?:year|month|date|day|city)|"
+            r"where (?:he|she|they|i|we) (?:is|are|am|was|were)|(?:his|her|their|my) (?:own )?(?:name|birthday|address|age))\b",
+            r"\b(?:can'?t|couldn'?t|cannot|could not|doesn'?t|does not|didn'?t|did not|won'?t|unable to|not able to)\s+(?:even\s+)?"
+            r"(?:follow|obey|understand)\s+(?:simple|basic|easy|the simplest|even simple|the easiest|short)\s+(?:\w+\s+)?"
+            r"(?:commands|instructions|directions|requests|stuff|things|questions)\b",
+            r"\b(?:can'?t|couldn'?t|cannot|could not|doesn'?t|does not|didn'?t|won'?t|unable to)\s+follow\s+(?:the nurse'?s |my |our |any )?commands\b",
+            r"\bno (?:puede|pudo|podia|sabe|supo|logra) (?:seguir|hacer|entender) (?:las |unas )?(?:instrucciones|ordenes|indicaciones|cosas|preguntas)"
+            r" (?:\w+ )?(?:simples|sencillas|faciles|basicas)\b",
+            r"\b(?:thinks|thought|is sure|was sure|insists|insisted|swears|keeps saying)\b(?:\s+\S+){0,2}?\s+(?:we'?re|we are|we were|he'?s|she'?s|"
+            r"he is|she is|they'?re|they are) (?:at|in|on) (?:the |a |an |his |her |their )?\w+(?:\s+\S+){0,3}?\s+(?:but|and|when|while) "
+            r"(?:we'?re|we are|he'?s|she'?s|he is|she is|it'?s|its|they'?re) (?:really |actually |obviously )?(?:at|in|on)\b",
+            r"\b(?:cree|creia|piensa|pensaba|jura|juraba|dice|decia)\b(?:\s+\S+){0,2}?\s+que (?:estamos|esta|estan|estaba|estabamos) en "
+            r"(?:el |la |su |un |una |los |las )?\w+(?:\s+\S+){0,3}?\s+(?:y|pero|cuando|si) (?:en realidad |de verdad )?(?:estamos|esta|estan) en\b",
+            r"\b(?:thinks|thought|is sure|insists|swears)\b(?:\s+\S+){0,2}?\s+(?:we'?re|we are|he'?s|she'?s|he is|she is) (?:at|in|on) (?:the |an? )?"
+            r"(?:airport|church|office|mall|store|bank|beach|train station|bus station|school|his work|her work|work)\b",
+            r"\b(?:cree|creia|piensa|pensaba|jura|juraba)\b(?:\s+\S+){0,2}?\s+que (?:estamos|esta|estan) en (?:el |la |un |una )?"
+            r"(?:aeropuerto|iglesia|oficina|mercado|tienda|banco|playa|escuela|trabajo|central|terminal)\b",
+            r"\b(?:contesta|responde|contestaba|respondia|contesto|respondio)\s+(?:puras\s+)?(?:cualquier cosa|cualquier tonteria|otra cosa|"
+            r"cosas que no (?:tienen|vienen) (?:nada que ver|al caso|sentido)|cosas sin sentido|incoherencias)\b",
+            r"\b(?:answers?|answering|answered|responds?|responding|responded|replies|replying|replied)\b(?:\s+\S+){0,3}?\s+"
+            r"(?:stuff|things|something|words|random stuff|random things|with stuff|with things)\s+(?:that|which) (?:has|have|had) nothing to do with\b",
+            r"\b(?:answers?|answered|responds?|responded|replies|replied) with (?:random|unrelated|made up) (?:stuff|things|words|answers)\b",
         ),
     ),
     UrgentSign(
@@ -196,7 +226,8 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:habla|hablando|dice|diciendo) (?:puras )?(?:incoherencias|incoherente|disparates)\b",
             # Word finding and wrong words, said any way (2nd round).
             r"\bwords? (?:are |is |keep |keeps )?(?:com(?:e|es|ing) out |sound(?:s|ing)? |coming )?(?:all )?(?:jumbled|wrong|garbled|mixed up|backwards|scrambled|in the wrong order)\b",
-            r"\b(?:it|they|everything|his words|her words) (?:comes?|came|coming) out (?:all )?(?:wrong|garbled|jumbled|backwards|as nonsense)\b",
+            r"\b(?:it|they|everything|his words|her words) (?:comes?|came|coming) out (?:all )?(?:wrong|garbled|jumbled|backwards|as nonsense|scrambled|mixed up|"
+            r"as gibberish)\b",
             r"\b(?:can'?t|cannot|couldn'?t|unable to|can not) (?:name|think of the (?:name|word)s? (?:of|for)|remember the (?:name|word)s? (?:of|for))\b(?! (?:a|the|my|his|her) (?:doctor|nurse|drug|medicine|hospital|hotel))",
             r"\b(?:calls|calling|called|keeps calling) (?:things|stuff|everything|objects|the \w+|a \w+) (?:a |an |the |by the )?(?:wrong name|\w+ and (?:the|a) \w+ (?:a|an) \w+)\b",
             r"\b(?:stopping|stops|pausing|pauses) (?:mid|in the middle of (?:a )?)[ -]?sentence\b",
@@ -214,6 +245,11 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"(?:otra|otro|otras|algo (?:diferente|distinto)|cualquier)\b",
             r"\b(?:wants|wanted|means|meant|tries|tried|trying) to say\b(?:\s+\S+){0,4}?\s+(?:and|but) (?:it comes out|it came out|says|said|comes out|came out)\b"
             r"(?:\s+\S+){0,3}?\s*(?:something else|another|a different|instead|wrong)\b",
+            # What one means cannot be said (4th round).
+            r"\b(?:can'?t|cannot|couldn'?t|could not|unable to) (?:say|get out|explain|express) what (?:i|he|she|they) (?:mean|means|meant|want|wants|wanted)\b"
+            r"(?! (?:to say )?(?:in|en) (?:english|spanish|ingles|espanol))",
+            r"\bno (?:puede|puedo|pudo|podia) (?:decir|explicar|expresar) lo que (?:quiere|quiero|queria)(?: decir)?\b"
+            r"(?! (?:en|in) (?:ingles|english|espanol|spanish))",
         ),
     ),
     UrgentSign(
@@ -246,6 +282,10 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:almost|nearly) (?:faint\w*|passed out|pass out|blacked out|collapsed)\b", r"\bcame to after\b",
             r"\bdesvanec\w+\b", r"\bse (?:privo|privaba|priva)\b", r"\bquedo privad[oa]\b", r"\bperdi(?:o)? el sentido\b",
             r"\bse (?:me|le) (?:nublo|oscurecio|puso negra) la vista\b", r"\bsudando frio\b", r"\b(?:casi )?me desmay\w*\b",
+            # Going limp or slumping, "se puso como trapo" (4th round).
+            r"\b(?:went|goes|going|gone|got) (?:all |completely |totally )?(?:limp|floppy|slack)\b", r"\bslump(?:ed|s|ing)? (?:over|forward|to the side)\b",
+            r"\bse (?:puso|pone|quedo|queda) (?:como (?:un )?trapo|flojit[oa]|toda floja|todo flojo|guang[oa]|aguadit[oa]|aguad[oa])\b",
+            r"\bse (?:desguanzo|desplomo|vino abajo)\b",
         ),
     ),
     UrgentSign(
@@ -501,6 +541,41 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:ya )?(?:les|le) (?:he )?quit(?:e|ado) (?:suficiente|demasiad[oa]|mucho)\b(?:\s+\S+){0,2}?\s*(?:vida|tiempo|anos|dinero)\b",
             r"\ball (?:i|he|she) (?:do|does|am|is)(?: is)? (?:cost|costing|drain|draining|make|making|cause|causing|give|giving)\b(?:\s+\S+){0,3}?\s+"
             r"(?:money|work|problems|trouble|pain|stress|bills|grief|worry)\b",
+            # A dose asked about with more words in between ("how many of the oxycodone would it take so
+            # someone doesn't wake up"), walking into water, who gets one's things "when I'm gone", which
+            # ways do not hurt, making it quick, "what's the point" left hanging, by one's own hand (4th round).
+            r"\bhow (?:much|many)\b(?:\s+\S+){0,3}?\s+(?:pills|tablets|insulin|meds|medicine|morphine|tylenol|painkillers|oxy\w*|"
+            r"sleeping pills|xanax|ambien|fentanyl|acetaminophen|paracetamol|opioids|heroin)\b(?:\s+\S+){0,3}?\s+"
+            r"(?:it would take|would it take|it takes|does it take|to (?:die|not wake|end it|overdose|be fatal|kill)|"
+            r"so (?:that )?(?:someone|somebody|you|i|he|she|a person) (?:just )?(?:doesn'?t|don'?t|won'?t|wouldn'?t|never|would never) wake)\b",
+            r"\bcuant[oa]s?\b(?:\s+\S+){0,3}?\s+(?:pastillas|tabletas|paracetamol|insulina|morfina|medicina|calmantes|pildoras)\b"
+            r"(?:\s+\S+){0,3}?\s+(?:hacen? falta|se necesitan?|necesit\w+) para (?:no (?:despertar|volver)|morir|matar\w*|dormir para siempre)\b",
+            r"\b(?:going to|gonna|want(?:s|ed)? to|wanna|would|'d|'ll|will|think\w* (?:about|of)|keep\w* thinking about|plan\w* to|"
+            r"talk\w* about|feel like)\s+(?:just\s+)?(?:walk|walking|wade|wading|drive|driving) (?:out |straight |right )?into (?:the |a )?"
+            r"(?:lake|river|ocean|sea|bay|creek|current|water|waves)\b",
+            rf"\bdrown(?:ing)? {_SELF}\b",
+            r"\b(?:meter|aventar|tirar|echar|lanzar|ahogar)(?:me|se|te) (?:al|en el|en la|a la) (?:mar|rio|lago|presa|laguna|canal|agua)\b",
+            r"\bwho (?:gets|will get|should get|is getting|is going to get|takes|will take|inherits|keeps) (?:his|her|my|their|the) "
+            r"(?:\w+ ){0,2}?(?:when|after|once) (?:i'?m|im|i am|he'?s|hes|he is|she'?s|shes|she is|they'?re) gone\b",
+            r"\b(?:dividing|divvying|splitting|parceling|parcelling) up (?:all )?(?:his|her|my|their) (?:things|stuff|belongings|tools|"
+            r"jewelry|jewellery|clothes|guns|collection)\b",
+            r"\ba quien (?:le )?(?:toca|tocan|van|va|queda|quedan|dejo|deja|le dejo) (?:su|sus|mi|mis) \w+(?:\s+\S+){0,2}? cuando "
+            r"(?:ya no (?:este|estemos)|me muera|se muera|me vaya|se vaya|(?:yo |el |ella )?falte)\b",
+            r"\b(?:read\w*|look\w* up|looked|googl\w*|search\w*|research\w*|wonder\w*|think\w* about|know|asking)\b(?:\s+\S+){0,4}?\s+"
+            r"(?:ways?|methods?|means)\s+(?:that\s+)?(?:don'?t|doesn'?t|wouldn'?t|won'?t|do not|would not)\s+hurt(?=\s*(?:$|[.,;!?]))",
+            r"\b(?:painless|least painful)\s+(?:ways?|methods?|way out|death)\b"
+            r"(?=\s*(?:$|[.,;!?]|to (?:die|go|do it|end (?:it|things)|kill|check out|leave)\b|out\b))",
+            r"\b(?:which|what) (?:way|method)s? (?:hurts?|would hurt|hurt) (?:the )?least\b",
+            r"\b(?:metodos?|formas?|maneras?) (?:de |para )(?:morir\w*|matar\w*|quitar\w* la vida|irme|irse|acabar con todo|hacerlo)\b"
+            r"(?:\s+\S+){0,2}?\s+(?:que no duel[ae]n?|que duel[ae]n? menos|sin dolor|sin que duela)\b",
+            r"\b(?:think\w*|thought|figur\w+|plan\w*|work\w* out|decid\w+)\b(?:\s+\S+){0,3}?\s+(?:how|ways?|the way) to make it "
+            r"(?:quick|quicker|fast|painless)\b",
+            r"\bwhat'?s (?:even |really )?the (?:point|use)\b(?:\s+(?:honestly|anymore|any more|really|tbh|even|then|now))*"
+            r"(?=\s*(?:$|[.;!?\n]))",
+            r"\bwhat'?s (?:even |really )?the (?:point|use) (?:of|in) (?:living|going on|anything|life|it all|any of (?:this|it)|"
+            r"trying|fighting|waking up|being here|being alive|even trying|me)\b",
+            r"\b(?:die|dies|died|dying|death|dead|kill\w*|end\w*|gone)\b(?:\s+\S+){0,2}?\s+(?:by|at) (?:my|his|her|their|your|one'?s) own hand\b",
+            r"\b(?:muer\w+|muri\w+|morir\w*|matar\w*|acab\w+)\b(?:\s+\S+){0,2}?\s+(?:por|de|con) (?:su|mi|tu) propia mano\b",
         ),
     ),
     UrgentSign(
@@ -527,6 +602,11 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:me|se) (?:quemo|quema|queme|corto|corta|corte|cortaba|golpeo|golpea|lastimo|lastima|lastime|rasguno|rasguna)\b"
             r"(?:\s+\S+){0,4}?\s+(?:otra vez|de nuevo|a proposito|cuando (?:me siento|se siente|estoy|esta)|con (?:cigarros?|navaja|cuchillas?|un encendedor))\b",
             r"\b(?:me|se) (?:volvi|volvio|volvieron) a (?:cortar|quemar|lastimar|golpear)\b",
+            # Cuts "made" rather than "cut" ("volví a hacerme los cortes", "se hace cortadas") (4th round).
+            r"\b(?:volv\w+ a hacer(?:me|se|te)|(?:me|se|te) (?:volvi|volvio|volviste) a hacer)\s+(?:los |unos |mas |las |unas )?"
+            r"(?:cortes|cortadas|cortaditas|rayas|heridas|quemaduras)\b",
+            r"\b(?:me|se|te) (?:hago|hace|haces|hice|hizo|hiciste|esta haciendo|estoy haciendo|ha hecho|he hecho) (?:\w+ )?"
+            r"(?:cortes|cortadas|cortaditas)\b(?:\s+\S+){0,2}?\s+(?:en )?(?:los|las|mis|sus|el|la) (?:brazos?|piernas?|munecas?|muslos?|panza|estomago)\b",
         ),
     ),
     UrgentSign(
@@ -585,6 +665,13 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:letra|escritura|firma)\b(?:\s+\w+){0,4}?\s+(?:chiquit\w*|pequen\w*|diminuta|muy chica|de nin[oa]|como de nin[oa])\b",
             r"\bescrib\w+ (?:muy |bien |super )?(?:chiquit\w*|pequen\w*|chueco|tembloros[oa]|como (?:un )?nin[oa])\b",
             r"\b(?:la cara|su cara) (?:no (?:se )?(?:le )?mueve|sin expresion|como (?:de )?mascara)\b", r"\bno mueve la cara\b",
+            # Unable to sign, veering to one side when walking, holding on to the walls (4th round).
+            r"\bno (?:puede|pudo|podia|puedo|pude|logro|logra) (?:ni )?(?:firmar|escribir)\b", r"\b(?:firm\w+|nombre|letra|frase|escrib\w+)\b(?:\s+\S+){0,6}?\s+(?:un |puros |unos )?garabatos?\b",
+            r"\b(?:veer\w*|drift\w*|lean\w*|list(?:s|ing))\s+(?:off\s+)?(?:to\s+)?(?:the\s+)?(?:left|right|one side|sideways|to the side)\b"
+            r"(?:\s+\S+){0,3}?\s+(?:when|while|as) (?:he|she|i|they) (?:walks?|walking|stands?|standing|sits?|sitting|tries to walk)\b",
+            r"\b(?:walk\w*)\b(?:\s+\S+){0,3}?\s+(?:veer\w*|drift\w*|lean\w*) (?:off )?(?:to )?(?:the )?(?:left|right|one side|sideways|to the side)\b",
+            r"\b(?:grab\w*|hold\w* (?:on ?to|onto)|clutch\w*|hang\w* on ?to)\s+(?:the |onto the )?(?:walls?|door ?frames?|doorways?|furniture|counters?|railings?)\b"
+            r"(?:\s+\S+){0,3}?\s*(?:to (?:walk|stay up|keep (?:his|her|my) balance|get around|stand|not fall)|twice|again|\d+ times|every time|when (?:he|she|i) walk\w*)\b",
         ),
     ),
     UrgentSign(
@@ -650,10 +737,11 @@ URGENT_SIGNS: list[UrgentSign] = [
         "Very low blood pressure, or not passing urine",
         "Presión muy baja, o no orinar",
         (
-            r"\b(?:blood pressure|bp|presion|pressure)\b(?:\s+\S+){0,4}?\s+(?:[4-8]\d\s?/\s?\d{2}|very low|so low|really low|dropping|dropped|crashing|muy baja|bajisima|bajando|por los suelos)\b",
+            r"\b(?:blood pressure|bp|presion|pressure|tensiometro|baumanometro|tension|tension arterial|cuff|bp monitor|aparato de la presion)\b"
+            r"(?:\s+\S+){0,4}?\s+(?:[4-8]\d\s?/\s?\d{2}|very low|so low|really low|dropping|dropped|crashing|muy baja|bajisima|bajando|por los suelos)\b",
             r"\b(?:hasn'?t|has not|haven'?t|have not|didn'?t|did not|can'?t|cannot) (?:peed|pee|urinated|urinate|passed urine)\b",
             r"\bnot (?:peeing|urinating)\b", r"\bno (?:ha|he|han) (?:orinado|hecho pipi)\b", r"\bno (?:orina|puede orinar)\b",
-            r"\b(?:blood pressure|bp|presion|pressure)\b(?:\s+\S+){0,4}?\s+[4-8]\d (?:over|sobre) \d{2}\b",
+            r"\b(?:blood pressure|bp|presion|pressure|tensiometro|baumanometro|tension|cuff)\b(?:\s+\S+){0,4}?\s+[4-8]\d (?:over|sobre) \d{2}\b",
         ),
     ),
     UrgentSign(
@@ -771,6 +859,7 @@ _PROTECTED = frozenset(
     fevered pecha pecho techo pechos habla hablan hablas hablara hablaba respiro
     suicidas temperatures convert concert conversion confuse refused confined
     balanced balances ballast tumor tumors trauma mareas marea dizzied
+    confundio confundi
     """.split()
 )
 
@@ -843,6 +932,7 @@ def _normalize(text: str) -> str:
 
 _CLAUSE_SPLIT = re.compile(
     r"(?:[.!?;:\n]+(?:\s|$)|[?!¿¡;\n]|,\s*|\s+(?:but|and|y|e|pero|aunque|although|though|however|sino|because|porque|then|now|ahora)\s+"
+    r"(?!(?:pico|medio|media|tantos|a half|half)\b)"
     # A run-on question after a statement is its own clause: "my husband has a fever what does that mean".
     r"|(?<!\bwho)(?<!\bwhat)(?<!\bwhen)(?<!\bwhere)(?<!\bhow)(?<!\bwhy)(?<!\bque)(?<!\bcomo)(?<!\bcuando)(?<!\bdonde)"
     r"\s+(?=(?:is (?:that|this|it)|are (?:those|these|they)|what does (?:that|this|it)|what do (?:i|we)|what should (?:i|we)|"
@@ -877,7 +967,8 @@ _HYPOTHETICAL = re.compile(
     r"(?:\s+\w+){0,3}?\s+(?:for|about|with) (?:a|an|any)\s+|"
     r"\b(?:(?<!as )(?<!even )if|in case|whether|should (?:i|we|he|she|they) (?:get|develop|have)|what happens when|"
     r"(?<!como )si|en caso de|por si|cuando (?:alguien|uno|una persona|el paciente|la paciente)|"
-    r"when (?:someone|you|a patient|patients|people))\b|"
+    r"when (?:someone|you|a patient|patients|people)|suppose|supposing|let'?s say|say (?:he|she|i|we|my \w+) (?:starts|gets|has|develops|spikes)|"
+    r"imagine (?:if|that|he|she)|hypothetically|in theory|supongamos|suponiendo|digamos que|pongamos que|imaginemos|hipoteticamente|en teoria)\b|"
     # "the nurse said to watch for ...", "vigile si ...": what to look out for, not what is happening
     r"\b(?:watch(?:ing)? (?:out )?for|look(?:ing)? out for|keep an eye (?:out )?for|on the lookout for|be alert for|"
     r"vigil\w+ (?:si|que|por si)|estar pendiente de|fijarse si|estar atent[oa] a)\b|"
@@ -893,7 +984,8 @@ _GENERAL_Q_START = re.compile(
     r"que|cual|cuales|como|cuando|por que|donde|quien|es|son|puede|pueden|hay|se puede|debe|deben)\b"
 )
 _DEFINITIONAL = re.compile(
-    r"\b(?:counts? as|considered|is considered|mean[st]?|definition|defined|what temperature|how high|"
+    # "what does it mean", not "he can't explain what he means"
+    r"\b(?:counts? as|considered|is considered|m(?<!what i m)(?<!what he m)(?<!what she m)(?<!what they m)(?<!what we m)ean[st]?|definition|defined|what temperature|how high|"
     r"se considera|cuenta como|significa|que temperatura|a partir de (?:que|cuantos)|signs? of|symptoms? of|"
     r"side effects?|senales de|sintomas de|efectos? secundarios?|how common|how often|how long|risk of|riesgo de|"
     r"que tan comun|cada cuanto|warning signs|check for|how (?:do|can|should) (?:i|we|you) (?:check|take|measure|tell|know)|"
@@ -930,6 +1022,14 @@ _TREATMENT_CONTEXT = re.compile(
 )
 
 
+_THRESHOLD_BEFORE = re.compile(
+    r"\b(?:call|llamar|llamen|llamarles|avisar|avisen|avisarles)(?:\s+(?:us|them|the team|the clinic|the doctor|the nurse|in|right away|al equipo|a la clinica))?"
+    r"\s+(?:for|at|if|when|above|over|once|si|con|cuando|a partir de|arriba de|desde)"
+    r"(?:\s+(?:a|an|the|it'?s|its|it|is|temp|temperature|fever|of|over|above|reaches|hits|gets to|goes over|es|de|tiene|la|el|fiebre|"
+    r"temperatura|mas de|pasa de|llega a|le sube a|sube a|he'?s|she'?s|hes|shes))*\s*$"
+)
+
+
 def _temperature_readings(clause: str, message_context: bool = False, strict: bool = False) -> list[float]:
     """Temperatures in °C found in a clause that talks about temperature.
 
@@ -948,6 +1048,8 @@ def _temperature_readings(clause: str, message_context: bool = False, strict: bo
             continue
         if _OTHER_VITAL.search(clause[max(0, match.start() - 25):match.start()]):
             continue  # "hr 120", "pulse 101", "day 38": another figure, not a temperature
+        if _THRESHOLD_BEFORE.search(clause[max(0, match.start() - 60):match.start()]):
+            continue  # "the card says call for 100.4": when to call, not a reading
         value = float(match.group(1).replace(",", "."))
         unit = (match.group(3) or match.group(2) or "").replace("°", "").strip()
         if unit.startswith("f") or (not unit.startswith("c") and 93 <= value <= 110):
@@ -975,23 +1077,27 @@ def _sentences(text: str) -> list[tuple[str, bool]]:
             for sentence in re.split(r"(?<=[.!?\n])\s+|(?=¿)", text) if sentence.strip()]
 
 
-def _clauses(text: str) -> list[tuple[str, bool, bool]]:
-    """Split into clauses; each carries whether its sentence is a question, and whether
+def _clauses(text: str) -> list[tuple[str, bool, bool, bool]]:
+    """Split into clauses; each carries whether its sentence is a question, whether
     that sentence tells something before it asks ("temp 37.9 then 38.2, is that a fever?")
-    rather than opening as a question ("what counts as a fever, 38 or 38.3?")."""
-    out: list[tuple[str, bool, bool]] = []
+    rather than opening as a question ("what counts as a fever, 38 or 38.3?"), and whether
+    the clause opens its sentence."""
+    out: list[tuple[str, bool, bool, bool]] = []
     for sentence in re.split(r"(?<=[.!?\n])\s+|(?=¿)", text):
         if not sentence.strip():
             continue
         is_question = "?" in sentence or "¿" in sentence
         parts = [c.strip() for c in _CLAUSE_SPLIT.split(sentence) if c and c.strip()]
         tells_first = not (is_question and parts and (_GENERAL_Q_START.search(parts[0]) or _DEFINITIONAL.search(parts[0])))
-        out.extend((clause, is_question, tells_first) for clause in parts)
+        out.extend((clause, is_question, tells_first, k == 0) for k, clause in enumerate(parts))
     return out
 
 
 # "38 or 38.3?": figures offered as alternatives are a question about thresholds, not a reading.
-_ALTERNATIVES = re.compile(r"\d\s*(?:°\s*[cf]?)?\s*(?:or|o|u)\s+\d")
+_ALTERNATIVES = re.compile(
+    r"\d\s*(?:°\s*[cf]?)?\s*(?:or|o|u)\s+\d"
+    r"|\d[^\d?]{0,40}?\s(?:or|o|u)\s+(?:(?:only|just|hasta|until|at|from|desde|a partir de|mas de|more than|above|over|arriba de)\s+){1,2}\d"
+)
 
 
 def _is_general(clause: str, sentence_is_question: bool, start: int, measured: bool = False) -> bool:
@@ -1054,11 +1160,11 @@ def _negated(before: str) -> bool:
     return bool(_NEGATION_BEFORE.search(before)) and not _GOES_ON.search(before)
 
 
-def _sign_current(clause: str, is_question: bool, match: re.Match, measured: bool = False) -> bool:
+def _sign_current(clause: str, is_question: bool, match: re.Match, measured: bool = False, over_counts: bool = True) -> bool:
     before, after = clause[: match.start()], clause[match.end():]
     if _negated(before):
         return False
-    if _RESOLVED_AFTER.search(after) or _FREE_OF.match(after):
+    if over_counts and (_RESOLVED_AFTER.search(after) or _FREE_OF.match(after)):
         return False
     if _past_applies_to_sign(clause) and not _PRESENT_NOW.search(before):
         return False
@@ -1069,9 +1175,12 @@ def _sign_current(clause: str, is_question: bool, match: re.Match, measured: boo
 _ANIMAL = re.compile(
     r"\b(?:dog|dogs|puppy|doggy|doggo|cat|cats|kitten|kitty|pet|pets|horse|pony|bird|parrot|parakeet|budgie|cockatiel|"
     r"canary|rabbit|bunny|hamster|guinea pig|ferret|cow|goat|pig|chicken|hen|lizard|snake|turtle|tortoise|fish|"
-    r"labrador|retriever|poodle|chihuahua|beagle|terrier|husky|pitbull|"
+    r"labrador|retriever|poodle|chihuahua|beagle|terrier|husky|pitbull|dachshund|bulldog|bearded dragon|dragon|gecko|reptile|"
+    r"gerbil|chinchilla|hedgehog|axolotl|cockatoo|macaw|tarantula|alpaca|donkey|veterinari\w+|"
+    r"vet (?:says|said|thinks|told|clinic|er|office|visit|bill|appointment)|"
     r"perro|perra|perrito|perrita|cachorro|gato|gata|gatito|minino|mascota|caballo|pajaro|loro|perico|periquito|canario|"
-    r"conejo|conejito|huron|cuyo|cobayo|chiva|gallina|tortuga|lagartija|iguana|culebra|serpiente)\b"
+    r"conejo|conejito|huron|cuyo|cobayo|chiva|gallina|tortuga|lagartija|iguana|culebra|serpiente|lagarto|erizo|cotorra|"
+    r"guacamaya|cacatua|borrego|oveja|burro|dragon barbudo)\b"
 )
 # A story, not a person's emergency ("on the TV show the patient had a seizure").
 _FICTION = re.compile(
@@ -1080,8 +1189,10 @@ _FICTION = re.compile(
     r"documental|articulo)\b"
 )
 _RELATIVE = re.compile(
-    r"\b(?:i|i'm|im|me|my|we|our|husband|wife|son|daughter|mom|mum|mother|dad|father|partner|brother|sister|"
-    r"yo|mi|mis|esposo|esposa|marido|hijo|hija|mama|papa|madre|padre|hermano|hermana)\b"
+    r"\b(?:i|i'm|im|me|my|we|our|yo|mi|mis)\b"
+    r"|(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bthis )(?<!\bthat )(?<!\bel )(?<!\bla )(?<!\bun )(?<!\buna )(?<!\bese )(?<!\besa )"
+    r"\b(?:husband|wife|son|daughter|mom|mum|mother|dad|father|partner|brother|sister|"
+    r"esposo|esposa|marido|hijo|hija|mama|papa|madre|padre|hermano|hermana)\b"
 )
 # A sign told in the past tense, and a later clause saying it was treated or is over.
 _PAST_TENSE_BEFORE = re.compile(r"\b(?:had|was|were|got|tuvo|tuve|tenia|estuvo|estuve|le dio|me dio)\b")
@@ -1089,7 +1200,12 @@ _RESOLVED_LATER = re.compile(
     r"\b(?:back to normal|normal (?:again|now)|(?:has been|been|is|was|he's|she's|hes|shes|i've been|ive been) (?:fine|ok|okay|good|normal|stable|well) (?:since|for|ever since)|fully recovered|recovered|se recupero|"
     r"ya se (?:curo|recupero)|(?:lleva|llevo) (?:un|una|\w+) (?:mes|semana|semanas|meses) normal|ya (?:lo|la) revisaron|"
     r"was treated|were treated|got treated|treated and|resolved|went away|(?:is|was|it's|its) gone|"
-    r"(?:is|was|it's|its|he's|she's|i'm|im) (?:fine|ok|okay|better) now|got better|is over|"
+    r"(?:is|was|it's|its|he's|she's|hes|shes|i'm|im) (?:fine|ok|okay|better) now|got better|is over|"
+    r"(?:ahora|ya) (?:esta|estoy|anda|ando) (?:re |muy |super |bien |de lo mas )?(?:bien|perfect[oa]|normal|como si nada)|esta re bien|"
+    r"(?:is|he'?s|she'?s|hes|shes|i'?m|im|been|now) (?:back (?:at|to) (?:work|school|the gym|golf\w*|his routine|her routine|normal life)|"
+    r"golfing|playing golf|playing tennis|hiking|traveling|travelling|back to (?:his|her|my) (?:old )?self)(?: again| now)?|"
+    r"(?:been|is|he'?s|she'?s|hes|shes|i'?m|im|i'?ve been|ive been) (?:back to )?(?:himself|herself|myself|themselves)(?: again)?\b|"
+    r"ya (?:es|esta) (?:el|la) mism[oa]|(?:volvio|vuelve) a ser (?:el|la) mism[oa]|"
     r"se (?:le |me )?(?:quito|paso|resolvio|fue)|(?:se lo|se la|lo|la) trataron|ya (?:esta|estoy|paso)|desaparecio|"
     r"(?:it |and it |then it )?stopped|(?:hasn'?t|has not|didn'?t|did not|never) (?:come|came) back|cleared up|"
     r"(?:is|was|he's|she's|hes|shes|i'm|im|been|they're|theyre|are) (?:doing )?(?:great|well|fine|good|ok|okay|amazing|perfect) (?:now|since|ever since)|"
@@ -1098,6 +1214,79 @@ _RESOLVED_LATER = re.compile(
     r"(?:\w+ )?(?:years|months) ago|hace (?:\w+ )?(?:anos|meses)|last year|el ano pasado)|"
     r"(?:paro|se detuvo|se le paso|se me paso)|no (?:ha|le ha|me ha) (?:vuelto|regresado)|no volvio|(?:esta|estoy) (?:bien|fine|ok) (?:ya|desde)|ya esta (?:bien|fine|ok|normal))\b"
 )
+
+
+# "..., that was in 2020", "pero eso fue hace años": a later clause that dates the event long past.
+_DATED_LATER = re.compile(
+    r"\b(?:that|this|it|eso|esto|all that|todo eso) (?:was|were|fue|paso|happened|ocurrio) (?:back )?(?:in (?:19|20)\d\d|en (?:el )?(?:19|20)\d\d|"
+    r"(?:\w+ )?(?:years|months) ago|hace (?:\w+ )?(?:anos|meses)|last year|el ano pasado|years back|long ago|a long time ago|hace mucho)\b"
+)
+# A past tense inside the sign's own words: "she couldn't sign her name", "fell", "se desmayó", "se confundió"
+# (read for the episode signs only, whose "over" needs more; see _EPISODE_SIGNS).
+_PAST_IN_SIGN = re.compile(
+    r"\b(?:couldn'?t|could not|wasn'?t able|was unable|fell|took a (?:tumble|spill|fall)|went (?:limp|floppy|down)|"
+    r"no pudo|no podia|se (?:cayo|desmayo|mareo|confundio|desvanecio|privo)|convulsiono)\b"
+)
+# An episode (a seizure, a faint, a fall, a spell of confusion or of garbled speech, a drooping face)
+# needs a call even when it is over by the time someone writes: "she fainted this morning, she's
+# ok now" is urgent. It counts as over only when the message dates it long past ("the first month",
+# "in 2021", "last week") or says it was dealt with by the care team ("they gave steroids",
+# "en la internación").
+_EPISODE_SIGNS = frozenset({"seizure", "fainting", "neurologic_changes", "stroke_signs", "confusion", "trouble_speaking"})
+_LONG_PAST = re.compile(
+    r"\b(?:the|that|those|his|her|my) first (?:week|weeks|month|months|few days|days)\b|\b(?:la|las) primeras? semanas?\b|"
+    r"\bel primer mes\b|\blos primeros (?:dias|meses)\b|"
+    # over for weeks: "back to normal for a month", "ya lleva un mes normal"
+    r"\b(?:fine|ok|okay|normal|good|well|great|steady|stable|recovered|better|himself|herself|myself|free)(?: \w+)? "
+    r"(?:for|since|over) (?:a|one|two|three|four|\d+|several|a few|a couple of|over a|more than a) (?:weeks?|months?|years?)\b|"
+    r"\b(?:lleva|llevo|llevan|llevamos) (?:un|una|\w+|\d+) (?:semanas?|mes|meses|anos?) (?:bien|normal|perfect[oa]|sin \w+|como si nada)\b"
+)
+# ... unless the message says it happened just now.
+_RECENT = re.compile(
+    r"\b(?:today|tonight|this (?:morning|afternoon|evening)|just now|earlier today|last night|(?:an|one|two|three|\d+|a few|a couple of?) "
+    r"(?:hours?|hrs?|minutes?|mins?) ago|hoy|esta (?:manana|tarde|noche)|anoche|hace (?:un )?rato|hace (?:una|un par de|dos|tres|\d+|unas?|unos) "
+    r"(?:horas?|minutos?)|ahorita|ahora mismo)\b"
+)
+_CARED_FOR = re.compile(
+    r"\b(?:treated|treatment for (?:it|that)|they gave|(?:the )?(?:nurse|nurses|doctor|doctors|team|er|icu|hospital|clinic)"
+    r"(?: \w+)? (?:checked|saw|looked at|gave|treated|watched)|in the hospital|at the (?:clinic|hospital|er)|hospital stay|"
+    r"(?:at|during) (?:the |his |her |my )?(?:infusion|apheresis|collection|leukapheresis|clinic visit)|(?:en|durante) la (?:infusion|aferesis)|"
+    r"(?:while|when) (?:he|she|i) was (?:in the hospital|inpatient|admitted)|inpatient|admitted|in the (?:icu|er|ward)|"
+    r"during (?:(?:the|his|her|my) )?(?:icans|crs|stay|hospital stay|admission)|en la (?:uci|terapia intensiva|sala)|por el (?:icans|crs)|keppra|steroids?|dexamethasone|decadron|"
+    r"tocilizumab|actemra|le (?:dieron|pusieron)|(?:lo|la|me) (?:revisaron|vieron|trataron|atendieron)|la enfermera|el (?:doctor|medico)|"
+    r"en el hospital|en la clinica|internacion|internad[oa]|hospitalizad[oa]|esteroides?)\b"
+)
+
+
+def _over_counts(code: str, normalized: str) -> bool:
+    """Whether a sign told as over is over (see _EPISODE_SIGNS)."""
+    return code not in _EPISODE_SIGNS or _episode_dated_or_cared_for(normalized)
+
+
+# Years back date the whole story, the treatment included ("after his car t in 2021", "hace años").
+_YEARS_BACK = re.compile(
+    r"\b(?:(?:\d+|two|three|four|five|several|many|a few) years ago|years ago|last year|years back|hace (?:\w+ )?anos|el ano pasado)\b"
+    r"|\b(?:in|en|en el|back in) ((?:19|20)\d\d)\b"
+)
+
+
+def _years_back(normalized: str) -> bool:
+    this_year = datetime.date.today().year
+    return any(not m.group(1) or int(m.group(1)) < this_year for m in _YEARS_BACK.finditer(normalized))
+
+
+@functools.lru_cache(maxsize=64)
+def _episode_dated_or_cared_for(normalized: str) -> bool:
+    if _CARED_FOR.search(normalized):
+        return True
+    # a past cue that dates the treatment ("got his cells last week") does not date the episode, unless it is years back
+    dated = (_past_applies_to_sign(normalized) or _years_back(normalized) or _LONG_PAST.search(normalized)
+             or _DATED_LATER.search(normalized))
+    return bool(dated) and not _RECENT.search(normalized)
+
+
+# Laughter right after a sign: a figure of speech ("drowning in paperwork, can't breathe lol").
+_LAUGH_AFTER = re.compile(r"^\s*\W{0,3}\s*(?:lol|lmao|rofl|haha\w*|jaja\w*|jeje\w*|xd)\b|^\s*(?:😂|🤣)")
 
 
 def _message(category: str, lang: str) -> str:
@@ -1301,7 +1490,7 @@ _PAST_WHEN = re.compile(r"\b(?:yesterday|last night|the other day|ayer|anoche|an
 def _told_over(normalized: str) -> bool:
     """Told in the past ("had", "tuvo", "yesterday", "hace un mes") and over later ("went away", "ya está bien")."""
     past = _PAST_TENSE_BEFORE.search(normalized) or _PAST_WHEN.search(normalized) or _PAST_CUES.search(normalized)
-    return bool(past and _RESOLVED_LATER.search(normalized[past.end():]))
+    return bool(past and (_RESOLVED_LATER.search(normalized[past.end():]) or _DATED_LATER.search(normalized[past.end():])))
 
 
 # The one who watches or reads is not in the story: "the show i'm watching", "my favourite series".
@@ -1312,6 +1501,9 @@ _AUDIENCE = re.compile(
     r"|\b(?:my|our|mi|mis|nuestra|nuestro|nuestros) (?:favorite|favourite|fave|favorita|favorito)\b"
     r"|\b(?:my|our|mi|mis|nuestros?|nuestras?) (?:kids|children|son|daughter|teen|husband|wife|family|hijos|hijo|hija|esposo|esposa|familia)\s+"
     r"(?:love|loves|like|likes|watch|watches|watched|are watching|is watching|read|reads|listen to|listens to|ve|ven|vio|vieron|lee|leen)\b"
+    r"|\b(?:i|we)\s+(?:\w+\s+)?(?:cried|sobbed|bawled|teared up|laughed|cry|sob)\b|\b(?:me|nos) (?:hizo|hace) llorar\b|\bllore\b"
+    r"|\b(?:for|let|letting) (?:my|our) (?:kids?|children|son|daughter|teen|teenager|boy|girl) to (?:read|watch|see|hear|listen to)\b"
+    r"|\b(?:para que|dejar que|dejo que) (?:mi|mis|nuestr[oa]s?) (?:hij[oa]s?|nin[oa]s?|adolescente) (?:lo |la )?(?:lea|vea|escuche)\b"
 )
 
 
@@ -1328,7 +1520,7 @@ def _story(text: str) -> bool:
 
 def _below_fever(text: str) -> bool:
     """The message gives a temperature and every reading is below 38 °C / 100.4 °F."""
-    readings = [r for clause, _, _ in _clauses(normalize(text)) for r in _temperature_readings(clause, True)]
+    readings = [r for clause, *_ in _clauses(normalize(text)) for r in _temperature_readings(clause, True)]
     return bool(readings) and max(readings) < 38.0
 
 
@@ -1387,7 +1579,8 @@ def assess(text: str, lang: str | None = None, *, vector=None, second_net: bool 
     # context stands: sentence similarity cannot tell those apart. Crisis words the
     # rules discounted ("he won't be a burden for long") are still weighed by the
     # similarity detector, for crisis only.
-    mentioned = set() if matched else mentioned_signs(text)
+    # (Only the second net needs them: the chat path, second_net=False, skips the search.)
+    mentioned = set() if matched or not second_net else mentioned_signs(text)
     crisis_only = any(_SIGNS_BY_CODE[c].category == CRISIS for c in mentioned)
     if (second_net and (not mentioned or crisis_only)
             and not any(_SIGNS_BY_CODE[c].category == CRISIS for c in matched)):
@@ -1424,21 +1617,34 @@ def rule_signs(text: str) -> list[str]:
     matched: list[str] = []
     # "our cat is very sleepy and won't wake up": the later clause is still the cat's.
     animal_only = bool(_ANIMAL.search(normalized)) and not _HUMAN_SUBJECT.search(normalized)
-    for n, (clause, is_question, tells_first) in enumerate(clauses):
+    animal_subject = False
+    for n, (clause, is_question, tells_first, opens_sentence) in enumerate(clauses):
+        if opens_sentence:
+            animal_subject = False
         if animal_only or _ANIMAL.search(clause):
+            animal_subject = True
             continue
+        if animal_subject and not _HUMAN_SUBJECT.search(clause):
+            continue  # "mi perro no se puede parar, se cae de lado": still the dog
+        animal_subject = False
         # "woke up soaked and 102": the reading's context word sits in the clause before
         temp_context = treatment_context or (n > 0 and bool(_TEMP_CONTEXT.search(clauses[n - 1][0])))
-        later = " ".join(c for c, _, _ in clauses[n + 1:])
+        later = " ".join(c for c, *_ in clauses[n + 1:])
         for sign, patterns in _COMPILED:
             if sign.code in matched or not _SIGN_ANY[sign.code].search(clause):
                 continue
+            over_counts = _over_counts(sign.code, normalized)
             for pattern in patterns:
                 match = pattern.search(clause)
-                if match and _sign_current(clause, is_question, match, tells_first and bool(_DIGIT.search(match.group(0)))):
-                    told_past = _PAST_TENSE_BEFORE.search(clause[: match.start()]) or match.group(0).endswith("ed")
-                    if told_past and _RESOLVED_LATER.search(later):
-                        continue  # "he had a fever ... it was treated and resolved"
+                if match and _sign_current(clause, is_question, match, tells_first and bool(_DIGIT.search(match.group(0))),
+                                           over_counts=over_counts):
+                    told_past = (_PAST_TENSE_BEFORE.search(clause[: match.start()]) or match.group(0).endswith("ed")
+                                 or (sign.code in _EPISODE_SIGNS and _PAST_IN_SIGN.search(clause)))
+                    if (over_counts and told_past and _RESOLVED_LATER.search(later)) or _DATED_LATER.search(later):
+                        continue  # "he had a fever ... it was treated and resolved", "..., that was in 2020"
+                    if (sign.category != CRISIS and not treatment_context and not _DIGIT.search(match.group(0))
+                            and _LAUGH_AFTER.search(clause[match.end():])):
+                        continue  # "can't breathe lol" about paperwork
                     if sign.code == "fever":
                         readings = _temperature_readings(clause)
                         if readings and max(readings) < 38.0:
@@ -1464,9 +1670,11 @@ def rule_signs(text: str) -> list[str]:
                     match = pattern.search(sentence)
                     if not match or not _CLAUSE_SPLIT.search(match.group(0)):
                         continue  # within one clause: the clause's reading stands
-                    if _sign_current(sentence, is_question, match) and not _is_general(
+                    over_counts = _over_counts(sign.code, normalized)
+                    if _sign_current(sentence, is_question, match, over_counts=over_counts) and not _is_general(
                             _clause_at(sentence, match.start()), is_question, 0) and not (
-                            _PAST_TENSE_BEFORE.search(sentence[: match.start()]) and _RESOLVED_LATER.search(sentence[match.end():])):
+                            over_counts and _PAST_TENSE_BEFORE.search(sentence[: match.start()])
+                            and _RESOLVED_LATER.search(sentence[match.end():])):
                         matched.append(sign.code)
                         break
     # Crisis wording may run across the clause breaks ("go to sleep and never wake up"):

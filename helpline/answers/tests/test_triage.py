@@ -230,6 +230,66 @@ FAMILY_TRAPS = [
 ]
 
 
+# Families of wording and readings the fourth stress round (half D) found missing, each said
+# another way than in the stress set.
+FAMILIES += [
+    ("how many of his sleeping pills would it take to not wake up", "suicidal_thoughts"),
+    ("cuantas de sus pastillas hacen falta para no despertar", "suicidal_thoughts"),
+    ("she keeps saying she wants to walk into the ocean and not come back", "suicidal_thoughts"),
+    ("he keeps asking who gets his guns when hes gone", "suicidal_thoughts"),
+    ("mi mama pregunta a quien le toca su casa cuando ya no este", "suicidal_thoughts"),
+    ("i looked up ways that dont hurt.", "suicidal_thoughts"),
+    ("been thinking about how to make it quick", "suicidal_thoughts"),
+    ("whats the point anymore", "suicidal_thoughts"),
+    ("he said he wants to die by his own hand", "suicidal_thoughts"),
+    ("quiere morir por su propia mano", "suicidal_thoughts"),
+    ("se volvio a hacer cortadas en las piernas", "self_harm"),
+    ("my mom asked me 4 times where we are", "confusion"),
+    ("he couldnt tell the nurse what year it is", "confusion"),
+    ("she cant follow basic commands like squeeze my hand", "confusion"),
+    ("no puede seguir instrucciones simples", "confusion"),
+    ("my husband thinks were at the airport", "confusion"),
+    ("mi papa cree que estamos en la iglesia y estamos en el hospital", "confusion"),
+    ("contesta puras cosas que no tienen nada que ver", "confusion"),
+    ("the words come out scrambled when he talks", "trouble_speaking"),
+    ("he cant explain what he means, day 6", "trouble_speaking"),
+    ("dad went floppy in the chair for a minute", "fainting"),
+    ("se puso como trapo y no contestaba", "fainting"),
+    ("no puede firmar los papeles del hotel", "neurologic_changes"),
+    ("she drifts to the right when she walks", "neurologic_changes"),
+    ("keeps holding onto the walls to walk", "neurologic_changes"),
+    ("tension 82/48 y esta mareado", "low_blood_pressure"),
+    # an episode that is over by the time someone writes still needs a call
+    ("she fainted this morning, shes ok now", "fainting"),
+    ("se desmayo hace rato pero ya esta bien", "fainting"),
+    ("he fell in the bathroom tonight, hes ok now", "neurologic_changes"),
+]
+FAMILY_TRAPS += [
+    "how much tylenol can he take in a day",
+    "is it ok to walk into the ocean after car t",
+    "what are some painless ways to remove a bandage",
+    "what is the quickest way to the hospital from the hotel",
+    "whats the point of the bridging chemo?",
+    "the consent must be signed by his own hand?",
+    "i cant say what i mean in english, is there a spanish nurse?",
+    "no puedo explicar lo que quiero en ingles",
+    "the nurse asked me three times for his insurance card",
+    "mi nieto hizo un garabato en la hoja",
+    "he slumped down on the couch after the walk, just tired",
+    "they said call if it hits 100.4, is that by ear?",
+    "our goldfish is floating sideways and wont eat",
+    "mi perrita no se puede levantar, se va de lado, ya la vio el veterinario",
+    "the movie where the dad gives away everything made me cry",
+    "hypothetically what happens if he gets a fever at 2am",
+    "my dad fell a lot the first month, hes ok now",
+    "mi cunada me conto que a su tio le dio una convulsion en 2019, hoy esta perfecto",
+    "she got really confused during her stay, they gave her steroids, shes been herself for weeks",
+    "38 y medio ya cuenta o hasta 39?",
+    "the movie has a guy who overdoses, is it ok for my son to watch?",
+    "en la novela la muchacha se corta, es buena para que mi hija la vea?",
+]
+
+
 @pytest.mark.parametrize(("text", "code"), FAMILIES)
 def test_families_found_by_the_rules(text, code):
     assert code in rule_signs(text), text

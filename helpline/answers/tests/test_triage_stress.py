@@ -9,6 +9,11 @@ at the end); see docs/notes/issue-12.md. Both halves now guard against regressio
 ``data/triage_stress_c.jsonl`` is a third part, half C, written later in fresh wording
 before the detectors were run on it (170 messages), measured once and then used to find
 what the detectors missed; see docs/notes/issue-12.md. It guards the same way.
+
+``data/triage_stress_d.jsonl`` is a fourth part, half D, written the same way in wording
+and structures the earlier parts do not use (caregivers texting mid-situation, readings
+with units or a decimal comma, regional Spanish, crisis asked about others or
+"hypothetically", signs told by what someone cannot do, near misses of each).
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ from helpline.answers.triage import CRISIS, assess
 
 STRESS = Path(__file__).with_name("data") / "triage_stress.jsonl"
 STRESS_C = Path(__file__).with_name("data") / "triage_stress_c.jsonl"
+STRESS_D = Path(__file__).with_name("data") / "triage_stress_d.jsonl"
+PARTS = {"A": STRESS, "B": STRESS, "C": STRESS_C, "D": STRESS_D}
 SEED = 20260611
 FIELDS = {"id", "question", "lang", "category", "half", "topic"}
 
@@ -58,22 +65,24 @@ def test_the_set_is_as_described():
     assert {r["id"]: r["half"] for r in rows} == _half_of(rows)
 
 
-def test_half_c_is_as_described():
-    rows = _rows(STRESS_C)
-    assert all(set(r) == FIELDS and r["half"] == "C" and r["id"].startswith("tc-") for r in rows)
+@pytest.mark.parametrize("half", ["C", "D"])
+def test_later_halves_are_as_described(half):
+    rows = _rows(PARTS[half])
+    assert all(set(r) == FIELDS and r["half"] == half and r["id"].startswith(f"t{half.lower()}-") for r in rows)
     assert len({r["id"] for r in rows}) == len(rows)
     questions = {r["question"].strip().lower() for r in rows}
     assert len(questions) == len(rows)
-    assert not questions & {r["question"].strip().lower() for r in _rows()}
+    earlier = [path for h, path in PARTS.items() if h < half]
+    assert not questions & {r["question"].strip().lower() for path in set(earlier) for r in _rows(path)}
     counts = Counter(r["category"] for r in rows)
     urgent = [r for r in rows if r["category"] != "not_urgent"]
     assert len(urgent) >= 110 and counts["crisis"] >= 35 and counts["not_urgent"] >= 60
     assert sum(r["lang"] == "es" for r in urgent) >= 0.4 * len(urgent)
 
 
-@pytest.mark.parametrize("half", ["A", "B", "C"])
+@pytest.mark.parametrize("half", ["A", "B", "C", "D"])
 def test_every_urgent_message_is_flagged_and_few_traps_are(half):
-    rows = [r for r in _rows(STRESS_C if half == "C" else STRESS) if r["half"] == half]
+    rows = [r for r in _rows(PARTS[half]) if r["half"] == half]
     assert rows
     results = [(r, assess(r["question"], r["lang"])) for r in rows]
     missed = [r["question"] for r, a in results if r["category"] != "not_urgent" and not a.urgent]
