@@ -29,3 +29,9 @@ application = ProtocolTypeRouter(
 from helpline.common.runtime import tune_garbage_collector  # noqa: E402
 
 tune_garbage_collector()
+
+# The embedded default (SQLite): WAL checkpoints on a thread of their own, not inside a
+# chat line's commit on the database thread (helpline.common.sqlite_wal).
+from helpline.common import sqlite_wal  # noqa: E402
+
+sqlite_wal.enable()

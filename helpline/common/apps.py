@@ -26,4 +26,7 @@ class CommonConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from .sqlite_wal import configure_connection
+
         connection_created.connect(_private_sqlite_files, dispatch_uid="helpline-private-sqlite")
+        connection_created.connect(configure_connection, dispatch_uid="helpline-sqlite-checkpoint")
