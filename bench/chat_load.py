@@ -27,9 +27,10 @@ the other party), ``lost`` (acknowledged by the server but never delivered),
 ``duplicated`` (a message id received twice on one socket), plus ``unacked``
 and ``errors``; ``messages_per_s`` is delivered ÷ (first send → last delivery).
 ``--timeline`` prints deliveries and latency for each second. The bench process
-holds thousands of sockets too, so it tunes its own garbage collector as the
-server does (a collector pause here would be counted as latency). The last line
-of output is JSON. Only 127.0.0.1 is contacted.
+holds thousands of sockets too, and a pause of its own garbage collector would be
+counted as the server's latency (its full collections took 150-200 ms here), so it
+runs the measured seconds with its collector off (``quiet_collector``). The last
+line of output is JSON. Only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
@@ -108,6 +109,15 @@ def make_database(args, run: str) -> tuple[str, callable]:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
     return f"sqlite:///{path}", remove
+
+
+def quiet_collector() -> None:
+    """The measuring side adds no collector pauses of its own: what set-up made is
+    collected and frozen, and the collector stays off for the measured seconds (a
+    run of this length frees what it makes by reference counting, or at exit)."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
 
 
 def django_setup(database_url: str) -> None:
@@ -403,11 +413,7 @@ async def run_load(args, base_url: str, pairs: list[tuple[str, str]],
             if delay > 0:
                 await asyncio.sleep(delay)
 
-    # This process holds 2,000 sockets too: the same collector settings as the
-    # server, so the measuring side adds no full-collection pauses of its own.
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    quiet_collector()
     started = time.perf_counter()
     cpu_server0, cpu_client0 = process_tree_cpu(server_pid), own_cpu()
     load0 = os.getloadavg()[0]
@@ -725,9 +731,7 @@ async def run_realistic(args, base_url: str, staff_cookies: list[str], chats_eac
             if delay > 0:
                 await asyncio.sleep(delay)
 
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
+    quiet_collector()
     stats.measuring = True
     started = time.perf_counter()
     cpu_server0, cpu_client0 = process_tree_cpu(server_pid), own_cpu()
