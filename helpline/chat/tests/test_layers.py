@@ -141,3 +141,20 @@ async def test_redis_stopping_is_told_to_every_socket_and_joining_works_again_wh
         await a.flush()
         await b.flush()
         redis.stop()
+
+
+async def test_a_socket_reading_an_inbox_hears_that_redis_stopped_and_gets_group_events():
+    redis = PrivateRedis().start()
+    a, b = two_processes(redis.url)
+    try:
+        socket_a = await a.new_channel()
+        inbox = a.attach(socket_a)  # as a chat socket of process a reads its events
+        await a.group_add("chat.conv.7", socket_a)
+        await b.group_send("chat.conv.7", {"type": "chat.message", "n": 1})
+        assert (await asyncio.wait_for(inbox.get(), 3))["n"] == 1  # from the other process
+        await asyncio.to_thread(redis.stop)
+        assert await asyncio.wait_for(inbox.get(), 5) == {"type": "chat.layer_down"}
+    finally:
+        await a.flush()
+        await b.flush()
+        redis.stop()
