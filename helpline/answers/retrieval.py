@@ -593,6 +593,9 @@ class _LangPool:
         self._vocab_index: dict[str, list[str]] | None = None
         self._sound_index: tuple[dict, dict] | None = None
         self._corrections: dict[str, str] = {}
+        self._surface_index: dict[str, list[str]] | None = None
+        self._surface_stem: dict[str, str] = {}
+        self._surface_count: dict[str, int] = {}
 
     def idf(self, token: str) -> float:
         # Unknown words weigh like the rarest: a question about something the
@@ -633,6 +636,52 @@ class _LangPool:
             self._corrections[token] = best
         return best
 
+    def _surface(self) -> dict[str, list[str]]:
+        """The content's words as written (5+ letters) under every spelling with one letter
+        left out, with their stems (built on first use)."""
+        if self._surface_index is None:
+            counts: dict[str, int] = {}
+            for p in self.passages:
+                text = " ".join([p.title or "", p.heading or "", p.text or "", *(p.questions or ())])
+                for word in _TOKEN_RE.findall(strip_accents(text.lower())):
+                    if len(word) >= 5 and word.isalpha():
+                        counts[word] = counts.get(word, 0) + 1
+            words = sorted(counts)
+            stems = _STEMMERS[self.lang].stemWords(words) if words else []
+            index: dict[str, list[str]] = {}
+            for word, stem in zip(words, stems):
+                if stem not in self.df:
+                    continue
+                self._surface_stem[word] = stem
+                for i in range(len(word)):
+                    index.setdefault(word[:i] + word[i + 1:], []).append(word)
+            self._surface_count = counts
+            self._surface_index = index
+        return self._surface_index
+
+    def correct_word(self, raw: str, stem: str) -> str:
+        """A question word as the content spells it: its stem when the content uses it, else the
+        stem of the content word one letter away *as written* (same first letter: "drivng" ->
+        "driving" -> "drive", which the stems alone miss), else :meth:`correct` of the stem."""
+        if stem in self.df or len(raw) < 5 or not raw.isalpha():
+            return self.correct(stem)
+        cached = self._corrections.get("\0" + raw)
+        if cached is not None:
+            return cached
+        index = self._surface()
+        keys = {raw} | {raw[:i] + raw[i + 1:] for i in range(len(raw))}
+        swaps = {raw[:i] + raw[i + 1] + raw[i] + raw[i + 2:] for i in range(len(raw) - 1)}
+        found = {w for key in keys for w in index.get(key, ())}
+        found |= {w for w in swaps if w in self._surface_stem}
+        found = {w for w in found if w[0] == raw[0] and w != raw}
+        if found:
+            best = self._surface_stem[max(found, key=lambda w: (self._surface_count[w], w))]
+        else:
+            best = self.correct(stem)
+        if len(self._corrections) < 10000:
+            self._corrections["\0" + raw] = best
+        return best
+
     def _sound_alike(self, token: str) -> set[str]:
         """Content words spelled the same way by ear (Spanish: s/c/z, b/v, y/ll, k/qu/c, a silent
         h), one letter apart at most: "selulas" -> "celulas", "qdarse" -> "quedarse"."""
@@ -655,7 +704,11 @@ class _LangPool:
 
     def query_tokens(self, query: str) -> list[str]:
         """The question's words as the index spells them (typos repaired against the content)."""
-        return [self.correct(t) for t in tokenize(query, self.lang)]
+        tokenize("", self.lang)  # the language's stemmer and stop words loaded
+        stop = _STOP[self.lang]
+        raws = [w for w in _TOKEN_RE.findall(strip_accents(query.lower())) if w not in stop]
+        stems = _STEMMERS[self.lang].stemWords(raws) if raws else []
+        return [self.correct_word(raw, stem) for raw, stem in zip(raws, stems)]
 
     def unknown_words(self, query: str, other: "_LangPool | None" = None) -> tuple[set[str], set[str]]:
         """The question's words (4+ letters, as this pool spells them) and those of them that the
@@ -673,7 +726,7 @@ class _LangPool:
             stems = tokenize(raw, self.lang)
             if not stems:
                 continue
-            token = self.correct(stems[0])
+            token = self.correct_word(raw, stems[0])
             if len(token) < 4 or token.isdigit():
                 continue
             words.add(token)

@@ -208,6 +208,21 @@ def test_misspelled_words_are_read_as_the_content_spells_them(tmp_path):
     assert typo.features["unknown_name"] == 0.0
 
 
+def test_a_misspelling_is_repaired_as_written_when_the_stems_are_too_far_apart(tmp_path):
+    # "drivng" stems to itself, two letters from "drive" (the stem of "driving"), but it is
+    # one letter from "driving" as the content writes it.
+    passages = PASSAGES + [_p("drive:0", "Do not go driving for eight weeks after the infusion: "
+                              "sudden sleepiness or confusion can come without warning.", "Driving")]
+    index = Index.build(passages, cache_dir=tmp_path)
+    right = index.search("how many weeks no driving after car t", "en", k=5)
+    typo = index.search("how many weeks no drivng after car t", "en", k=5)
+    assert typo.hits[0].passage.id == right.hits[0].passage.id == "drive:0"
+    assert typo.features["unknown"] == 0.0
+    assert typo.features["coverage"] == pytest.approx(right.features["coverage"])
+    # Not for a different word that happens to be near: first letters must agree.
+    assert index.search("how many weeks no arivng after car t", "en", k=5).features["unknown"] > 0.0
+
+
 def test_spanish_spelled_by_ear_and_spanglish_are_not_unknown(tmp_path):
     passages = PASSAGES + [
         _p("celulas:0", "Las células CAR T se fabrican con las células T del propio paciente.", "Cómo se fabrican",
