@@ -207,6 +207,10 @@ def _stem_all(words, lang: str) -> list[str]:
     return Stemmer.Stemmer("spanish" if lang == "es" else "english").stemWords(sorted(words))
 
 
+# Letters a one-letter typo may involve, per language (accents are stripped first).
+_ALPHABET = {"en": "abcdefghijklmnopqrstuvwxyz", "es": "abcdefghijklmnopqrstuvwxyz"}
+
+
 def tokenize(text: str, lang: str) -> list[str]:
     """Lower-case, strip accents, drop stop words, stem with the language's Snowball stemmer."""
     import Stemmer
@@ -593,9 +597,6 @@ class _LangPool:
         self._vocab_index: dict[str, list[str]] | None = None
         self._sound_index: tuple[dict, dict] | None = None
         self._corrections: dict[str, str] = {}
-        self._surface_index: dict[str, list[str]] | None = None
-        self._surface_stem: dict[str, str] = {}
-        self._surface_count: dict[str, int] = {}
 
     def idf(self, token: str) -> float:
         # Unknown words weigh like the rarest: a question about something the
@@ -636,48 +637,31 @@ class _LangPool:
             self._corrections[token] = best
         return best
 
-    def _surface(self) -> dict[str, list[str]]:
-        """The content's words as written (5+ letters) under every spelling with one letter
-        left out, with their stems (built on first use)."""
-        if self._surface_index is None:
-            counts: dict[str, int] = {}
-            for p in self.passages:
-                text = " ".join([p.title or "", p.heading or "", p.text or "", *(p.questions or ())])
-                for word in _TOKEN_RE.findall(strip_accents(text.lower())):
-                    if len(word) >= 5 and word.isalpha():
-                        counts[word] = counts.get(word, 0) + 1
-            words = sorted(counts)
-            stems = _STEMMERS[self.lang].stemWords(words) if words else []
-            index: dict[str, list[str]] = {}
-            for word, stem in zip(words, stems):
-                if stem not in self.df:
-                    continue
-                self._surface_stem[word] = stem
-                for i in range(len(word)):
-                    index.setdefault(word[:i] + word[i + 1:], []).append(word)
-            self._surface_count = counts
-            self._surface_index = index
-        return self._surface_index
-
     def correct_word(self, raw: str, stem: str) -> str:
         """A question word as the content spells it: its stem when the content uses it, else the
-        stem of the content word one letter away *as written* (same first letter: "drivng" ->
-        "driving" -> "drive", which the stems alone miss), else :meth:`correct` of the stem."""
+        stem of a spelling one letter away *as written* that the content uses (same first
+        letter: "drivng" -> "driving" -> "drive", which the stems alone miss), else
+        :meth:`correct` of the stem."""
         if stem in self.df or len(raw) < 5 or not raw.isalpha():
             return self.correct(stem)
         cached = self._corrections.get("\0" + raw)
         if cached is not None:
             return cached
-        index = self._surface()
-        keys = {raw} | {raw[:i] + raw[i + 1:] for i in range(len(raw))}
-        swaps = {raw[:i] + raw[i + 1] + raw[i] + raw[i + 2:] for i in range(len(raw) - 1)}
-        found = {w for key in keys for w in index.get(key, ())}
-        found |= {w for w in swaps if w in self._surface_stem}
-        found = {w for w in found if w[0] == raw[0] and w != raw}
-        if found:
-            best = self._surface_stem[max(found, key=lambda w: (self._surface_count[w], w))]
-        else:
-            best = self.correct(stem)
+        letters = _ALPHABET.get(self.lang, _ALPHABET["en"])
+        spellings = set()
+        for i in range(1, len(raw) + 1):  # the first letter is kept
+            head, tail = raw[:i], raw[i:]
+            spellings.update(head + c + tail for c in letters)  # a letter left out
+            if tail:
+                spellings.add(head + tail[1:])  # a letter too many
+                spellings.update(head + c + tail[1:] for c in letters)  # a letter changed
+                if len(tail) > 1:
+                    spellings.add(head + tail[1] + tail[0] + tail[2:])  # two letters swapped
+        spellings.discard(raw)
+        ordered = sorted(spellings)
+        stems = _STEMMERS[self.lang].stemWords(ordered)
+        found = {st for st in stems if st in self.df and st[:1] == raw[:1]}
+        best = max(found, key=lambda w: (self.df[w], w)) if found else self.correct(stem)
         if len(self._corrections) < 10000:
             self._corrections["\0" + raw] = best
         return best
