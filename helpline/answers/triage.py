@@ -103,6 +103,9 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:has|have|had|got|with|running) a (?:temp|temperature)\b",
             r"\bafiebrad[oa]s?\b", r"\bdestemplad[oa]s?\b", r"\bcon (?:calentura|temperatura alta)\b",
             r"\b(?:esta|estoy|anda|ando|se siente|me siento|lo siento|la siento|bien|muy|y|todo|toda)(?: muy| bien)? (?:caliente|ardiendo|hirviendo)\b(?! (?:el agua|la comida|la casa|el cuarto|afuera))",
+            # Flushed (5th round); not a line that was flushed.
+            r"\b(?:he'?s|she'?s|hes|shes|he is|she is|i'?m|im|looks?|is|all|face|cheeks|skin)\s+(?:so |really |very |super |kinda |all |bright )?flushed\b"
+            r"(?! (?:the|his|her|my|it|out|with (?:excitement|joy|pride|embarrassment)))",
         ),
     ),
     UrgentSign(
@@ -265,6 +268,12 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:twitching|jerking|shaking) and (?:not|wasn'?t|isn'?t|didn'?t|won'?t) (?:respond\w*|answer\w*|wake)\b",
             r"\bojos en blanco\b", r"\bse (?:puso|pone|quedo) (?:tieso|tiesa|rigid[oa]|duro|dura)\b", r"\bechando espuma\b",
             r"\b(?:empezo|empieza|comenzo) a (?:sacudirse|convulsionar|temblar (?:todo|toda|entero))\b",
+            # A spell of staring or freezing with no answer (5th round).
+            r"\b(?:se )?(?:quedo|queda|quedaba) (?:como )?(?:congelad[oa]|ausente|paralizad[oa]|pasmad[oa]|petrificad[oa])\b",
+            r"\b(?:mirando|mirada|la vista)\s+(?:a la nada|al vacio|fija|perdida|a ningun lado|a ninguna parte)\b(?:\s+\S+){0,6}?\s+"
+            r"(?:no (?:me |nos |le )?(?:contestaba|contesta|contesto|respondia|responde|respondio|oia|oye|hacia caso)|le (?:temblaba|tiembla|brincaba|brinca))\b",
+            r"\b(?:froze|frozen|freezes|freezing up|zoned out|spaced out|blanked out|staring (?:at nothing|into space|blankly))\b(?:\s+\S+){0,6}?\s+"
+            r"(?:not|wasn'?t|didn'?t|wouldn'?t|won'?t|isn'?t|couldn'?t)\s+(?:respond\w*|answer\w*|hear\w*)\b",
         ),
     ),
     UrgentSign(
@@ -302,7 +311,8 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:dificultad|problemas?|le cuesta|me cuesta|cuesta) (?:para )?respirar\b",
             r"\bno (?:puede|puedo|podia|podemos) respirar\b", r"\b(?:me|le|nos) falta (?:el )?aire\b",
             r"\bfalta de aire\b",
-            r"\b(?:oxygen|o2|sats?|saturation|saturacion|oxigeno|pulse ox|oximeter|oximetro|spo2)\b(?:\s+\S+){0,5}?\s+(?:[5-8]\d|9[01])\s*%?(?![\d/])", r"\b(?:me|se) ahoga\b", r"\bme ahogo\b", r"\brespira (?:muy )?(?:mal|rapido|con dificultad)\b",
+            r"\b(?:oxygen|o2|sats?|saturation|saturacion|oxigeno|pulse ox|oximeter|oximetro|spo2)\b(?:\s+\S+){0,5}?"
+            r"(?:\s+\d{2,3}\s*%?(?:\s+(?:now|then|and|ahora|luego|y))?){0,4}?\s+(?:[5-8]\d|9[01])\s*%?(?![\d/])", r"\b(?:me|se) ahoga\b", r"\bme ahogo\b", r"\brespira (?:muy )?(?:mal|rapido|con dificultad)\b",
             # Winded, huffing, rattly, dusky; Spanish "no le alcanza el aire", "jadeando" (2nd round).
             r"\bhuffing and puffing\b", r"\b(?:winded|breathless)\b(?! (?:from|after) (?:the )?(?:stairs|walk|run|gym|workout))",
             r"\bbreathing (?:sounds |is |looks )?(?:really |very |so )?(?:weird|funny|strange|noisy|rattly|rattling|wet|gurgling|hard|fast|shallow|labou?red)\b",
@@ -312,6 +322,11 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\brespira (?:muy |bien |super )?(?:agitad[oa]|raro|feo|fuerte|entrecortado|rapidito|con ruido)\b",
             r"\b(?:unas|dedos|labios|boca|cara) (?:\w+ )?(?:morad[oa]s|azul(?:es|ad[oa]s)?)\b",
             r"\bno (?:puede|puedo|podia) (?:breathe|respirar) (?:bien)?\b",
+            # Puffing or panting told of someone; a sentence not finished without a breath (5th round).
+            r"\b(?:can'?t|cannot|couldn'?t|can not|unable to|no (?:puede|pudo|podia|logra)) (?:even )?(?:finish|get through|complete|terminar|acabar) "
+            r"(?:a|one|the|una|la) (?:sentence|frase|oracion) (?:without|sin) (?:stopping |pausing |pararse |parar |detenerse )?(?:for |to |a )?(?:air|breath|breathe|respirar|tomar aire)\b",
+            r"\b(?:he'?s|she'?s|hes|shes|he is|she is|i'?m|im|is|keeps|kept|started|been|sits there|lies there|sitting there|lying there) (?:\w+ )?(?:puffing|panting)\b"
+            r"(?! (?:up|on|out|away|from (?:the )?(?:stairs|walk|run|gym|workout)))",
         ),
     ),
     UrgentSign(
@@ -368,7 +383,8 @@ URGENT_SIGNS: list[UrgentSign] = [
         (
             r"\bsuicid(?:e|al)\b", rf"\bkill(?:ing)? {_SELF}\b", r"\bend(?:ing)? (?:my|his|her|their) (?:own )?life\b",
             r"\btak(?:e|ing) (?:my|his|her|their) (?:own )?life\b", r"\bwant(?:s)? to die\b", r"\bwish (?:i|he|she) (?:was|were) dead\b",
-            r"\b(?:don'?t|do not|doesn'?t|does not) want to (?:live|be alive|wake up)\b",
+            r"\b(?:don'?t|do not|doesn'?t|does not) want to (?:live|be alive|wake up)\b"
+            r"(?! (?:at \d|at (?:five|six|seven|dawn)|early|so early|too early|before|for (?:the|my|his|her|a|an|work|school|class|church|that|this)|in time|\d))",
             r"\bbetter off dead\b", r"\bno reason to live\b", r"\bend it all\b",
             r"\b(?:don't|do not|doesn't|does not) want to be (?:here|alive|around)(?: anymore)?\b",
             r"\b(?:me quiero|se quiere|te quieres|quiero|quiere) (?:matar|suicidar)\b",
@@ -392,13 +408,15 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:end it|end things|end everything)\b", r"\b(?:can'?t|cannot) go on(?: like this| anymore| any more)?\b",
             r"\b(?:hope|wish|pray)(?:s|ing)? (?:i|he|she|they) (?:don't|doesn't|do not|does not|won't|will not|never|wouldn't) wake up\b",
             r"\b(?:go|went|going) to sleep and (?:never|not) wake up\b", r"\bnot (?:to )?wake up (?:again|tomorrow|ever)\b",
-            r"\b(?:i'm|im|i am|he's|hes|he is|she's|shes|she is|being|feel like|feels like) (?:just )?(?:a|such a) burden\b",
+            r"\b(?:i'm|im|i am|he's|hes|he is|she's|shes|she is|being|feel like|feels like) (?:just )?(?:a|such a) burden\b"
+            r"(?!\W*(?:asking|by asking|for asking|with (?:all )?(?:my|these|the|so many|all these) (?:questions|messages|calls)))",
             r"\bbetter off without (?:me|him|her|them)\b", r"\bbetter without (?:me|him|her)\b",
             r"\b(?:no|any) (?:point|reason) (?:in )?(?:living|going on|to go on|to keep going|to live)\b",
             r"\bwant(?:s)? to disappear\b", r"\b(?:take|took|taking|swallow\w*) all (?:my|his|her|their|the) (?:pills|meds|medicines?|tablets)\b",
             r"\boverdos(?:e|ed|ing)\b",
             r"\bno (?:quiero|quiere|quisiera) (?:volver a )?despertar(?:me|se)?\b", r"\bno despertar(?:me|se)? (?:nunca|mas|manana)\b",
-            r"\b(?<!preocupa )(?<!miedo de )(?<!miedo a )(?<!miedo )(?:soy|es|ser|sere|siento que soy) (?:una|un) (?:carga|estorbo)\b", r"\b(?:estarian|estaran|estan) mejor sin (?:mi|el|ella)\b",
+            r"\b(?<!preocupa )(?<!miedo de )(?<!miedo a )(?<!miedo )(?:soy|es|ser|sere|siento que soy) (?:una|un) (?:carga|estorbo)\b"
+            r"(?!\W*(?:con (?:tantas|mis|estas|tanta|todas (?:mis|estas)) (?:preguntas|dudas|mensajes|llamadas)|preguntando|por preguntar))", r"\b(?:estarian|estaran|estan) mejor sin (?:mi|el|ella)\b",
             r"\bquiero que (?:todo )?(?:se acabe|termine|acabe)(?: todo| ya)*+\b(?!\s+(?:el|la|los|las|este|esta|estos|estas|mi|mis|su|sus|de|pronto|rapido|para)\b)", r"\bacabar con todo\b", r"\bterminar con todo\b",
             r"\b(?:no vale la pena|no tiene sentido|sin sentido) (?:seguir )?viv(?:ir|iendo)\b", r"\bquiero desaparecer\b",
             r"\bquiere desaparecer\b", r"\btomar(?:me|se)? todas las pastillas\b", r"\bsobredosis\b",
@@ -576,6 +594,50 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"trying|fighting|waking up|being here|being alive|even trying|me)\b",
             r"\b(?:die|dies|died|dying|death|dead|kill\w*|end\w*|gone)\b(?:\s+\S+){0,2}?\s+(?:by|at) (?:my|his|her|their|your|one'?s) own hand\b",
             r"\b(?:muer\w+|muri\w+|morir\w*|matar\w*|acab\w+)\b(?:\s+\S+){0,2}?\s+(?:por|de|con) (?:su|mi|tu) propia mano\b",
+            # A life insurance asked about for a death by one's own hand; a death "self inflicted";
+            # "se quita la vida" in any tense (5th round).
+            r"\b(?:life insurance|insurance|policy|seguro de vida|seguro|poliza)\b(?:\s+\S+){0,14}?\s+"
+            r"(?:suicide|self[- ]?inflicted|by (?:my|his|her|their|your|one'?s) own hand|(?:kill|kills|killed|killing) (?:myself|himself|herself|themselves|yourself|themself)|"
+            r"(?:take|takes|took|taking) (?:my|his|her|their|your) own life|suicid\w+|(?:se|me|te) (?:quita|quito|quite|quitara|quitaria|quitaba) la vida|"
+            r"quitar(?:se|me|te) la vida|(?:por|con) (?:su|mi|tu) propia mano)\b",
+            r"\b(?:death|dying|die|dies|died)\b(?:\s+\S+){0,2}?\s+(?:is|was|were|be|being|that'?s)?\s*self[- ]?inflicted\b",
+            r"\b(?:se|me|te) (?:quita|quito|quite|quitara|quitaria|quitaba|quisiera quitar|va a quitar|voy a quitar) la vida\b",
+            # Getting ahead of the illness: not waiting for the cancer to finish the job, "mejor me adelanto".
+            r"\b(?:not|never|won'?t|wont|ain'?t|am not|i'?m not|im not)\s+(?:going to |gonna )?wait(?:ing)?\s+(?:around\s+)?for\s+(?:the |this |my |his |her )?"
+            r"(?:cancer|disease|lymphoma|leukemia|myeloma|illness|it|death|the end)\s+to\s+(?:finish|take|get|kill|do|end)\b",
+            r"\bbeat (?:the |this )?(?:cancer|disease|illness) to (?:it|the punch)\b",
+            r"\b(?:morir\w*|muer\w+|muero|muera|final|cancer)\W+(?:\S+\W+){0,8}?(?:mejor |pues |asi que )?(?:me (?:le )?adelanto|adelantarme|me voy a adelantar)\b",
+            r"\bno (?:voy|va|vamos) a esperar (?:a )?que (?:el cancer|la enfermedad|esto|la muerte|el final)\b(?:\s+\S+){0,2}?\s+"
+            r"(?:me |lo |la )?(?:mate|lleve|acabe|termine|gane)\b",
+            # A note or letters for the family with a request for silence; a note "for after".
+            r"\b(?:wrote|written|write|writing|left|leaving|leave)\b(?:\s+\S+){0,3}?\s+(?:note|letter|notes|letters)\b(?:\s+\S+){0,16}?\s+"
+            r"(?:please |pls |plz )?(?:don'?t|do not|dont) (?:call|tell|text|look for) (?:anyone|anybody|nobody|the police|911|an ambulance|for help|me)\b",
+            r"\b(?:escrib\w+|dej\w+)\b(?:\s+\S+){0,3}?\s+(?:una |unas |la |las |mi |sus )?(?:carta|cartas|nota|notas)\b(?:\s+\S+){0,16}?\s+"
+            r"(?:por favor |xfa |porfa )?no (?:llamen|llames|le digas|les digas|digan|me busquen|me busques) (?:a nadie|a la policia|al 911|nada)?\b",
+            # Others will not have to look after them much longer (said of oneself or told of someone).
+            r"\b(?:soon|pretty soon|before long|shortly)\b(?:\s+\S+){0,4}?\s+(?:you|we|they|nobody|no one|everyone|y'?all)(?:'ll| will| are going to| won'?t| wont)?\s+"
+            r"(?:not |never |no longer )?(?:have|need|going to have) to (?:worry about|take care of|look after|care for|deal with|put up with|pay for|clean up after) (?:me|her|him)\b"
+            r"(?! (?:so much|as much|all the time|24/7|every day))",
+            r"\b(?:won'?t|wont|will not|not going to|never) (?:have|need) to (?:worry about|take care of|look after|care for|deal with|put up with|pay for) (?:me|her|him)\b"
+            r"\s*(?:anymore|any more|much longer|for long|at all|ever again)\b",
+            r"\b(?:pronto|ya no|dentro de poco|muy pronto|en poco tiempo)\b(?:\s+\S+){0,3}?\s+(?:van|vamos|vas|va|tendran|tendremos) a tener (?:q|que) "
+            r"(?:cuidar\w*|preocupar\w*|pagar\w*|aguantar\w*|cargar con\w*|atender\w*)\b(?! (?:tanto|tan|todo el tiempo|diario|mucho))",
+            # Someone healthier to take one's place; the how already thought through.
+            r"\b(?:would|'d|will|wud) be (?:better off|happier|freer) (?:\w+ ){0,2}?(?:with (?:someone|somebody) (?:else|healthy|healthier|new|normal)|"
+            r"(?:re)?marrying (?:someone|somebody)|remarrying|starting over|moving on)\b",
+            r"\b(?:i'?ve|ive|i have|i|he'?s|she'?s|he has|she has)\s+(?:already\s+)?(?:thought|been thinking|figured|worked|planned)\s+(?:about|out)\s+how\b"
+            r"(?=\s*(?:$|[.;!?]|i'?d|i would|to do it|to end it|and when))",
+            r"\bya\s+(?:\w+\s+)?(?:pense|pensado|planee|planeado|encontr[eo]|encontrado)\s+(?:como|la (?:manera|forma))\b(?=\s*(?:$|[.;!?,]|de hacerlo))",
+            # Going to sleep hoping it is the last time.
+            r"\b(?:go(?:ing)? to (?:bed|sleep)|fall(?:ing)? asleep|lie down|lying down|close (?:my|his|her) eyes)\b(?:\s+\S+){0,3}?\s+"
+            r"(?:hop\w*|pray\w*|wish\w*)\b(?:\s+\S+){0,2}?\s+(?:it'?s|its|it is|this is|it will be|it'?ll be|tonight is)\s+(?:the|my) (?:very )?last (?:time|one|night)\b",
+            r"\b(?:me acuesto|me duermo|me voy a dormir|dormir)\b(?:\s+\S+){0,3}?\s+(?:ojala|esperando|rezando|pidiendo)\b(?:\s+\S+){0,2}?\s+(?:sea|fuera) (?:la|mi) ultima (?:vez|noche)\b",
+            # A means gathered and the amount worked out.
+            r"\b(?:junt\w+|guard\w+|acumul\w+|escond\w+|saved|saving|stash\w*|hoard\w*|collect\w*|gathered|stockpil\w*)\b(?:\s+\S+){0,3}?\s+"
+            r"(?:pastillas|parches|pills|patches|morfina|morphine|insulin\w*|fentanyl|fentanilo|opioids|opioides|oxy\w*|tablets|tabletas|calmantes)\b(?:\s+\S+){0,10}?\s+"
+            r"(?:cuant[oa]s|how many|how much|enough)\b",
+            r"\b(?:formas?|maneras?|modos?|metodos?)(?: \w+){1,2} (?:de |para )(?:morir\w*|matar\w*|quitar\w* la vida|irme|irse|acabar con todo|hacerlo)\b"
+            r"(?:\s+\S+){0,2}?\s+(?:que no duel[ae]n?|que duel[ae]n? menos|sin dolor|sin sufrir|sin que duela)\b",
         ),
     ),
     UrgentSign(
@@ -597,7 +659,7 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:fresh|new|deep) (?:cuts|cut marks|scratches|burns|scars)\b(?! (?:from|on (?:the|his|her|my) (?:hand|finger)))",
             r"\bcuts (?:all )?(?:on|up and down) (?:her|his|my|their) (?:arms?|wrists?|legs?|thighs?|stomach|body|belly)\b",
             r"\b(?:scratch|scratching|scratches|scratched|pick|picking|dig|digging)\b(?:\s+\S+){0,5}?\s+(?:till|until|untill) (?:it|they|i|he|she) (?:bleed|bleeds|bled|bleeding)\b",
-            r"\b(?:razor|razors|blade|blades)\b(?:\s+\S+){0,5}?\s+(?:on|to|into|across) (?:my|his|her|their) (?:arms?|wrists?|legs?|thighs?|skin)\b",
+            r"\b(?:razor|razors|blade|blades)\b(?! (?:burn|bumps|rash|nick))(?:\s+\S+){0,5}?\s+(?:on|to|into|across) (?:my|his|her|their) (?:arms?|wrists?|legs?|thighs?|skin)\b",
             r"\bcortadas? (?:nuevas? |frescas? )?(?:en )?(?:los|las|sus|mis|el|la) (?:brazos?|piernas?|munecas?|muslos?|panza|estomago)\b",
             r"\b(?:me|se) (?:quemo|quema|queme|corto|corta|corte|cortaba|golpeo|golpea|lastimo|lastima|lastime|rasguno|rasguna)\b"
             r"(?:\s+\S+){0,4}?\s+(?:otra vez|de nuevo|a proposito|cuando (?:me siento|se siente|estoy|esta)|con (?:cigarros?|navaja|cuchillas?|un encendedor))\b",
@@ -607,6 +669,13 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"(?:cortes|cortadas|cortaditas|rayas|heridas|quemaduras)\b",
             r"\b(?:me|se|te) (?:hago|hace|haces|hice|hizo|hiciste|esta haciendo|estoy haciendo|ha hecho|he hecho) (?:\w+ )?"
             r"(?:cortes|cortadas|cortaditas)\b(?:\s+\S+){0,2}?\s+(?:en )?(?:los|las|mis|sus|el|la) (?:brazos?|piernas?|munecas?|muslos?|panza|estomago)\b",
+            # The blade as the only relief; "did it" on the body with a blade or a burn named (5th round).
+            r"\b(?:the |my |a )?(?:blade|blades|razor|razors|cutting|burning myself|la navaja|las navajas|cortarme|quemarme)\b(?:\s+\S+){0,2}?\s+"
+            r"(?:is|are|was|were|es|son|era)\s+(?:the |lo )?(?:only|unic[oa]) (?:thing|way|que)\s+(?:that\s+)?(?:\w+\s+)?"
+            r"(?:helps? me|calms?|quiets?|shuts?|stops? the|numbs?|makes? me feel|lets? me feel|gets? me through|works for me|me (?:calma|ayuda|tranquiliza|quita))\b",
+            r"\b(?:blade|blades|razor|razors|cutting|cuts|burns?|navaja|cuchilla|cortes|cortadas)\b(?!.*\b(?:shav|rasur|afeit|depil|wax)\w*)(?:\s+\S+){0,12}?\s+"
+            r"(?:did it|done it|do it|doing it|lo hice|lo volvi a hacer)\s+"
+            r"(?:again\s+|otra vez\s+)?(?:on|to|en)\s+(?:my|his|her|their|mis|sus|los|las)\s+(?:legs?|arms?|thighs?|wrists?|stomach|belly|hips?|piernas?|brazos?|muslos?|munecas?|panza)\b",
         ),
     ),
     UrgentSign(
@@ -669,6 +738,11 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bno (?:puede|pudo|podia|puedo|pude|logro|logra) (?:ni )?(?:firmar|escribir)\b", r"\b(?:firm\w+|nombre|letra|frase|escrib\w+)\b(?:\s+\S+){0,6}?\s+(?:un |puros |unos )?garabatos?\b",
             r"\b(?:veer\w*|drift\w*|lean\w*|list(?:s|ing))\s+(?:off\s+)?(?:to\s+)?(?:the\s+)?(?:left|right|one side|sideways|to the side)\b"
             r"(?:\s+\S+){0,3}?\s+(?:when|while|as) (?:he|she|i|they) (?:walks?|walking|stands?|standing|sits?|sitting|tries to walk)\b",
+            # What was written comes out as loops or squiggles; the test sentence not finished (5th round).
+            r"\b(?:write|wrote|writes|writing|written|sign|signed|signing|signature|escrib\w+|firm\w+)\b(?:\s+\S+){0,10}?\s+(?:just |only |all |puros |puras |solo |nomas )?"
+            r"(?:loops|squiggl\w*|scribbl\w*|chicken scratch|illegible|unreadable|rayas|rayones|ilegible)\b",
+            r"\bno (?:puede|pudo|podia|logro|logra|alcanzo) (?:ni )?(?:terminar|acabar|completar|copiar) (?:la|su|una|el) (?:oracion|frase|enunciado|nombre)\b"
+            r"(?! sin (?:pararse|parar|detenerse|tomar aire|respirar))",
             r"\b(?:walk\w*)\b(?:\s+\S+){0,3}?\s+(?:veer\w*|drift\w*|lean\w*) (?:off )?(?:to )?(?:the )?(?:left|right|one side|sideways|to the side)\b",
             r"\b(?:grab\w*|hold\w* (?:on ?to|onto)|clutch\w*|hang\w* on ?to)\s+(?:the |onto the )?(?:walls?|door ?frames?|doorways?|furniture|counters?|railings?)\b"
             r"(?:\s+\S+){0,3}?\s*(?:to (?:walk|stay up|keep (?:his|her|my) balance|get around|stand|not fall)|twice|again|\d+ times|every time|when (?:he|she|i) walk\w*)\b",
@@ -829,6 +903,8 @@ URGENT_SIGNS: list[UrgentSign] = [
 ]
 
 _SIGNS_BY_CODE = {sign.code: sign for sign in URGENT_SIGNS}
+# The signs a list of symptoms is made of (crisis wording is not listed that way).
+_LIST_SIGNS = tuple(sign.code for sign in URGENT_SIGNS if sign.category != CRISIS)
 _COMPILED = [(sign, [re.compile(p) for p in sign.patterns]) for sign in URGENT_SIGNS]
 _CRISIS_COMPILED = [(sign, patterns) for sign, patterns in _COMPILED if sign.category == CRISIS]
 # A sign's patterns as one alternation: it matches a text exactly when one of them does.
@@ -850,6 +926,7 @@ _KEYWORDS = frozenset(
     desorientado desorientada respirar desmayo desmayado desmayada inconsciente suicidio suicidarme
     suicidarse hablar temperatura pecho despertar
     handwriting balance dizzy tremor tremors unsteady mareado mareada equilibrio
+    escribir
     """.split()
 )
 _PROTECTED = frozenset(
@@ -922,6 +999,8 @@ def _normalize(text: str) -> str:
     text = re.sub(r"\bwanna\b", "want to", re.sub(r"\bgonna\b", "going to", text))
     text = text.replace("º", "°").replace("car-t", "car t").replace("cart-t", "car t")
     text = re.sub(r"(\d)\s*°\s*([cf])\b", r"\1 °\2", text)
+    # a trend of readings ("93... 91... now 89", "37.8 -> 38.4") is one sentence, not several
+    text = re.sub(r"(\d)\s*(?:\.{2,}|\u2026|-+>|\u2192)\s*(?=(?:now |then |ahora |luego |y |and )?\d)", r"\1 ", text)
     # Spell the contractions the patterns rely on with an apostrophe.
     text = re.sub(r"\b(can|don|doesn|didn|won|isn|wasn|couldn)t\b", r"\1't", text)
     words = re.split(r"(\s+|[^\w'°.,]+)", text)
@@ -957,15 +1036,18 @@ _PAST_CUES = re.compile(
     r"previously|used to|had (?:one|it) before|once (?:during|before|after|when|while|at|in)|"
     r"in (?:january|february|march|april|may|june|july|august|september|october|november|december)|"
     r"en (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)|"
-    r"(?:la )?semana pasada|mes pasado|ano pasado|(?:back )?in (?:19|20)\d\d|en (?:el )?(?:19|20)\d\d|"
-    r"hace (?:\w+ )?(?:semanas?|mes|meses|anos?)|de nino|de nina|en el pasado|antes del tratamiento|"
+    r"(?:la )?semana pasada|mes pasado|ano pasado|(?:back )?in (?:like |about |around |maybe |roughly )?(?:19|20)\d\d|"
+    r"en (?:el )?(?:como |por ahi de |alla por )?(?:19|20)\d\d|"
+    r"hace (?:\w+ )?(?:semanas?|mes|meses|anos?)|hace (?:ya )?(?:mucho )?tiempo|hace mucho|a while (?:ago|back)|some time ago|ages ago|long ago|"
+    r"de nino|de nina|en el pasado|antes del tratamiento|"
     r"before (?:the |his |her |my )?(?:treatment|infusion|car t))\b"
 )
 _HYPOTHETICAL = re.compile(
     # "who do I call for a fever": where to turn, asked in general
     r"\b(?:who|where|what number|which number|when) (?:do|should|can|would) (?:i|we|you) (?:call|phone|contact|go|ring)\b"
     r"(?:\s+\w+){0,3}?\s+(?:for|about|with) (?:a|an|any)\s+|"
-    r"\b(?:(?<!as )(?<!even )if|in case|whether|should (?:i|we|he|she|they) (?:get|develop|have)|what happens when|"
+    r"\b(?:(?<!as )(?<!even )if(?! (?:a |my |his |her |the |this |that |our )?(?:(?:temp|temperature|reading|fever) (?:of |is |reading |at )?)?"
+    r"\d{2,3}(?:[.,]\d{1,2})?\s*(?:°\s*[cf]?|f|c)?\s*(?:counts\b|is (?:a fever|high|too high|bad|ok|okay|normal|enough|serious|dangerous)\b|means\b))|in case|whether|should (?:i|we|he|she|they) (?:get|develop|have)|what happens when|"
     r"(?<!como )si|en caso de|por si|cuando (?:alguien|uno|una persona|el paciente|la paciente)|"
     r"when (?:someone|you|a patient|patients|people)|suppose|supposing|let'?s say|say (?:he|she|i|we|my \w+) (?:starts|gets|has|develops|spikes)|"
     r"imagine (?:if|that|he|she)|hypothetically|in theory|supongamos|suponiendo|digamos que|pongamos que|imaginemos|hipoteticamente|en teoria)\b|"
@@ -985,6 +1067,9 @@ _GENERAL_Q_START = re.compile(
 )
 _DEFINITIONAL = re.compile(
     # "what does it mean", not "he can't explain what he means"
+    # "what should i do for fever, chills or confusion?": asked in general, with no figure and no "now"
+    r"\bwhat (?:should|do|can|could|would) (?:i|we|you) do (?:for|about|in case of) (?:a |an )?(?!(?:my|his|her|their|our|this|that|these|the|him|her)\b)"
+    r"(?![^,.;?!]*(?:\d|\b(?:now|tonight|today|right now|ahora|hoy)\b))|"
     r"\b(?:counts? as|considered|is considered|m(?<!what i m)(?<!what he m)(?<!what she m)(?<!what they m)(?<!what we m)ean[st]?|definition|defined|what temperature|how high|"
     r"se considera|cuenta como|significa|que temperatura|a partir de (?:que|cuantos)|signs? of|symptoms? of|"
     r"side effects?|senales de|sintomas de|efectos? secundarios?|how common|how often|how long|risk of|riesgo de|"
@@ -1106,8 +1191,8 @@ def _is_general(clause: str, sentence_is_question: bool, start: int, measured: b
     With ``measured`` (the sign is a figure read off a thermometer or a cuff: "38.2 an hour
     later, is that a fever?") a question sentence does not make the clause general: the
     figure is somebody's reading, unless the clause itself opens as a question."""
-    before = clause[:start]
-    if _HYPOTHETICAL.search(before):
+    # read over the whole clause, so that "tell me if 100.9 counts" sees the figure after "if"
+    if any(h.end() <= start for h in _HYPOTHETICAL.finditer(clause)):
         return True
     if _DEFINITIONAL.search(clause):
         return True
@@ -1160,10 +1245,33 @@ def _negated(before: str) -> bool:
     return bool(_NEGATION_BEFORE.search(before)) and not _GOES_ON.search(before)
 
 
+# A sign named as a topic: "the one with the fever", "the confusion stuff", "la de la fiebre y la confusión".
+_TOPIC_BEFORE = re.compile(
+    r"\b(?:the (?:one|ones|part|section|page|sheet|handout|list|bit)|info|information|(?<!lo )la|(?<!lo )el|las|los|la (?:parte|seccion|hoja|lista)|"
+    r"el (?:papel|folleto))\s+(?:w|with|about|on|for|de|del|sobre)\s+(?:the |la |el |los |las )?"
+    r"(?:\w+(?:,|\s+and|\s+y|\s+e|\s+or|\s+o)\s+(?:the |la |el |los |las )?){0,3}$"
+)
+_TOPIC_AFTER = re.compile(r"^\s*(?:stuff|part|parts|section|sections|page|pages|sheet|handout|info|bit|one|ones)\b")
+_TOPIC_DET = re.compile(r"\b(?:the|that|this|those)\s+$")
+# What the care team said is fine: "the nurse said a little tremor when he's cold is fine".
+_TEAM_SAID = re.compile(
+    r"\b(?:nurse|nurses|doctor|doctors|doc|team|oncologist|on call|enfermer[oa]|doctor[a]?|medic[oa]|equipo)\b(?:\s+\S+){0,2}?\s+"
+    r"(?:said|says|told (?:us|me|him|her)|explained|dijo|dice|nos dijo|me dijo|le dijo|explico)\b(?:\s+(?:that|que))?(?:\s+\S+){0,3}?\s*$"
+)
+_SAID_FINE = re.compile(
+    r"^(?:\s+\S+){0,6}?\s+(?:is|was|are|were|es|era|esta) (?:fine|ok|okay|normal|expected|common|harmless|nothing to worry about|"
+    r"bien|esperado|esperable|comun|normalito|nada de que preocuparse)\b"
+)
+
+
 def _sign_current(clause: str, is_question: bool, match: re.Match, measured: bool = False, over_counts: bool = True) -> bool:
     before, after = clause[: match.start()], clause[match.end():]
     if _negated(before):
         return False
+    if _TOPIC_BEFORE.search(before) or (_TOPIC_DET.search(before) and _TOPIC_AFTER.match(after)):
+        return False  # the sign is the name of a topic or a section
+    if _TEAM_SAID.search(before) and _SAID_FINE.match(after):
+        return False  # the care team said it is fine
     if over_counts and (_RESOLVED_AFTER.search(after) or _FREE_OF.match(after)):
         return False
     if _past_applies_to_sign(clause) and not _PRESENT_NOW.search(before):
@@ -1186,16 +1294,21 @@ _ANIMAL = re.compile(
 _FICTION = re.compile(
     r"\b(?:tv|show|movie|film|series|episode|novel|book|character|song|lyrics|poem|serie|novela|telenovela|pelicula|"
     r"personaje|capitulo|cancion|poema|news|newspaper|article|headline|documentary|podcast|periodico|noticias?|reportaje|"
-    r"documental|articulo)\b"
+    r"documental|articulo|ted talk|youtube|tiktok|reddit|webinar|forum|foro|grupo de facebook|facebook group|"
+    r"video(?! ?(?:call|chat|llamada))|videos)\b"
 )
 _RELATIVE = re.compile(
     r"\b(?:i|i'm|im|me|my|we|our|yo|mi|mis)\b"
     r"|(?<!\bthe )(?<!\ba )(?<!\ban )(?<!\bthis )(?<!\bthat )(?<!\bel )(?<!\bla )(?<!\bun )(?<!\buna )(?<!\bese )(?<!\besa )"
+    r"(?<!\bher )(?<!\bhis )(?<!\btheir )(?<!\bsu )"
     r"\b(?:husband|wife|son|daughter|mom|mum|mother|dad|father|partner|brother|sister|"
     r"esposo|esposa|marido|hijo|hija|mama|papa|madre|padre|hermano|hermana)\b"
 )
 # A sign told in the past tense, and a later clause saying it was treated or is over.
 _PAST_TENSE_BEFORE = re.compile(r"\b(?:had|was|were|got|tuvo|tuve|tenia|estuvo|estuve|le dio|me dio)\b")
+# A reading told in the past: "his temp was 38.4", "la temperatura fue 38.4", "it hit 39 on day 3".
+_PAST_READING = re.compile(
+    r"\b(?:had|was|were|got|tuvo|tuve|tenia|estuvo|estuve|le dio|me dio|fue|hit|reached|peaked|spiked|went up to|llego a|subio a)\b")
 _RESOLVED_LATER = re.compile(
     r"\b(?:back to normal|normal (?:again|now)|(?:has been|been|is|was|he's|she's|hes|shes|i've been|ive been) (?:fine|ok|okay|good|normal|stable|well) (?:since|for|ever since)|fully recovered|recovered|se recupero|"
     r"ya se (?:curo|recupero)|(?:lleva|llevo) (?:un|una|\w+) (?:mes|semana|semanas|meses) normal|ya (?:lo|la) revisaron|"
@@ -1216,10 +1329,28 @@ _RESOLVED_LATER = re.compile(
 )
 
 
+# Dealt with and well since: "tocilizumab fixed it the same night, now home 3 weeks no issues", "se la quitaron
+# esa noche". Read only when the message does not say it happened today (a fever brought down at home
+# still needs a call).
+_TREATED_LATER = re.compile(
+    r"\b(?:(?:fixed|took care of|sorted out|got rid of|controlled) (?:it|that|the fever|the temp)|"
+    r"(?:no|without) (?:issues|problems|fevers?|symptoms|more episodes) (?:since|after that|ever since)|doing (?:great|well|fine|good|better|amazing)|"
+    r"now (?:he'?s|she'?s|hes|shes|i'?m|im) (?:up|awake|alert|chatty|talking|walking|eating|back)|"
+    r"(?:se |nos |me )?(?:la|lo|le) (?:quitaron|controlaron)|sin nada desde|"
+    r"(?:lleva|llevo|llevan|ya lleva) (?:\w+ )?(?:semanas?|meses) (?:en casa )?(?:sin nada|sin fiebre|bien|normal))\b"
+)
+
+
+def _over_later(later: str, normalized: str) -> bool:
+    """A later part of the message says the sign told before is over."""
+    return bool(_RESOLVED_LATER.search(later) or (_TREATED_LATER.search(later) and not _RECENT.search(normalized)))
+
+
 # "..., that was in 2020", "pero eso fue hace años": a later clause that dates the event long past.
 _DATED_LATER = re.compile(
     r"\b(?:that|this|it|eso|esto|all that|todo eso) (?:was|were|fue|paso|happened|ocurrio) (?:back )?(?:in (?:19|20)\d\d|en (?:el )?(?:19|20)\d\d|"
-    r"(?:\w+ )?(?:years|months) ago|hace (?:\w+ )?(?:anos|meses)|last year|el ano pasado|years back|long ago|a long time ago|hace mucho)\b"
+    r"(?:\w+ )?(?:years|months) ago|hace (?:\w+ )?(?:anos|meses)|last year|el ano pasado|years back|long ago|a long time ago|hace mucho|"
+    r"hace (?:ya )?(?:bastante |mucho )?tiempo|a while (?:ago|back)|some time ago|ages ago)\b"
 )
 # A past tense inside the sign's own words: "she couldn't sign her name", "fell", "se desmayó", "se confundió"
 # (read for the episode signs only, whose "over" needs more; see _EPISODE_SIGNS).
@@ -1266,7 +1397,7 @@ def _over_counts(code: str, normalized: str) -> bool:
 # Years back date the whole story, the treatment included ("after his car t in 2021", "hace años").
 _YEARS_BACK = re.compile(
     r"\b(?:(?:\d+|two|three|four|five|several|many|a few) years ago|years ago|last year|years back|hace (?:\w+ )?anos|el ano pasado)\b"
-    r"|\b(?:in|en|en el|back in) ((?:19|20)\d\d)\b"
+    r"|\b(?:in|en|en el|back in)\s+(?:like |about |around |maybe |roughly |como |por ahi de |alla por )?((?:19|20)\d\d)\b"
 )
 
 
@@ -1283,6 +1414,57 @@ def _episode_dated_or_cared_for(normalized: str) -> bool:
     dated = (_past_applies_to_sign(normalized) or _years_back(normalized) or _LONG_PAST.search(normalized)
              or _DATED_LATER.search(normalized))
     return bool(dated) and not _RECENT.search(normalized)
+
+
+# A bare item of a list of signs ("3 weeks ago he had fever, chills and the shakes", "si le da fiebre
+# con escalofríos y temblores") is read with the clause that opens the list: its time, its "if", its
+# topic. Negation is not carried over ("no fever, chills" may well mean chills).
+_LIST_LEAD = re.compile(
+    r"^(?:(?:and|or|y|e|o|u|also|plus|tambien|the|a|an|some|el|la|los|las|un|una|unos|unas|mucho|mucha|muchos|muchas|"
+    r"bad|high|severe|fuertes?|little|poco|un poco de|then|luego|con|with)\s+){0,3}$"
+)
+_LIST_BREAK = re.compile(
+    r"\b(?:i|i'm|im|he|she|hes|shes|he's|she's|they|we|it|is|are|am|was|were|has|have|had|now|today|tonight|still|again|since|"
+    r"this (?:morning|afternoon|evening)|right now|ahora|hoy|todavia|sigue|otra vez|desde|tiene|tengo|esta|estoy|anda|ando|le|me|se)\b"
+)
+
+
+def _lists(clauses: list[tuple[str, bool, bool, bool]], names) -> list[tuple[str, int, bool]]:
+    """For each clause: the text of the list it belongs to (the clause itself when none), where the
+    clause starts in it, and whether the clause is an item after the list's first clause.
+
+    A list is a clause that names a sign followed by short clauses that name a sign and have no
+    subject or time of their own. ``names(n, code)`` says whether clause n has the sign's words."""
+    items = [False] * len(clauses)
+    for n in range(1, len(clauses)):
+        clause, _, _, opens_sentence = clauses[n]
+        if (not opens_sentence and len(clause.split()) <= 6 and not _LIST_BREAK.search(clause)
+                and any(names(n, c) for c in _LIST_SIGNS)
+                and (items[n - 1] or any(names(n - 1, c) for c in _LIST_SIGNS))):
+            items[n] = True
+    out: list[tuple[str, int, bool]] = [(c, 0, False) for c, *_ in clauses]
+    n = 0
+    while n < len(clauses):
+        end = n + 1
+        while end < len(clauses) and items[end]:
+            end += 1
+        if end - n > 1:
+            text, starts = "", []
+            for k in range(n, end):
+                text = f"{text}, {clauses[k][0]}" if text else clauses[k][0]
+                starts.append(len(text) - len(clauses[k][0]))
+            for k in range(n, end):
+                out[k] = (text, starts[k - n], k > n)
+        n = end
+    return out
+
+
+def _list_item_discounted(context: str, at: int, is_question: bool) -> bool:
+    """Whether the list the sign belongs to is told in the past, asked in general or named as a topic."""
+    before = context[:at]
+    if _past_applies_to_sign(context) and not _PRESENT_NOW.search(before):
+        return True
+    return _is_general(context, is_question, at) or bool(_TOPIC_BEFORE.search(before))
 
 
 # Laughter right after a sign: a figure of speech ("drowning in paperwork, can't breathe lol").
@@ -1444,12 +1626,13 @@ class SimilarityDetector:
         normalized = normalize(text)
         if (s["crisis_sign"] and s["crisis"] >= CRISIS_FLOOR and s["crisis_k"] - s["not_urgent_k"] >= CRISIS_MARGIN
                 and s["crisis_k"] >= s["emergency_k"] - CRISIS_TOLERANCE and not _animal_or_over(text)
-                and not _DEATH_IDIOM.search(normalized)
+                and not _DEATH_IDIOM.search(normalized) and not _ROUTINE_WAKE.search(normalized)
                 and not (s["crisis_sign"] == "self_harm" and _ACCIDENTAL.search(normalized))):
             found.append(s["crisis_sign"])
         if (s["emergency_sign"] and s["emergency"] >= SIMILARITY_FLOOR
                 and s["emergency_k"] - s["not_urgent_k"] >= SIMILARITY_MARGIN
                 and not _general_or_animal(text) and not _LIGHT.search(normalized)
+                and not _lifelong(normalized, normalized)
                 and not (s["emergency_sign"] == "fever" and _below_fever(text))):
             found.append(s["emergency_sign"])
         return found
@@ -1463,7 +1646,10 @@ _ACCIDENTAL = re.compile(
     r"rasurand\w*|afeitand\w*|cocinando|picando|sin querer|por accidente)\b"
 )
 _DEATH_IDIOM = re.compile(
-    r"\b(?:dying (?:to|for)|dead (?:tired|on my feet|beat)|(?:is|are|was|were|its|it's) killing me|"
+    # "says he's dying bc we're out of chips", "i'll be dead before they fix this road" (5th round)
+    r"\b(?:(?:i'?m|im|he'?s|hes|she'?s|shes|is|am|are|says|said|literally) (?:literally )?dying (?:bc|because|cause|cuz|coz|of (?:boredom|hunger|thirst|laughter|embarrassment|cringe)|over)|"
+    r"(?:i'?ll|ill|i will|we'?ll|he'?ll|she'?ll|you'?ll|they'?ll) (?:all )?be dead (?:before|by the time)|"
+    r"dying (?:to|for)|dead (?:tired|on my feet|beat)|(?:is|are|was|were|its|it's) killing me|"
     r"me muero (?:de|por)|muriendome de|muert[oa]s? de (?:cansancio|sueno|hambre|risa|frio|calor|miedo|ganas|verguenza)|"
     r"me (?:tiene|tienen|trae|traen) muert[oa]|me (?:esta|estan) matando|me mata(?:n)? (?:de|el|la|los|las))\b"
 )
@@ -1474,6 +1660,28 @@ _LIGHT = re.compile(
     r"(?<!not )(?<!n't )(?<!no )(?<!never )\b(?:feel(?:ing|s)? (?:ok|okay|fine|good|great|better|normal)|"
     r"doing (?:well|fine|ok|okay|great|good)|all good|(?:me|se) siente?o? bien|(?:estoy|esta) bien|todo bien)\b"
 )
+
+
+# Waking early for something planned is not a wish not to wake: "i don't want to wake up at 5am for the shuttle".
+_ROUTINE_WAKE = re.compile(
+    r"\b(?:wake|get) up (?:at \d|before \d|(?:at (?:five|six|seven|dawn)|early|so early|too early|for (?:the|my|a|an|work|school|class|church))\b)|"
+    r"\b(?:despertar(?:me|se|lo|la)?|levantar(?:me|se|lo|la)?) (?:a las \d|(?:tan temprano|temprano|de madrugada|para (?:el|la|ir))\b)|\bmadrugar\b"
+)
+# A trait someone has always had is not a new sign: "siempre le ha temblado un poquito la mano, desde hace años".
+_LIFELONG = re.compile(
+    r"\b(?:always (?:has|had|have|been)|(?:has|have|had) always|for (?:years|decades|as long as (?:i|we) can remember)|all (?:his|her|my|their) li(?:fe|ves)|"
+    r"since (?:he|she|i) was (?:a )?(?:kid|child|baby|young|little|teen)|siempre (?:le |me |se )?(?:ha|han|he|habia|tuvo|tiene)|de toda la vida|"
+    r"desde (?:hace (?:anos|mucho)|nin[oa]|chiquit[oa]|joven|siempre))\b"
+)
+_CHANGE_NOW = re.compile(
+    r"\b(?:but (?:now|today|this|since)|now (?:it'?s|its|he|she)|worse|suddenly|all of a sudden|pero (?:ahora|hoy|desde)|ahora (?:es|esta|le)|peor|de repente|"
+    r"since (?:the|his|her|my) (?:infusion|cells|car t|treatment)|desde (?:la infusion|las celulas|la car t|el tratamiento))\b"
+)
+
+
+def _lifelong(clause: str, normalized: str) -> bool:
+    """A trait the clause says someone has always had, with nothing in the message about a change."""
+    return bool(_LIFELONG.search(clause)) and not _CHANGE_NOW.search(normalized) and not _RECENT.search(normalized)
 
 
 def _animal_or_over(text: str) -> bool:
@@ -1489,8 +1697,8 @@ _PAST_WHEN = re.compile(r"\b(?:yesterday|last night|the other day|ayer|anoche|an
 
 def _told_over(normalized: str) -> bool:
     """Told in the past ("had", "tuvo", "yesterday", "hace un mes") and over later ("went away", "ya está bien")."""
-    past = _PAST_TENSE_BEFORE.search(normalized) or _PAST_WHEN.search(normalized) or _PAST_CUES.search(normalized)
-    return bool(past and (_RESOLVED_LATER.search(normalized[past.end():]) or _DATED_LATER.search(normalized[past.end():])))
+    past = _PAST_READING.search(normalized) or _PAST_WHEN.search(normalized) or _PAST_CUES.search(normalized)
+    return bool(past and (_over_later(normalized[past.end():], normalized) or _DATED_LATER.search(normalized[past.end():])))
 
 
 # The one who watches or reads is not in the story: "the show i'm watching", "my favourite series".
@@ -1616,52 +1824,74 @@ def rule_signs(text: str) -> list[str]:
     treatment_context = bool(_TREATMENT_CONTEXT.search(normalized))
     matched: list[str] = []
     # "our cat is very sleepy and won't wake up": the later clause is still the cat's.
-    animal_only = bool(_ANIMAL.search(normalized)) and not _HUMAN_SUBJECT.search(normalized)
+    # (A clause or a sentence is a part of the message: when the message names no animal, none of them does.)
+    any_animal = bool(_ANIMAL.search(normalized))
+    animal_only = any_animal and not _HUMAN_SUBJECT.search(normalized)
+    has_digit = bool(_DIGIT.search(normalized))
     animal_subject = False
+    # whether a clause has a sign's words at all (one search of the sign's alternation, kept)
+    found: dict[tuple[int, str], bool] = {}
+
+    def names(n: int, code: str) -> bool:
+        key = (n, code)
+        if key not in found:
+            found[key] = _SIGN_ANY[code].search(clauses[n][0]) is not None
+        return found[key]
+
+    lists = _lists(clauses, names)
     for n, (clause, is_question, tells_first, opens_sentence) in enumerate(clauses):
         if opens_sentence:
             animal_subject = False
-        if animal_only or _ANIMAL.search(clause):
+        context, offset, item = lists[n]
+        if animal_only or (any_animal and _ANIMAL.search(clause)):
             animal_subject = True
             continue
         if animal_subject and not _HUMAN_SUBJECT.search(clause):
             continue  # "mi perro no se puede parar, se cae de lado": still the dog
         animal_subject = False
-        # "woke up soaked and 102": the reading's context word sits in the clause before
-        temp_context = treatment_context or (n > 0 and bool(_TEMP_CONTEXT.search(clauses[n - 1][0])))
         later = " ".join(c for c, *_ in clauses[n + 1:])
         for sign, patterns in _COMPILED:
-            if sign.code in matched or not _SIGN_ANY[sign.code].search(clause):
+            if sign.code in matched or not names(n, sign.code):
                 continue
             over_counts = _over_counts(sign.code, normalized)
             for pattern in patterns:
                 match = pattern.search(clause)
                 if match and _sign_current(clause, is_question, match, tells_first and bool(_DIGIT.search(match.group(0))),
                                            over_counts=over_counts):
-                    told_past = (_PAST_TENSE_BEFORE.search(clause[: match.start()]) or match.group(0).endswith("ed")
+                    if context != clause and (not item or _LIST_LEAD.match(clause[: match.start()])) and _list_item_discounted(
+                            context, offset + match.start(), is_question):
+                        continue  # "3 weeks ago he had fever, chills and the shakes", "fever, chills and the shakes in march"
+                    told_past = (_PAST_TENSE_BEFORE.search(context[: offset + match.start()]) or match.group(0).endswith("ed")
                                  or (sign.code in _EPISODE_SIGNS and _PAST_IN_SIGN.search(clause)))
-                    if (over_counts and told_past and _RESOLVED_LATER.search(later)) or _DATED_LATER.search(later):
+                    if (over_counts and told_past and _over_later(later, normalized)) or _DATED_LATER.search(later):
                         continue  # "he had a fever ... it was treated and resolved", "..., that was in 2020"
                     if (sign.category != CRISIS and not treatment_context and not _DIGIT.search(match.group(0))
                             and _LAUGH_AFTER.search(clause[match.end():])):
                         continue  # "can't breathe lol" about paperwork
+                    if sign.category != CRISIS and _lifelong(clause, normalized):
+                        continue  # "she has always had a little tremor in her hands"
                     if sign.code == "fever":
                         readings = _temperature_readings(clause)
                         if readings and max(readings) < 38.0:
                             continue
                     matched.append(sign.code)
                     break
-        if "fever" not in matched:
-            readings = _temperature_readings(clause, temp_context, strict=n > 0 and bool(_TEMP_CONTEXT.search(clauses[n - 1][0])))
+        if "fever" not in matched and has_digit:
+            # "woke up soaked and 102": the reading's context word sits in the clause before
+            before_says_temp = n > 0 and bool(_TEMP_CONTEXT.search(clauses[n - 1][0]))
+            readings = _temperature_readings(clause, treatment_context or before_says_temp, strict=before_says_temp)
             if readings and max(readings) >= 38.0:
                 fake = re.search(r"\d", clause)
-                if fake and _sign_current(clause, is_question, fake, measured=tells_first):
+                if fake and _sign_current(clause, is_question, fake, measured=tells_first) and not (
+                        # "his temp was 38.4 on day 3 in the hospital, tocilizumab fixed it the same night"
+                        (_PAST_READING.search(clause[: fake.start()]) and _over_later(later, normalized) and not _RECENT.search(normalized))
+                        or _DATED_LATER.search(later)):
                     matched.append("fever")
     # A sign told across a clause break ("le sangra la nariz y no para", "bleeding for an hour
     # and it won't stop"): each sentence is read whole for wording that spans the break.
     if not animal_only:
         for sentence, is_question in _sentences(normalized):
-            if _ANIMAL.search(sentence) or not _CLAUSE_SPLIT.search(sentence):
+            if (any_animal and _ANIMAL.search(sentence)) or not _CLAUSE_SPLIT.search(sentence):
                 continue  # one clause: read above
             for sign, patterns in _COMPILED:
                 if sign.code in matched or sign.category == CRISIS or not _SIGN_ANY[sign.code].search(sentence):
@@ -1674,13 +1904,16 @@ def rule_signs(text: str) -> list[str]:
                     if _sign_current(sentence, is_question, match, over_counts=over_counts) and not _is_general(
                             _clause_at(sentence, match.start()), is_question, 0) and not (
                             over_counts and _PAST_TENSE_BEFORE.search(sentence[: match.start()])
-                            and _RESOLVED_LATER.search(sentence[match.end():])):
+                            and _over_later(sentence[match.end():], normalized)):
                         matched.append(sign.code)
                         break
     # Crisis wording may run across the clause breaks ("go to sleep and never wake up"):
     # those patterns are also read over the whole message, negation aside.
+    # (A message that is one clause was searched whole above.)
+    whole = len(clauses) == 1 and clauses[0][0] == normalized
     for sign, patterns in _CRISIS_COMPILED:
-        if sign.code in matched or not _SIGN_ANY[sign.code].search(normalized):
+        if sign.code in matched or not (found.get((0, sign.code)) if whole and (0, sign.code) in found
+                                        else _SIGN_ANY[sign.code].search(normalized)):
             continue
         for pattern in patterns:
             match = pattern.search(normalized)

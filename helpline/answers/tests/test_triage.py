@@ -290,6 +290,76 @@ FAMILY_TRAPS += [
 ]
 
 
+# Families of wording and readings the fifth stress round (half E) found missing, each said
+# another way than in the stress set.
+FAMILIES += [
+    ("will my husbands insurance still cover it if the death was self-inflicted", "suicidal_thoughts"),
+    ("el seguro paga si alguien se quita la vida?", "suicidal_thoughts"),
+    ("im not going to wait for the lymphoma to take me", "suicidal_thoughts"),
+    ("si igual me voy a morir, mejor me le adelanto", "suicidal_thoughts"),
+    ("i left letters for my wife and kids on the table, please dont tell anyone", "suicidal_thoughts"),
+    ("deje una carta para mis hijos en el cajon, no le digas a nadie", "suicidal_thoughts"),
+    ("pretty soon nobody will have to take care of me", "suicidal_thoughts"),
+    ("dentro de poco ya no van a tener que preocuparse por mi", "suicidal_thoughts"),
+    ("she says he'd be better off with somebody healthier", "suicidal_thoughts"),
+    ("i've already worked out how.", "suicidal_thoughts"),
+    ("going to sleep praying its the last time", "suicidal_thoughts"),
+    ("me voy a dormir rezando que sea la ultima noche", "suicidal_thoughts"),
+    ("he has been saving up his oxycodone and asked me how many is enough", "suicidal_thoughts"),
+    ("que forma rapida hay de morir sin dolor", "suicidal_thoughts"),
+    ("i dont want to wake up tomorrow", "suicidal_thoughts"),
+    ("cutting is the only thing that calms me down", "self_harm"),
+    ("got the razor out again last night and did it on my arms", "self_harm"),
+    ("pulse ox went 94... 92... 90", "trouble_breathing"),
+    ("oximeter 95 then 92 now 88", "trouble_breathing"),
+    ("shes sitting there panting", "trouble_breathing"),
+    ("he cant finish a sentence without stopping to breathe", "trouble_breathing"),
+    ("tried to sign the check and its just squiggles", "neurologic_changes"),
+    ("quiso escribir su nombre y le salieron puras rayas", "neurologic_changes"),
+    ("no pudo terminar la frase de la prueba", "neurologic_changes"),
+    ("no pudo escrivir su nombre", "neurologic_changes"),
+    ("se quedo como ausente y no me contestaba", "seizure"),
+    ("she zoned out and wouldnt answer me for a minute", "seizure"),
+    ("hes all flushed and his cheeks are hot", "fever"),
+    ("can you tell me if 38.6 counts, she got her cells monday", "fever"),
+    # a fever brought down at home today still needs a call
+    ("temp was 38.9 this morning, tylenol fixed it, day 5", "fever"),
+    # a list keeps its time only when it has one: these are now
+    ("he had a fever, chills and confusion tonight", "chills"),
+    ("a week ago he got his cells, fever and chills", "chills"),
+    ("no fever, chills and shaking since lunch", "chills"),
+    ("the nurse said the fever is fine but now hes 39.5 and confused", "confusion"),
+    ("what should i do for a fever of 39 right now", "fever"),
+    ("what do i do for his fever", "fever"),
+]
+FAMILY_TRAPS += [
+    "can you tell me if 38.3 counts as a fever after car t?",
+    "does life insurance cover car t patients",
+    "they flushed his picc line today",
+    "she was flushed with excitement after the good scan",
+    "pretty soon we wont have to take care of him so much, hes walking again",
+    "pronto ya no vamos a tener que cuidarlo tanto, ya camina solo",
+    "hoping this is the last time we drive 3 hours for a scan",
+    "the razor blade is the only thing that works on his thick beard",
+    "razor burn on my legs again, i did it on my legs shaving",
+    "he had fever, chills and the shakes in march, treated, fine since",
+    "hace dos meses tuvo fiebre, escalofrios y temblores, ya esta bien",
+    "what should i do for fever, chills or confusion at night?",
+    "can you print the part about the fever and the confusion",
+    "the nurse said a little shakiness after the shower is normal",
+    "her temp hit 38.6 on day 2 in the hospital, they took care of it and shes had no fevers since, now 4 weeks later",
+    "im dying bc the cafeteria is closed lol",
+    "ill be dead before this hold music ends lol",
+    "i dont want to wake up early for the 7am labs again",
+    "she has always had a little tremor in her hands, will that matter for car t?",
+    "watched a youtube video about a man who had seizures after car t, how common is that",
+    "a woman on reddit said her husband couldnt talk for two days after car t",
+    "my uncle fainted after his car t back in like 2018, hes fine now, is fainting common",
+    "mi tia se desmayo hace tiempo en la clinica, ya esta bien, es comun?",
+    "sorry to be such a burden with all these questions, one more about parking",
+]
+
+
 @pytest.mark.parametrize(("text", "code"), FAMILIES)
 def test_families_found_by_the_rules(text, code):
     assert code in rule_signs(text), text

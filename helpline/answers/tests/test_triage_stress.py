@@ -14,6 +14,11 @@ what the detectors missed; see docs/notes/issue-12.md. It guards the same way.
 and structures the earlier parts do not use (caregivers texting mid-situation, readings
 with units or a decimal comma, regional Spanish, crisis asked about others or
 "hypothetically", signs told by what someone cannot do, near misses of each).
+
+``data/triage_stress_e.jsonl`` is a fifth part, half E, written the same way in styles the
+earlier parts under-use (the sign as an aside, lists of signs, typos that break keywords,
+voice-to-text slips, capitals, emoji, SMS shorthand, Portuguese-tinged Spanish, indirect
+crisis wording, worsening trends, children telling their own signs, near misses of each).
 """
 
 from __future__ import annotations
@@ -30,7 +35,8 @@ from helpline.answers.triage import CRISIS, assess
 STRESS = Path(__file__).with_name("data") / "triage_stress.jsonl"
 STRESS_C = Path(__file__).with_name("data") / "triage_stress_c.jsonl"
 STRESS_D = Path(__file__).with_name("data") / "triage_stress_d.jsonl"
-PARTS = {"A": STRESS, "B": STRESS, "C": STRESS_C, "D": STRESS_D}
+STRESS_E = Path(__file__).with_name("data") / "triage_stress_e.jsonl"
+PARTS = {"A": STRESS, "B": STRESS, "C": STRESS_C, "D": STRESS_D, "E": STRESS_E}
 SEED = 20260611
 FIELDS = {"id", "question", "lang", "category", "half", "topic"}
 
@@ -65,7 +71,7 @@ def test_the_set_is_as_described():
     assert {r["id"]: r["half"] for r in rows} == _half_of(rows)
 
 
-@pytest.mark.parametrize("half", ["C", "D"])
+@pytest.mark.parametrize("half", ["C", "D", "E"])
 def test_later_halves_are_as_described(half):
     rows = _rows(PARTS[half])
     assert all(set(r) == FIELDS and r["half"] == half and r["id"].startswith(f"t{half.lower()}-") for r in rows)
@@ -80,7 +86,7 @@ def test_later_halves_are_as_described(half):
     assert sum(r["lang"] == "es" for r in urgent) >= 0.4 * len(urgent)
 
 
-@pytest.mark.parametrize("half", ["A", "B", "C", "D"])
+@pytest.mark.parametrize("half", ["A", "B", "C", "D", "E"])
 def test_every_urgent_message_is_flagged_and_few_traps_are(half):
     rows = [r for r in _rows(PARTS[half]) if r["half"] == half]
     assert rows
