@@ -64,7 +64,7 @@ def select_split(records: list[dict], split: str | None) -> list[dict]:
 
 
 def select_half(records: list[dict], half: str | None) -> list[dict]:
-    """Rows of one half ("A" / "B", or "C", "D", "E" for later sets) of a set split in parts; rows without a half belong to both."""
+    """Rows of one half ("A" / "B", or "C" to "F" for later sets) of a set split in parts; rows without a half belong to both."""
     if not half:
         return records
     return [r for r in records if r.get("half") in (None, half)]

@@ -86,6 +86,26 @@ _NOT_ACCIDENT = (r"(?! (?:shaving|while|cooking|chopping|slicing|on (?:a|the|som
 _NO_ACCIDENTE = (r"(?! (?:el pelo|el cabello|las unas|la barba|el fleco)\b)(?!\s+(?:\w+\s+){0,2}?(?:rasurand\w*|afeitand\w*|"
                  r"cocinando|sin querer|por accidente|con (?:un|el) (?:vidrio|cuchillo|papel|lata)))")
 
+# Half F: hopelessness said with a means at hand; pets or children left in someone's care with a last word.
+_HOPELESS = (
+    r"no point(?: in)? (?:fighting|trying|going on|living|anymore)|(?:no|any) point anymore|"
+    r"no (?:le )?(?:hallo|halla|veo|ve|encuentro|encuentra) (?:el |ningun )?sentido|(?:ya )?(?:na|nada) vale la pena|(?:pa|para) que seguir|"
+    r"no doy mas|ya no aguanto|what'?s the point|can'?t do this anymore|ya no puedo mas|hopeless|sin esperanza|no (?:le )?veo salida|ya no tengo ganas"
+)
+_MEANS = (
+    r"guns?|pistol|rifle|shotgun|firearm|revolver|pistola|escopeta|arma|machete|rope|noose|soga|"
+    r"(?:his|her|my|mi|su|sus|mis|the|las|los) (?:old )?(?:morphine|morfina|oxy\w*|fentanyl|fentanilo|pills|pastillas|sleeping pills)"
+)
+_DEPENDENT = r"(?:my|his|her|mi|su|mis|sus|the|los|las) (?:dog|cat|bird|pets?|kids|children|son|daughter|girls|boys|perr[oa]|gat[oa]|mascotas?|hij[oa]s|nin[oa]s|loro|pajarito)"
+_LEFT_IN_CARE = (
+    rf"(?:feed|take care of|look after|keep|take|cuid(?:a|e|es|en|ar|ara|aras|aran)|se quede con|se queden con|quedarse con|watch)"
+    rf"(?: a)? {_DEPENDENT}|{_DEPENDENT} (?:gets? |is )?(?:fed|taken care of|looked after)"
+)
+_LAST_WORD = (
+    r"won'?t be (?:\w+ ){0,3}?(?:again|anymore|any more)\b|tell (?:my|his|her) \w+ (?:that )?(?:i'?m|im|i am) sorry\b|(?:i'?m|im) (?:so )?done\W*$|"
+    r"que (?:la|lo|me) perdonen?\b|(?:the|my) beneficiary\b|ya no (?:voy|va) a estar\b|no (?:voy|va) a volver nunca\b"
+)
+
 URGENT_SIGNS: list[UrgentSign] = [
     UrgentSign(
         "fever", CAR_T_EMERGENCY,
@@ -381,7 +401,8 @@ URGENT_SIGNS: list[UrgentSign] = [
         "Thoughts of suicide",
         "Pensamientos de suicidio",
         (
-            r"\bsuicid(?:e|al)\b", rf"\bkill(?:ing)? {_SELF}\b", r"\bend(?:ing)? (?:my|his|her|their) (?:own )?life\b",
+            r"\bsuicid(?:e|al)\b(?! (?:hotline|prevention|awareness|helpline|crisis line|lifeline|line)\b(?:\s+\S+){0,6}?\s+for (?:a|her|his|my|their|the|our) "
+            r"(?:school |class |college |university )?(?:project|assignment|paper|presentation|report|homework|class)\b)", rf"\bkill(?:ing)? {_SELF}\b", r"\bend(?:ing)? (?:my|his|her|their) (?:own )?life\b",
             r"\btak(?:e|ing) (?:my|his|her|their) (?:own )?life\b", r"\bwant(?:s)? to die\b", r"\bwish (?:i|he|she) (?:was|were) dead\b",
             r"\b(?:don'?t|do not|doesn'?t|does not) want to (?:live|be alive|wake up)\b"
             r"(?! (?:at \d|at (?:five|six|seven|dawn)|early|so early|too early|before|for (?:the|my|his|her|a|an|work|school|class|church|that|this)|in time|\d))",
@@ -402,7 +423,7 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"(?:puente|edificio|ventana|balcon|techo|azotea|tren|metro)\b", r"\bpreferiria (?:morir(?:me|se)?|estar muert[oa])\b",
             r"\bwould rather (?:be dead|die)\b",
             r"\bquiere(?:s)? morir(?:se)?\b", r"\bquiero morir(?:me)?\b", r"\bme quiero morir\b", r"\bse quiere morir\b",
-            r"\bno (?:quiero|quiere) (?:seguir )?vivir\b", r"\bacabar con (?:mi|su) vida\b", r"\bmejor muert[oa]\b",
+            r"\bno (?:quiero|quiere) (?:seguir )?vivir\b", r"\b(?:acabar|a cavar|acavar|akabar|a kabar) con (?:mi|su) vida\b", r"\bmejor muert[oa]\b",
             # Without the obvious words: wanting it over, not waking up, being a burden.
             r"\bwant(?:s|ed)? (?:it all|everything|this all|all of this|it) to (?:be over|end|stop)\b",
             r"\b(?:end it|end things|end everything)\b", r"\b(?:can'?t|cannot) go on(?: like this| anymore| any more)?\b",
@@ -423,7 +444,7 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bno (?:puedo|puede) (?:mas|seguir asi)\b",
             r"\b(?:can'?t|cannot) do this anymore\b", r"\b(?:i|he|she) (?:have|has|made|got) a plan\b(?! (?:for|to (?:get|go|visit|travel|see)))",
             r"\b(?:drive|driving|drove|jump|jumping) (?:my|his|her|the)? ?(?:car )?off (?:a|the) (?:bridge|cliff|building|roof)\b",
-            r"\bgiving (?:away )?(?:all )?(?:his|her|my) (?:things|stuff|belongings) away\b", r"\bgiving away (?:his|her|my|all) ",
+            r"\bgiving (?:away )?(?:all )?(?:his|her|my) (?:things|stuff|belongings) away\b", r"\bgiving away (?:his|her|my|all) (?!(?:old |spare |extra |used |unused )(?:\w+ )?(?:wheelchair|walker|crutches|cane|equipment|commode|bed|oxygen|scooter|shower chair)\b)",
             r"\b(?:saying|said) goodbye to everyone\b", r"\bgoodbye (?:message|letter|note|text)s?\b",
             r"\bregalando sus cosas\b", r"\bdespidiendo(?:se|me) de todos\b", r"\b(?:mensaje|carta|nota)s? de despedida\b",
             r"\btirar(?:me|se) (?:de|del|por) (?:un|el|la) (?:puente|edificio|techo|ventana)\b",
@@ -436,14 +457,14 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:drive|driving|drove|crash|crashing|steer|steering) (?:my |the |his |her )?(?:car |truck )?into (?:a |the )?(?:wall|tree|truck|pole|river|oncoming traffic)\b",
             r"\b(?:chocar|estrellar)(?:me|se)? (?:el |mi |su )?(?:carro|coche|auto|camioneta)? ?(?:a proposito|contra (?:un|una|el|la) (?:pared|muro|arbol|camion|poste))\b",
             r"\b(?:ojala|quisiera|quiero|prefiero|prefiere|quiere) (?:ya )?no (?:volver a )?(?:amanecer|amanezca|amanezco|despierte|despertar)\b",
-            r"\bpara que seguir (?:viviendo|asi|luchando|aqui)\b", r"\bpara que seguir\W*$",
+            r"\b(?:para|pa) que seguir (?:viviendo|asi|luchando|aqui)\b", r"\b(?:para|pa) que seguir\W*$",
             # After a death: no point anymore, wanting to join the one who died.
             r"\b(?:don'?t|do not|doesn'?t|does not|can'?t|cannot) see (?:the|any) point (?:anymore|any more|in (?:anything|living|life|going on)|of (?:anything|living|life|going on))\b",
             r"\b(?:don'?t|do not|doesn'?t|does not|can'?t|cannot) see (?:the|any) point\W*$",
             r"\b(?:should|want to|wanna|going to|gonna|ready to|could|just) join (?:her|him|them)\b(?! (?:for|at|on|in the|in a|at the))",
             r"\bbe with (?:her|him|them) (?:again|in heaven|soon)\b",
             r"\bya no (?:quiero|quiere|quisiera) seguir(?: (?:asi|viviendo|aqui|adelante))?\W*$",
-            r"\bno (?:le )?(?:veo|ve|encuentro|encuentra) (?:el |ningun )?sentido a (?:nada|la vida|vivir|seguir)\b",
+            r"\bno (?:le )?(?:veo|ve|encuentro|encuentra|hallo|halla) (?:el |ningun )?sentido a (?:nada|la vida|vivir|seguir)\b",
             r"\b(?:quiero|quisiera|quiere|quisiera) (?:irme|irse|reunirme|reunirse|estar) con (?:el|ella|ellos|mi \w+|su \w+) (?:en el cielo|otra vez|ya)\b",
             # A rope or a noose kept ready, hanging, going to be with God.
             r"\b(?:got|have|hav|has|had|bought|buy|getting|keep|keeps|tied|tie|tying|made|ready) (?:a |the |my |his |her )?(?:rope|noose)\b",
@@ -496,10 +517,11 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:mensaje|carta|nota|cartas|notas|mensajes)s? de (?:adios|despedida)\b",
             r"\b(?:se |me )?despid(?:io|iendo|iendose|iendome|i)(?:se|me)?\b(?:\s+\S+){0,4}?\s*de (?:todos|todo el mundo|toda la familia|sus hijos|mis hijos|nosotros)\b",
             r"\b(?:se|me) (?:anda|ando|esta|estoy|estuvo|ha estado) despidiendo\b",
-            r"\b(?:gave|giving|gives|give|given|handing|handed) away (?:all |most of )?(?:his|her|my|their)\b",
+            r"\b(?:gave|giving|gives|give|given|handing|handed) away (?:all |most of )?(?:his|her|my|their)\b"
+            r"(?! (?:old |spare |extra |used |unused )(?:\w+ )?(?:wheelchair|walker|crutches|cane|equipment|commode|bed|oxygen|scooter|shower chair)\b)",
             r"\b(?:won'?t|will not|wont|not going to) need (?:it|them|these|those|any of (?:it|this|them)|my \w+)\b(?:\s+\S+){0,3}?\s*(?:anymore|any more|where (?:i'?m|he'?s|she'?s|im|hes|shes) going|soon)\b",
-            r"\b(?:regal\w+|repart\w+)\b.*\bya no (?:la|lo|las|los|le|les|me|se)? ?(?:va|voy|van) a (?:necesitar|hacer falta|usar)\b",
-            r"\b(?:anda|esta|estuvo|ha estado) (?:regalando|repartiendo) (?:sus|mis|todas? sus|todas? mis)\b",
+            r"\b(?:regal\w+|repart\w+)\b.*\bya no (?:la|lo|las|los|le|les|me|se)? ?(?:va|voy|van) a (?:necesitar|hacer falta|usar|ocupar)\b",
+            r"\b(?:anda|ando|esta|estoy|estuvo|estuve|ha estado|he estado) (?:regalando|repartiendo) (?:sus|mis|todas? sus|todas? mis)\b",
             # A plan, a means, a way: pills saved, how and when, a weapon, traffic, a bridge.
             r"\b(?:enough|all (?:my|his|her|the)) (?:sleeping )?(?:pills|meds|medicine|tablets|insulin|morphine|painkillers|opioids)\b"
             r"(?:\s+\S+){0,4}?\s+(?:saved|stashed|hidden|put away|ready|counted|to (?:do it|end it|not wake))\b",
@@ -638,6 +660,35 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"(?:cuant[oa]s|how many|how much|enough)\b",
             r"\b(?:formas?|maneras?|modos?|metodos?)(?: \w+){1,2} (?:de |para )(?:morir\w*|matar\w*|quitar\w* la vida|irme|irse|acabar con todo|hacerlo)\b"
             r"(?:\s+\S+){0,2}?\s+(?:que no duel[ae]n?|que duel[ae]n? menos|sin dolor|sin sufrir|sin que duela)\b",
+            # Half F (6th round): a death wished for without asking for it ("wouldn't mind if a truck hit
+            # me", "hoping the next infection finishes me off"); hopelessness said next to a means at hand
+            # (in either order, anywhere in the message); doing it oneself if the illness does not; how to
+            # do it without pain, how long it takes to bleed out, a whole bottle swallowed; pets and
+            # children handed over with a last word; belongings handed out; a farewell in the past tense.
+            r"\b(?:wouldn'?t|would not|won'?t|wouldnt) (?:even |really |honestly )?(?:mind|care|be (?:sad|upset|sorry)|complain)\s+if\b(?:\s+\S+){0,8}?\s+"
+            r"(?:(?:hit|hits|took|takes|killed|kills|finished|finishes|ran over|runs over) me|(?:i|he|she) (?:didn'?t|don'?t|doesn'?t|never) "
+            r"(?:make it|wake up|woke up|come back|came back)|(?:i|he|she) (?:died|die|dies|was gone|were gone))\b",
+            r"\b(?:hop\w*|wish\w*|pray\w*|want\w*)\b(?:\s+\S+){0,6}?\s+(?:finish(?:es)?|take[s]?|kill[s]?) (?:me|him|her) off\b",
+            r"\bojala\b(?:\s+\S+){0,5}?\s+(?:acabe conmigo|(?:me|lo|la) (?:mate|lleve) (?:de una vez|ya|rapido|pronto))\b",
+            rf"\b(?:{_HOPELESS})\b(?s:.*)\b(?:{_MEANS})\b", rf"\b(?:{_MEANS})\b(?s:.*)\b(?:{_HOPELESS})\b",
+            r"\b(?:doesn'?t|does not|won'?t|don'?t) (?:take|get|kill|finish) (?:me|him|her)\b(?:\s+\S+){0,4}?\s+"
+            r"(?:i'?ll|ill|i will|he'?ll|she'?ll|i'?m going to|he'?s going to|she'?s going to) do it (?:myself|himself|herself)\b",
+            r"\bsi (?:el cancer|la enfermedad|esto) no (?:me|lo|la) (?:mata|lleva)\b(?:\s+\S+){0,4}?\s+(?:lo hago yo|me mato|lo voy a hacer yo)\b",
+            r"\b(?:como|how to|ways? to|formas? de|maneras? de) (?:hacerlo|do it|morir\w*|irme|irse|matar\w*|go|die)\b(?:\s+\S+){0,2}?\s+"
+            r"(?:sin que duela|sin dolor|sin sufrir|without (?:it )?hurting|without (?:any )?pain|painlessly)\b",
+            r"\b(?:look\w*|read\w*|googl\w*|search\w*|research\w*|wonder\w*)\b(?:\s+\S+){0,6}?\s+(?:to )?(?:bleed(?:ing)? out|desangrar(?:me|se)?)\b",
+            r"\b(?:se toma|me tomo|tomar(?:me|se)?|tomo|take|takes|took|taking|swallow\w*|tomarse|toma) (?:todo|toda|the whole|a whole|an entire|the entire) "
+            r"(?:el |la |un |una )?(?:frasco|caja|bote|botella|bottle|box|pack|blister)\b(?! (?:de|of) (?:agua|water|jugo|juice|suero|gatorade|leche|milk|soda|pedialyte))",
+            r"\b(?:found|finding|find|look(?:ing)? for|buscando|busque) (?:a )?new homes? for (?:both|all|all of|each of) (?:my|his|her) (?:\w+ )?"
+            r"(?:cats|dogs|pets|birds|animals|kitties|puppies)\b",
+            r"\b(?:le di|les di|regale|di en adopcion|ya entregue) (?:a )?(?:mi|mis) (?:perr[oa]s?|gat[oa]s?|mascotas?|loro|pajarito|perrit[oa])\b",
+            r"\b(?:handing|handed|hands) out (?:all )?(?:his|her|my|their) (?:\w+ )?(?:medals|collection|jewelry|jewellery|tools|guns|watch(?:es)?|things|stuff|belongings|records)\b",
+            r"\b(?:this is|it'?s|its) (?:my|his|her) last (?:christmas|birthday|thanksgiving|summer|easter)\b(?:\W+\S+){0,2}?\W+(?:(?:his|her|my) choice|by choice|on purpose|decided)\b",
+            rf"\b(?:{_LEFT_IN_CARE})\b(?s:.*)\b(?:{_LAST_WORD})", rf"\b(?:{_LAST_WORD})(?s:.*)\b(?:{_LEFT_IN_CARE})\b",
+            r"\b(?:diganle|digale|dile|diles|digales|tell) (?:a )?(?:mis|mi|my) \w+ (?:que )?(?:los|las|lo|la|i) (?:quise|ame|loved)\b",
+            r"\b(?:perdon(?:en|ame|enme)?|lo siento|sorry) por todo lo que (?:les|te|le|los|las) (?:hice|he hecho) (?:pasar|sufrir)\b",
+            r"\b(?:going to|want(?:s)? to|will|'ll|plan\w* to|keeps? (?:saying|talking about)|says? (?:he'?s|she'?s|hes|shes|i'?m|im) going to)\s+(?:just\s+)?"
+            r"walk (?:out )?into the (?:snow|cold|woods|storm|blizzard|freezing \w+)\b",
         ),
     ),
     UrgentSign(
@@ -676,6 +727,13 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:blade|blades|razor|razors|cutting|cuts|burns?|navaja|cuchilla|cortes|cortadas)\b(?!.*\b(?:shav|rasur|afeit|depil|wax)\w*)(?:\s+\S+){0,12}?\s+"
             r"(?:did it|done it|do it|doing it|lo hice|lo volvi a hacer)\s+"
             r"(?:again\s+|otra vez\s+)?(?:on|to|en)\s+(?:my|his|her|their|mis|sus|los|las)\s+(?:legs?|arms?|thighs?|wrists?|stomach|belly|hips?|piernas?|brazos?|muslos?|munecas?|panza)\b",
+            # Half F: hitting a wall until it splits or bleeds; a carer afraid of hurting the one they
+            # look after (a crisis for both: the crisis line answers it).
+            r"\b(?:punch\w*|hit\w*|bang\w*|slam\w*|smash\w*)\b(?:\s+\S+){0,3}?\s+(?:the |a )?(?:walls?|doors?|mirrors?)\b(?:\s+\S+){0,3}?\s+(?:till|until|so hard|hasta)\b",
+            r"\b(?:scared|afraid|terrified|worried|frightened) (?:that )?(?:i'?m going to|i'?ll|ill|i will|i might|i could|of what i might do to|i'?d) "
+            r"(?:hurt|harm|hit|smother|do something to|lose it (?:with|on)) (?:him|her|them|my \w+)\b",
+            r"\b(?:pillow over (?:his|her|their) face|(?:almohada|cojin) (?:en|sobre) (?:la|su) cara)\b",
+            r"\b(?:miedo|temo|me da miedo|tengo miedo) (?:de |a )?(?:hacerle dano|hacerles dano|lastimarl[oa]s?|pegarle|hacerle algo)\b",
         ),
     ),
     UrgentSign(
@@ -897,6 +955,9 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:se le|se me) (?:esta |estan )?hinch\w+ (?:la cara|los labios|la lengua|la garganta|los ojos)\b",
             r"\b(?:cara|labios|lengua|garganta|ojos|parpados)\b(?:\s+\w+){0,2}?\s+hinchad[oa]s?\b", r"\bse (?:le |me )?cierra la garganta\b",
             r"\bronchas (?:por todo|en todo)\b",
+            # Fluid kept: weight put on within a day or two (half F).
+            r"\b(?:gain\w*|put on|sub(?:io|i|ido)|aument\w*)\b(?:\s+\S+){0,2}?\s+\d+(?:[.,]\d)?\s*(?:lbs?|pounds|kg|kilos?|libras)\b(?:\s+\S+){0,2}?\s+"
+            r"(?:since yesterday|overnight|in (?:a|one|1|two|2) days?|desde ayer|de ayer a hoy|en (?:un|1|dos|2) dias?)\b",
             r"\bgarganta\b(?:\s+\S+){0,2}?\s+(?:apretad[oa]|cerrad[oa]|cerrandose)\b", r"\btongue\b(?:\s+\S+){0,3}?\s+(?:too big|too thick|thick|huge|fat|swollen)\b",
         ),
     ),
@@ -999,6 +1060,9 @@ def _normalize(text: str) -> str:
     text = re.sub(r"\bwanna\b", "want to", re.sub(r"\bgonna\b", "going to", text))
     text = text.replace("º", "°").replace("car-t", "car t").replace("cart-t", "car t")
     text = re.sub(r"(\d)\s*°\s*([cf])\b", r"\1 °\2", text)
+    # "38 y medio", "39 y algo", "38 and a half": a reading with decimals
+    text = re.sub(r"\b(3[4-9]|4[0-2]) (?:y (?:medio|media)|and a half)\b", r"\1.5", text)
+    text = re.sub(r"\b(3[4-9]|4[0-2]) (?:y (?:pico|algo|tantos)|point something|and something|something)\b", r"\1.3", text)
     # a trend of readings ("93... 91... now 89", "37.8 -> 38.4") is one sentence, not several
     text = re.sub(r"(\d)\s*(?:\.{2,}|\u2026|-+>|\u2192)\s*(?=(?:now |then |ahora |luego |y |and )?\d)", r"\1 ", text)
     # Spell the contractions the patterns rely on with an apostrophe.
@@ -1010,7 +1074,7 @@ def _normalize(text: str) -> str:
 # --- context: clauses, negation, time, general questions --------------------
 
 _CLAUSE_SPLIT = re.compile(
-    r"(?:[.!?;:\n]+(?:\s|$)|[?!¿¡;\n]|,\s*|\s+(?:but|and|y|e|pero|aunque|although|though|however|sino|because|porque|then|now|ahora)\s+"
+    r"(?:[.!?;:\n]+(?:\s|$)|[?!¿¡;\n]|,(?!\d)\s*|,\s+|\s+(?:but|and|y|e|pero|aunque|although|though|however|sino|because|porque|then|now|ahora)\s+"
     r"(?!(?:pico|medio|media|tantos|a half|half)\b)"
     # A run-on question after a statement is its own clause: "my husband has a fever what does that mean".
     r"|(?<!\bwho)(?<!\bwhat)(?<!\bwhen)(?<!\bwhere)(?<!\bhow)(?<!\bwhy)(?<!\bque)(?<!\bcomo)(?<!\bcuando)(?<!\bdonde)"
@@ -1088,6 +1152,8 @@ _PERSONAL = re.compile(
 _TEMP_CONTEXT = re.compile(
     r"\b(?:temp|temps|temperature|fever|fevers|febrile|thermometer|degrees?|deg|temperatura|fiebre|calentura|"
     r"termometro|grados?|running|spik\w+|reads?|reading|marca|marcaba|marco|hit|hits|soaked|sweats?|sweating)\b|°"
+    # "mi papa tiene 38,2", "she's at 38.6": a value with decimals in the fever range said of someone
+    r"|\b(?:tiene|tengo|tenia|anda en|ando en|esta en|amanecio con|sigue con|sigue en|is at|was at|has|have)\s+(?=(?:3[6-9]|4[0-2])[.,]\d)"
 )
 _TEMP_VALUE = re.compile(
     r"(?<![\d.,/])(\d{2,3}(?:[.,]\d{1,2})?)\s*(°\s*[cf]?|degrees?|deg|grados?)?\s*(c|f|celsius|centigrados?|fahrenheit)?\b"
@@ -1649,7 +1715,7 @@ _DEATH_IDIOM = re.compile(
     # "says he's dying bc we're out of chips", "i'll be dead before they fix this road" (5th round)
     r"\b(?:(?:i'?m|im|he'?s|hes|she'?s|shes|is|am|are|says|said|literally) (?:literally )?dying (?:bc|because|cause|cuz|coz|of (?:boredom|hunger|thirst|laughter|embarrassment|cringe)|over)|"
     r"(?:i'?ll|ill|i will|we'?ll|he'?ll|she'?ll|you'?ll|they'?ll) (?:all )?be dead (?:before|by the time)|"
-    r"dying (?:to|for)|dead (?:tired|on my feet|beat)|(?:is|are|was|were|its|it's) killing me|"
+    r"dying (?:to|for)|dead (?:tired|on my feet|beat)|(?:be|being) the death of (?:me|us|him|her)|(?:is|are|was|were|its|it's) killing me|"
     r"me muero (?:de|por)|muriendome de|muert[oa]s? de (?:cansancio|sueno|hambre|risa|frio|calor|miedo|ganas|verguenza)|"
     r"me (?:tiene|tienen|trae|traen) muert[oa]|me (?:esta|estan) matando|me mata(?:n)? (?:de|el|la|los|las))\b"
 )
@@ -1707,6 +1773,7 @@ _AUDIENCE = re.compile(
     r"(?:watching|watched|watch|reading|read|saw|see|heard|hear|listening to|listened to|listen to|follow|stream|streamed|love|like|"
     r"vi|veo|lei|leo|estoy viendo|escuche|escucho|sigo)\b"
     r"|\b(?:my|our|mi|mis|nuestra|nuestro|nuestros) (?:favorite|favourite|fave|favorita|favorito)\b"
+    r"|\b(?:my|our|mi|nuestro) (?:book club|reading group|club de lectura|class|clase) (?:is |was |are |esta |anda )?(?:reading|read|watching|lee|leyo|leyendo)\b"
     r"|\b(?:my|our|mi|mis|nuestros?|nuestras?) (?:kids|children|son|daughter|teen|husband|wife|family|hijos|hijo|hija|esposo|esposa|familia)\s+"
     r"(?:love|loves|like|likes|watch|watches|watched|are watching|is watching|read|reads|listen to|listens to|ve|ven|vio|vieron|lee|leen)\b"
     r"|\b(?:i|we)\s+(?:\w+\s+)?(?:cried|sobbed|bawled|teared up|laughed|cry|sob)\b|\b(?:me|nos) (?:hizo|hace) llorar\b|\bllore\b"
@@ -1920,7 +1987,25 @@ def rule_signs(text: str) -> list[str]:
             if match and not _negated(normalized[: match.start()]):
                 matched.append(sign.code)
                 break
+    if matched and _crisis_over(normalized):
+        # "he wrote goodbye letters before his transplant in 2019, he's doing great now"
+        matched = [c for c in matched if _SIGNS_BY_CODE[c].category != CRISIS]
     return matched
+
+
+# A crisis told as years back and over now, with nothing about it being back.
+_WELL_NOW = re.compile(
+    r"\b(?:(?:is|he'?s|she'?s|i'?m|im|hes|shes|we'?re|we are|i am|he is|she is|doing|been doing|has been|have been) (?:doing )?(?:really |so )?"
+    r"(?:great|well|fine|good|ok|okay|better) (?:now|since|ever since|these days)|we (?:laugh|joke) about (?:it|them)|"
+    r"(?:ya )?(?:esta|estoy|estamos) (?:muy )?bien (?:ahora|desde)|ya lo superamos|ya lo supere|nos reimos de (?:eso|ellas?|ellos))\b"
+)
+_CRISIS_BACK = re.compile(
+    r"\b(?:again|lately|tonight|this week|today|back now|coming back|otra vez|de nuevo|ultimamente|esta noche|hoy|volvio|volvieron)\b"
+)
+
+
+def _crisis_over(normalized: str) -> bool:
+    return bool(_years_back(normalized) and _WELL_NOW.search(normalized) and not _CRISIS_BACK.search(normalized))
 
 
 def mentioned_signs(text: str) -> set[str]:

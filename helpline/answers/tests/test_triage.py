@@ -360,6 +360,48 @@ FAMILY_TRAPS += [
 ]
 
 
+# Families of wording and readings the sixth stress round (half F) found missing, each said
+# another way than in the stress set.
+FAMILIES += [
+    ("honestly i wouldnt care if the next bleed took me", "suicidal_thoughts"),
+    ("she says she wouldnt be upset if she didnt wake up after surgery", "suicidal_thoughts"),
+    ("praying this pneumonia finishes me off", "suicidal_thoughts"),
+    ("whats the point. his rifle is still in the truck", "suicidal_thoughts"),
+    ("tengo la escopeta de mi abuelo y ya no le hallo sentido a nada", "suicidal_thoughts"),
+    ("if the lymphoma doesnt get me first ill do it myself", "suicidal_thoughts"),
+    ("busque como irme sin sufrir", "suicidal_thoughts"),
+    ("been googling what it takes to bleed out from the wrist", "suicidal_thoughts"),
+    ("si me tomo toda la caja de las de dormir me duele?", "suicidal_thoughts"),
+    ("he is finding new homes for all his dogs and wont say why", "suicidal_thoughts"),
+    ("ya regale mis gatos a la vecina", "suicidal_thoughts"),
+    ("please feed my cat for me, i wont be coming back again", "suicidal_thoughts"),
+    ("cuida a mis hijos y que me perdonen", "suicidal_thoughts"),
+    ("dile a mi hermana que la quise", "suicidal_thoughts"),
+    ("he says hes going to walk out into the cold tonight", "suicidal_thoughts"),
+    ("quiero acavar con mi vida", "suicidal_thoughts"),
+    ("pa que seguir", "suicidal_thoughts"),
+    ("i keep banging the door with my head until it bleeds", "self_harm"),
+    ("im afraid ill hurt her, i have no patience left", "self_harm"),
+    ("me da miedo lastimarla, ya no puedo con esto", "self_harm"),
+    # a decimal comma is not a clause break; "38 y algo" is a reading
+    ("mi esposa tiene 38,6 desde anoche", "fever"),
+    ("she is at 38.7 since this morning", "fever"),
+    ("38 y pico, dia 5 de la car t", "fever"),
+    ("gained 4 lbs overnight and my ankles are puffy", "swelling"),
+]
+FAMILY_TRAPS += [
+    "my mom gave away her old walker now that she walks fine",
+    "my class is reading a novel about a man who gives away his belongings",
+    "need the suicide prevention line for a school presentation i'm making",
+    "this commute will be the death of me lol",
+    "she wrote goodbye notes before her transplant in 2015, she's doing well now",
+    "my dad tiene 37,5 y esta bien",
+    "is it normal to gain 2 lbs during the hospital stay?",
+    "can you look after my dog while i'm at clinic? my sister is done with work at 5",
+    "we found new homes for the kittens our cat had",
+]
+
+
 @pytest.mark.parametrize(("text", "code"), FAMILIES)
 def test_families_found_by_the_rules(text, code):
     assert code in rule_signs(text), text

@@ -19,6 +19,13 @@ with units or a decimal comma, regional Spanish, crisis asked about others or
 earlier parts under-use (the sign as an aside, lists of signs, typos that break keywords,
 voice-to-text slips, capitals, emoji, SMS shorthand, Portuguese-tinged Spanish, indirect
 crisis wording, worsening trends, children telling their own signs, near misses of each).
+
+``data/triage_stress_f.jsonl`` is a sixth part, half F, written the same way with more weight on
+crisis (55 crisis, 55 medical, 60 traps): passive death wishes, hopelessness next to a means,
+farewells and apologies, pets and children handed over, methods looked up, medication saved,
+self-harm by burning, hitting or scratching, carers afraid of hurting themselves or the one they
+look after, regional Spanish, voice-to-text slips; traps with "kill"/"die"/"dead" idioms, fiction,
+news, history that is over, hotlines asked about for someone else's general information.
 """
 
 from __future__ import annotations
@@ -36,7 +43,8 @@ STRESS = Path(__file__).with_name("data") / "triage_stress.jsonl"
 STRESS_C = Path(__file__).with_name("data") / "triage_stress_c.jsonl"
 STRESS_D = Path(__file__).with_name("data") / "triage_stress_d.jsonl"
 STRESS_E = Path(__file__).with_name("data") / "triage_stress_e.jsonl"
-PARTS = {"A": STRESS, "B": STRESS, "C": STRESS_C, "D": STRESS_D, "E": STRESS_E}
+STRESS_F = Path(__file__).with_name("data") / "triage_stress_f.jsonl"
+PARTS = {"A": STRESS, "B": STRESS, "C": STRESS_C, "D": STRESS_D, "E": STRESS_E, "F": STRESS_F}
 SEED = 20260611
 FIELDS = {"id", "question", "lang", "category", "half", "topic"}
 
@@ -71,7 +79,7 @@ def test_the_set_is_as_described():
     assert {r["id"]: r["half"] for r in rows} == _half_of(rows)
 
 
-@pytest.mark.parametrize("half", ["C", "D", "E"])
+@pytest.mark.parametrize("half", ["C", "D", "E", "F"])
 def test_later_halves_are_as_described(half):
     rows = _rows(PARTS[half])
     assert all(set(r) == FIELDS and r["half"] == half and r["id"].startswith(f"t{half.lower()}-") for r in rows)
@@ -86,7 +94,7 @@ def test_later_halves_are_as_described(half):
     assert sum(r["lang"] == "es" for r in urgent) >= 0.4 * len(urgent)
 
 
-@pytest.mark.parametrize("half", ["A", "B", "C", "D", "E"])
+@pytest.mark.parametrize("half", ["A", "B", "C", "D", "E", "F"])
 def test_every_urgent_message_is_flagged_and_few_traps_are(half):
     rows = [r for r in _rows(PARTS[half]) if r["half"] == half]
     assert rows
@@ -100,3 +108,9 @@ def test_every_urgent_message_is_flagged_and_few_traps_are(half):
     assert len(flagged) <= 0.10 * len(traps), flagged
     urgent_flagged = sum(1 for r, a in results if a.urgent and r["category"] != "not_urgent")
     assert urgent_flagged / (urgent_flagged + len(flagged)) >= 0.90
+
+
+def test_half_f_weighs_crisis():
+    rows = _rows(STRESS_F)
+    counts = Counter(r["category"] for r in rows)
+    assert counts["crisis"] >= 55 and counts["medical"] >= 55 and counts["not_urgent"] >= 60
