@@ -157,7 +157,9 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bhallucinat\w*\b", r"\bseeing things\b", r"\bsees (?:things|people) that (?:aren'?t|are not) there\b", r"\bagitated\b",
             r"\bforget(?:s|ting)? what (?:he|she|i|they) (?:just )?(?:said|did|was saying)\b", r"\bout of it\b",
             r"\bnot (?:himself|herself|myself|themselves)\b", r"\b(?:seems|acting|looks|he is|she is|he's|she's|hes|shes) (?:off|not right|strange|weird)\b",
-            r"\bnot answering (?:questions )?(?:right|properly|correctly)\b", r"\b(?:thinks|said|says) (?:it'?s|it is) (?:19|20)\d\d\b",
+            r"\bnot answering (?:questions )?(?:right|properly|correctly)\b", r"\b(?:calls?|calling|called|keeps calling) (?:me|her|him|us|the nurse|the nurses|his wife|her husband) (?:by )?(?:\w+ ){0,2}?(?:wrong|dead|late) (?:\w+'?s )?names?\b", r"\b(?:calls?|calling|called|keeps calling) (?:me|her|him|us|the nurse) (?:by )?(?:his|her|their) (?:dead|late) \w+'?s name\b",
+            r"\b(?:thinks|thought|believes|keeps saying) (?:we'?re|he'?s|she'?s|they'?re|we are|he is|she is|they are) (?:still |back )?(?:at|in) (?:the|his|her|their|our|grandma'?s|grandpa'?s) (?:farm|old house|old job|army|war|school|office|ranch|hometown|childhood home)\b",
+            r"\b(?:me|le|nos) (?:llama|dice|confunde) (?:por|con) el nombre de (?:su|mi) (?:difunt[oa] )?\w+\b", r"\bcree que (?:estamos|esta|estoy) en (?:el|la|su|mi) (?:rancho|pueblo|casa de (?:su|mi) \w+|trabajo|escuela|guerra)\b", r"\b(?:thinks|said|says) (?:it'?s|it is) (?:19|20)\d\d\b",
             r"\bve (?:cosas|gente|personas) que no (?:estan|existen|hay)\b",
             r"\bseeing (?:\w+ )?(?:bugs|things|people|animals|spiders|insects|shapes)\b",
             r"\b(?:sees|seeing|hears|hearing) (?:\w+ ){0,4}(?:that|who) (?:aren'?t|are not|isn'?t|is not) there\b",
@@ -444,7 +446,7 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bno (?:puedo|puede) (?:mas|seguir asi)\b",
             r"\b(?:can'?t|cannot) do this anymore\b", r"\b(?:i|he|she) (?:have|has|made|got) a plan\b(?! (?:for|to (?:get|go|visit|travel|see)))",
             r"\b(?:drive|driving|drove|jump|jumping) (?:my|his|her|the)? ?(?:car )?off (?:a|the) (?:bridge|cliff|building|roof)\b",
-            r"\bgiving (?:away )?(?:all )?(?:his|her|my) (?:things|stuff|belongings) away\b", r"\bgiving away (?:his|her|my|all) (?!(?:old |spare |extra |used |unused )(?:\w+ )?(?:wheelchair|walker|crutches|cane|equipment|commode|bed|oxygen|scooter|shower chair)\b)",
+            r"\bgiving (?:away )?(?:all )?(?:his|her|my) (?:things|stuff|belongings) away\b", r"\bgiving away (?:his|her|my|all) (?!.*\b(?:outgr[eo]w\w*|downsiz\w+|declutter\w*|yard sale|garage sale|estate sale|moving (?:house|out|to)|(?:the|a|our|my) move|donat\w+ (?:them|it|to))\b)(?!(?:the |of the |of (?:my|his|her|our|their) |my |his |her |our |their )?(?:baby|babies'?|kids'?|children'?s|toddler|maternity|old|spare|extra|used|unused|outgrown)\b)(?!(?:old |spare |extra |used |unused )(?:\w+ )?(?:wheelchair|walker|crutches|cane|equipment|commode|bed|oxygen|scooter|shower chair)\b)",
             r"\b(?:saying|said) goodbye to everyone\b", r"\bgoodbye (?:message|letter|note|text)s?\b",
             r"\bregalando sus cosas\b", r"\bdespidiendo(?:se|me) de todos\b", r"\b(?:mensaje|carta|nota)s? de despedida\b",
             r"\btirar(?:me|se) (?:de|del|por) (?:un|el|la) (?:puente|edificio|techo|ventana)\b",
@@ -517,7 +519,7 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:mensaje|carta|nota|cartas|notas|mensajes)s? de (?:adios|despedida)\b",
             r"\b(?:se |me )?despid(?:io|iendo|iendose|iendome|i)(?:se|me)?\b(?:\s+\S+){0,4}?\s*de (?:todos|todo el mundo|toda la familia|sus hijos|mis hijos|nosotros)\b",
             r"\b(?:se|me) (?:anda|ando|esta|estoy|estuvo|ha estado) despidiendo\b",
-            r"\b(?:gave|giving|gives|give|given|handing|handed) away (?:all |most of )?(?:his|her|my|their)\b"
+            r"\b(?:gave|giving|gives|give|given|handing|handed) away (?:all |most of )?(?:his|her|my|their)\b(?!.*\b(?:outgr[eo]w\w*|downsiz\w+|declutter\w*|yard sale|garage sale|estate sale|moving (?:house|out|to)|(?:the|a|our|my) move|donat\w+ (?:them|it|to))\b)(?!(?:the |of the |of (?:my|his|her|our|their) |my |his |her |our |their )?(?:baby|babies'?|kids'?|children'?s|toddler|maternity|old|spare|extra|used|unused|outgrown)\b)"
             r"(?! (?:old |spare |extra |used |unused )(?:\w+ )?(?:wheelchair|walker|crutches|cane|equipment|commode|bed|oxygen|scooter|shower chair)\b)",
             r"\b(?:won'?t|will not|wont|not going to) need (?:it|them|these|those|any of (?:it|this|them)|my \w+)\b(?:\s+\S+){0,3}?\s*(?:anymore|any more|where (?:i'?m|he'?s|she'?s|im|hes|shes) going|soon)\b",
             r"\b(?:regal\w+|repart\w+)\b.*\bya no (?:la|lo|las|los|le|les|me|se)? ?(?:va|voy|van) a (?:necesitar|hacer falta|usar|ocupar)\b",
@@ -689,6 +691,34 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:perdon(?:en|ame|enme)?|lo siento|sorry) por todo lo que (?:les|te|le|los|las) (?:hice|he hecho) (?:pasar|sufrir)\b",
             r"\b(?:going to|want(?:s)? to|will|'ll|plan\w* to|keeps? (?:saying|talking about)|says? (?:he'?s|she'?s|hes|shes|i'?m|im) going to)\s+(?:just\s+)?"
             r"walk (?:out )?into the (?:snow|cold|woods|storm|blizzard|freezing \w+)\b",
+            # Half G (7th round): something asked of the doctors so as not to wake up; charcoal and a sealed
+            # room; waiting by the tracks; the tallest garage looked up; a whole pen or box at once; the
+            # lethal dose asked; papers laid out and no answer; not eating or drinking on purpose to go;
+            # going with the one who dies; things given away and "going to be with" the dead.
+            r"\b(?:give|gives|giving|put|puts|get|gets) (?:me|him|her|us)\b(?:\s+\S+){0,2}?\s+(?:something|a shot|an injection|extra|a bit extra|more|enough)\b"
+            r"(?:\s+\S+){0,3}?\s+(?:so (?:i|he|she|we) (?:don'?t|doesn'?t|do not|does not|won'?t|never|wouldn'?t) wakes?|to (?:not|never) wake|to (?:end it|die|go for good))\b",
+            r"\b(?:just |simply )?not wake up after (?:the|my|his|her) (?:next |last )?(?:sedation|surgery|procedure|anesthesia|biopsy)\b\W+(?:\S+\W+){0,8}?(?:extra|more|enough)\b",
+            r"\b(?:me|le|nos) (?:ponga|pongan|de|den|inyecte|inyecten|aplique|apliquen) algo (?:para|pa) (?:no (?:despertar|volver a despertar|sufrir mas)|morir\w*|irme|irse|dormir para siempre|ya no despertar)\b",
+            r"\bcharcoal\b(?:\s+\S+){0,10}?\s+(?:tape|seal\w*|garage|bathroom|closet|car|room|tent)\b", r"\bcarbon monoxide\b(?! (?:detector|alarm|sensor|monitor)\b)",
+            r"\bcarbon\b(?:\s+\S+){0,8}?\s+(?:cinta|sellar|sellad\w+|tapar (?:las )?rendijas|encerrar\w*)\b",
+            r"\b(?:standing|stood|stand|sitting|sat|lingering|waiting|pacing|parked)\b(?:\s+\S+){0,2}?\s+(?:by|at|on|near|next to|beside) (?:the )?(?:train|railroad|railway) tracks\b(?! (?:for (?:the|a) (?:train|ride)|to (?:cross|catch)))",
+            r"\b(?:parad[oa]|sentad[oa]|esperando)\b(?:\s+\S+){0,2}?\s+(?:en|junto a|cerca de) las vias del tren\b",
+            r"\b(?:me|se|te) (?:tiro|tira|tiras|tirare|tirara|avento|aviento|avienta|lanzo|lanza|echo|echa|voy a tirar|va a tirar|voy a aventar|va a aventar|voy a lanzar|va a lanzar) "
+            r"(?:al|a la|a las|del|de la|desde el|desde la|frente al|por la) (?:tren|metro|vias|trafico|carretera|autopista|puente|edificio|ventana|balcon|azotea|techo)\b",
+            r"\b(?:look\w*|googl\w*|search\w*|check\w*|busque|busco|buscando)\b(?:\s+\S+){0,2}?\s+(?:the )?(?:tallest|highest) (?:\w+ )?(?:parking (?:structure|garage|deck|ramp)|garage|bridge|building|roof|overpass|cliff|tower)\b",
+            r"\b(?:busque|busco|buscando|investigue)\b(?:\s+\S+){0,3}?\s+(?:el |la )?(?:puente|edificio|estacionamiento|azotea) mas alt[oa]\b",
+            r"\b(?:a |the |an )?(?:whole|entire) (?:\w+ )?(?:pen|pens|bottle|box|pack|vial|syringe|patch|patches)\b(?:\s+\S+){0,2}?\s+(?:at once|all at once|in one go)\b",
+            r"\b(?:lethal|fatal|deadly|mortal) (?:dose|amount|quantity)\b", r"\b(?:dosis|cantidad) (?:letal|mortal)\b",
+            r"\b(?:will|birth certificates|passwords|insurance papers|papers|documents|bank details|testamento|papeles|documentos|contrasenas|actas de nacimiento)\b"
+            r"(?s:.*)\b(?:(?:she'?s|he'?s|shes|hes|she is|he is) not answering|isn'?t answering|not picking up|won'?t (?:answer|pick up)|no contesta|no responde|apago (?:el|su) (?:celular|telefono|cel))\b",
+            r"\b(?:stopped|stop|quit|not|refus\w+) (?:eating|drinking|eating or drinking|eating and drinking)(?: (?:anything|at all|altogether|completely|entirely|water|food))?\s+on purpose\b",
+            r"\b(?:sin comer|sin comer ni (?:tomar|beber) (?:agua|nada)|no (?:come|quiere comer) ni (?:toma|bebe)|dej\w+ de comer(?: y (?:de )?(?:tomar|beber))?)\b(?:\s+\S+){0,4}?\s+a proposito\b",
+            r"\b(?:if|when|once) (?:he|she|my \w+) (?:dies|passes away|passes on|is gone)\b(?:\s+\S+){0,3}?\s+(?:i'?m|im|i am|i'?ll|ill|i will) (?:going |go )?(?:with (?:him|her)|too|after (?:him|her))\b",
+            r"\bsi (?:\w+ ){0,3}se (?:muere|llega a morir|fallece|me muere)\b(?:\s+\S+){0,5}?\s+(?:yo )?(?:me voy con (?:el|ella)|me voy (?:yo )?tambien|me mato|me quito la vida|me muero (?:yo )?tambien)\b",
+            # a countdown posted, and no answer to what it is for
+            r"\b(?:count ?down|cuenta regresiva)\b(?:\s+\S+){0,14}?\s+(?:what (?:it'?s |its |is it |was it )?for|why|para que|por que)\b(?:\s+\S+){0,4}?\s+"
+            r"(?:you'?ll see|you will see|won'?t say|wouldn'?t say|didn'?t (?:say|answer)|never mind|ya (?:veras|lo veras|veran)|no (?:quiso|quiere) decir\w*|no (?:me )?contesto)\b",
+            r"\b(?:regal\w+|repart\w+)\b(?:\s+\S+){0,10}?\s+(?:se|me) (?:va|voy|quiere|quiero) (?:a )?ir con (?:mi|su) (?:abuelit[oa]|abuel[oa]|espos[oa]|difunt[oa]|mama|papa|madre|padre|hij[oa]|viejit[oa])\b",
         ),
     ),
     UrgentSign(
@@ -713,7 +743,9 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:razor|razors|blade|blades)\b(?! (?:burn|bumps|rash|nick))(?:\s+\S+){0,5}?\s+(?:on|to|into|across) (?:my|his|her|their) (?:arms?|wrists?|legs?|thighs?|skin)\b",
             r"\bcortadas? (?:nuevas? |frescas? )?(?:en )?(?:los|las|sus|mis|el|la) (?:brazos?|piernas?|munecas?|muslos?|panza|estomago)\b",
             r"\b(?:me|se) (?:quemo|quema|queme|corto|corta|corte|cortaba|golpeo|golpea|lastimo|lastima|lastime|rasguno|rasguna)\b"
-            r"(?:\s+\S+){0,4}?\s+(?:otra vez|de nuevo|a proposito|cuando (?:me siento|se siente|estoy|esta)|con (?:cigarros?|navaja|cuchillas?|un encendedor))\b",
+            r"(?:\s+\S+){0,4}?\s+(?:otra vez|de nuevo|a proposito|cuando (?:me siento|se siente|siento|siente|estoy|esta)|con (?:el |un |una |la |mi |su )?(?:cigarros?|navaja|cuchillas?|encendedor|cerillos?|sacapuntas|vidrio|plancha))\b",
+            r"\b(?:bite|biting|bit|hit|hitting|punch|punching|pinch|pinching|burn|burning)\s+(?:my|his|her|their) (?:own )?(?:arms?|legs?|thighs?|hands?|wrists?|skin)\b(?:\s+\S+){0,2}?\s+(?:till|until|so hard|to feel|when)\b",
+            r"\b(?:pressed|press|pressing|held|dragged|dragging)\b(?:\s+\S+){0,2}?\s+(?:against|across|into|along) (?:my|his|her) (?:wrists?|arms?|legs?|thighs?|skin)\b(?:\s+\S+){0,4}?\s+(?:till|until|broke|bled|bleed)\b",
             r"\b(?:me|se) (?:volvi|volvio|volvieron) a (?:cortar|quemar|lastimar|golpear)\b",
             # Cuts "made" rather than "cut" ("volví a hacerme los cortes", "se hace cortadas") (4th round).
             r"\b(?:volv\w+ a hacer(?:me|se|te)|(?:me|se|te) (?:volvi|volvio|volviste) a hacer)\s+(?:los |unos |mas |las |unas )?"
@@ -731,9 +763,10 @@ URGENT_SIGNS: list[UrgentSign] = [
             # look after (a crisis for both: the crisis line answers it).
             r"\b(?:punch\w*|hit\w*|bang\w*|slam\w*|smash\w*)\b(?:\s+\S+){0,3}?\s+(?:the |a )?(?:walls?|doors?|mirrors?)\b(?:\s+\S+){0,3}?\s+(?:till|until|so hard|hasta)\b",
             r"\b(?:scared|afraid|terrified|worried|frightened) (?:that )?(?:i'?m going to|i'?ll|ill|i will|i might|i could|of what i might do to|i'?d) "
-            r"(?:hurt|harm|hit|smother|do something to|lose it (?:with|on)) (?:him|her|them|my \w+)\b",
+            r"(?:hurt|harm|hit|smother|shake|strangle|choke|suffocate|slap|beat|do something to|lose it (?:with|on)) (?:him|her|them|my \w+)\b",
             r"\b(?:pillow over (?:his|her|their) face|(?:almohada|cojin) (?:en|sobre) (?:la|su) cara)\b",
             r"\b(?:miedo|temo|me da miedo|tengo miedo) (?:de |a )?(?:hacerle dano|hacerles dano|lastimarl[oa]s?|pegarle|hacerle algo)\b",
+            r"\b(?:miedo|temo|me da miedo|tengo miedo) (?:de |a )?que (?:un dia )?(?:le|les) (?:haga|hiciera) (?:algo|dano)\b",
         ),
     ),
     UrgentSign(
@@ -874,6 +907,8 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:hasn'?t|has not|haven'?t|have not|didn'?t|did not|can'?t|cannot) (?:peed|pee|urinated|urinate|passed urine)\b",
             r"\bnot (?:peeing|urinating)\b", r"\bno (?:ha|he|han) (?:orinado|hecho pipi)\b", r"\bno (?:orina|puede orinar)\b",
             r"\b(?:blood pressure|bp|presion|pressure|tensiometro|baumanometro|tension|cuff)\b(?:\s+\S+){0,4}?\s+[4-8]\d (?:over|sobre) \d{2}\b",
+            # "82 de alta y 48 de baja": the two numbers named as the upper and lower one (7th round)
+            r"\b[4-8]\d (?:de )?(?:la )?(?:alta|arriba|sistolica)\b(?:\s+\S+){0,2}?\s+\d{2} (?:de )?(?:la )?(?:baja|abajo|diastolica)\b",
         ),
     ),
     UrgentSign(
@@ -1725,6 +1760,8 @@ _LIGHT = re.compile(
     # the message says the person feels fine ("bp 102/60 this morning, feeling ok"), negations aside
     r"(?<!not )(?<!n't )(?<!no )(?<!never )\b(?:feel(?:ing|s)? (?:ok|okay|fine|good|great|better|normal)|"
     r"doing (?:well|fine|ok|okay|great|good)|all good|(?:me|se) siente?o? bien|(?:estoy|esta) bien|todo bien)\b"
+    # told as over by the end of the message: "coughed it up and is fine" (7th round)
+    r"|\b(?:and|but) (?:is|he'?s|she'?s|hes|shes|i'?m|im|seems?) (?:totally |completely |perfectly )?(?:fine|ok|okay|alright|all right)(?: now)?\W*$"
 )
 
 

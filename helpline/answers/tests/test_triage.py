@@ -402,6 +402,46 @@ FAMILY_TRAPS += [
 ]
 
 
+# Families the seventh stress round (half G) found missing, said another way than in the set.
+FAMILIES += [
+    ("could the nurse give him a shot of something so he never wakes up", "suicidal_thoughts"),
+    ("le pido al doctor que me den algo para morirme tranquila", "suicidal_thoughts"),
+    ("i hope i just not wake up after the next surgery, maybe they could give me more", "suicidal_thoughts"),
+    ("he bought a bag of charcoal and some duct tape for the bathroom", "suicidal_thoughts"),
+    ("she sat near the railroad tracks for an hour last night", "suicidal_thoughts"),
+    ("si sale mal el estudio me aviento del puente", "suicidal_thoughts"),
+    ("looked up the highest bridge in the county", "suicidal_thoughts"),
+    ("is a whole box at once of his sleeping pills too much", "suicidal_thoughts"),
+    ("cual es la dosis letal de la morfina", "suicidal_thoughts"),
+    ("he left his passwords and the will on the desk and is not picking up", "suicidal_thoughts"),
+    ("my dad stopped drinking water on purpose, he says he wants to go", "suicidal_thoughts"),
+    ("dejo de comer a proposito, dice que ya quiere descansar", "suicidal_thoughts"),
+    ("when my wife dies im going with her", "suicidal_thoughts"),
+    ("si mi mama se muere yo me voy con ella", "suicidal_thoughts"),
+    ("mi abuela regalo sus joyas y dice que ya se va a ir con mi abuelo", "suicidal_thoughts"),
+    ("started a countdown on his profile, when i asked why he said you'll see", "suicidal_thoughts"),
+    ("me quemo con la plancha cuando siento que no puedo", "self_harm"),
+    ("i pinch my thighs till they bruise", "self_harm"),
+    ("im terrified i'll shake him when he wont stop crying", "self_harm"),
+    ("tengo miedo de que un dia le haga dano a mi suegra", "self_harm"),
+    ("she keeps calling me by her dead husband's name", "confusion"),
+    ("he thinks we're at his old job and wants his boots", "confusion"),
+    ("me llama por el nombre de su hermana", "confusion"),
+    ("la presion marca 85 de alta y 50 de baja", "low_blood_pressure"),
+]
+FAMILY_TRAPS += [
+    "donating all the kids clothes they outgrew",
+    "giving away all my old furniture before the move",
+    "the carbon monoxide detector keeps beeping, who do i call",
+    "we waited by the train tracks for the train to pass",
+    "what's the tallest building in the city, asking for a school quiz",
+    "i stopped drinking coffee on purpose before the scan",
+    "if she passes the driving test im going with her to celebrate",
+    "our countdown to the last chemo is at 3 days!",
+    "he coughed a bit on his soup but is fine",
+    "ya termine las radiaciones! cuando me dan de alta?",
+]
+
 @pytest.mark.parametrize(("text", "code"), FAMILIES)
 def test_families_found_by_the_rules(text, code):
     assert code in rule_signs(text), text

@@ -26,6 +26,13 @@ farewells and apologies, pets and children handed over, methods looked up, medic
 self-harm by burning, hitting or scratching, carers afraid of hurting themselves or the one they
 look after, regional Spanish, voice-to-text slips; traps with "kill"/"die"/"dead" idioms, fiction,
 news, history that is over, hotlines asked about for someone else's general information.
+
+``data/triage_stress_g.jsonl`` is a seventh part, half G (40 crisis, 40 medical, 50 traps):
+asking the doctors for something so as not to wake up, charcoal and a sealed room, waiting by
+the tracks, the tallest garage looked up, lethal doses, papers laid out and no answer, not
+eating on purpose, going with the one who dies, a countdown, biting or burning oneself, carers
+afraid of shaking or hurting someone; readings as "82 de alta y 48 de baja", a dead relative's
+name; traps with things outgrown, treatment finished, idioms, stories and events that are over.
 """
 
 from __future__ import annotations
@@ -44,7 +51,10 @@ STRESS_C = Path(__file__).with_name("data") / "triage_stress_c.jsonl"
 STRESS_D = Path(__file__).with_name("data") / "triage_stress_d.jsonl"
 STRESS_E = Path(__file__).with_name("data") / "triage_stress_e.jsonl"
 STRESS_F = Path(__file__).with_name("data") / "triage_stress_f.jsonl"
-PARTS = {"A": STRESS, "B": STRESS, "C": STRESS_C, "D": STRESS_D, "E": STRESS_E, "F": STRESS_F}
+STRESS_G = Path(__file__).with_name("data") / "triage_stress_g.jsonl"
+PARTS = {"A": STRESS, "B": STRESS, "C": STRESS_C, "D": STRESS_D, "E": STRESS_E, "F": STRESS_F, "G": STRESS_G}
+# (urgent, crisis, traps) at least, per later part
+SIZES = {"C": (110, 35, 60), "D": (110, 35, 60), "E": (110, 35, 60), "F": (110, 55, 60), "G": (80, 40, 50)}
 SEED = 20260611
 FIELDS = {"id", "question", "lang", "category", "half", "topic"}
 
@@ -79,7 +89,7 @@ def test_the_set_is_as_described():
     assert {r["id"]: r["half"] for r in rows} == _half_of(rows)
 
 
-@pytest.mark.parametrize("half", ["C", "D", "E", "F"])
+@pytest.mark.parametrize("half", ["C", "D", "E", "F", "G"])
 def test_later_halves_are_as_described(half):
     rows = _rows(PARTS[half])
     assert all(set(r) == FIELDS and r["half"] == half and r["id"].startswith(f"t{half.lower()}-") for r in rows)
@@ -90,11 +100,12 @@ def test_later_halves_are_as_described(half):
     assert not questions & {r["question"].strip().lower() for path in set(earlier) for r in _rows(path)}
     counts = Counter(r["category"] for r in rows)
     urgent = [r for r in rows if r["category"] != "not_urgent"]
-    assert len(urgent) >= 110 and counts["crisis"] >= 35 and counts["not_urgent"] >= 60
+    least_urgent, least_crisis, least_traps = SIZES[half]
+    assert len(urgent) >= least_urgent and counts["crisis"] >= least_crisis and counts["not_urgent"] >= least_traps
     assert sum(r["lang"] == "es" for r in urgent) >= 0.4 * len(urgent)
 
 
-@pytest.mark.parametrize("half", ["A", "B", "C", "D", "E", "F"])
+@pytest.mark.parametrize("half", ["A", "B", "C", "D", "E", "F", "G"])
 def test_every_urgent_message_is_flagged_and_few_traps_are(half):
     rows = [r for r in _rows(PARTS[half]) if r["half"] == half]
     assert rows
@@ -114,3 +125,11 @@ def test_half_f_weighs_crisis():
     rows = _rows(STRESS_F)
     counts = Counter(r["category"] for r in rows)
     assert counts["crisis"] >= 55 and counts["medical"] >= 55 and counts["not_urgent"] >= 60
+
+
+def test_half_g_weighs_crisis_and_spanish():
+    rows = _rows(STRESS_G)
+    counts = Counter(r["category"] for r in rows)
+    assert counts["crisis"] >= 40 and counts["medical"] >= 40 and counts["not_urgent"] >= 50
+    urgent = [r for r in rows if r["category"] != "not_urgent"]
+    assert sum(r["lang"] == "es" for r in urgent) >= 0.45 * len(urgent)

@@ -1,12 +1,12 @@
 """helpline eval-answers QUESTIONS.jsonl [MORE.jsonl ...] [--corpus CORPUS.jsonl ...] [--content DIR]
-       [--split calibration|heldback] [--half A|B|C|D|E] [--urgent U.jsonl] [--traps T.jsonl] [--json]
+       [--split calibration|heldback] [--half A|B|C|D|E|F|G] [--urgent U.jsonl] [--traps T.jsonl] [--json]
 
 With --corpus: MedQuAD-format questions against the corpus records' answers.
 Without --corpus: knowledge-base questions (gold ["article-key#anchor"], [] for
 questions the content does not cover) against the bundled articles (or --content).
 --urgent / --traps add urgent recall and precision of the triage. One file can be given to
 both when its rows carry a category (``not_urgent`` rows are the traps), as the triage
-stress set does; --half keeps one part of a set whose rows carry a half (A, B; C, D, E for later unseen sets).
+stress set does; --half keeps one part of a set whose rows carry a half (A, B; C to G for later unseen sets).
 The last line printed is one JSON object with every figure, overall and per language.
 """
 
@@ -63,7 +63,7 @@ class Command(BaseCommand):
         parser.add_argument("--content", default=None, help="article files for knowledge-base questions")
         parser.add_argument("--split", default=None, choices=["calibration", "heldback"],
                             help="only rows of this split (rows without a split always count)")
-        parser.add_argument("--half", default=None, choices=["A", "B", "C", "D", "E", "F"],
+        parser.add_argument("--half", default=None, choices=["A", "B", "C", "D", "E", "F", "G"],
                             help="only rows of this half (rows without a half always count)")
         parser.add_argument("--urgent", action="append", default=[], help="urgent messages (JSONL)")
         parser.add_argument("--traps", action="append", default=[], help="messages that are not urgent (JSONL)")
