@@ -93,3 +93,19 @@ def _policy_cache():
     reference_policy.clear_cache()
     yield
     reference_policy.clear_cache()
+
+
+@pytest.fixture
+def chat_opens_at_eight(db, settings):
+    """Chat hours 8:00-23:00 New York time on weekdays, and a specialist on duty in English:
+    chat is "open" only when the hours allow it and someone is on duty for the language."""
+    from django.utils import timezone
+
+    from helpline.chat.models import SpecialistStatus
+
+    SpecialistStatus.objects.create(user=make_staff("maria", "specialist"), available=True,
+                                    languages=["en"], last_seen=timezone.now())
+    settings.HELPLINE_HOURS = {"chat": {
+        "always_open": False, "time_zone": "America/New_York", "holidays": [],
+        "weekly": {**{d: [["08:00", "23:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
+                   "sat": [], "sun": []}}}

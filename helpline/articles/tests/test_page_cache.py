@@ -2,7 +2,6 @@
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from helpline.articles import services
 
@@ -98,21 +97,10 @@ def test_a_visitors_message_never_reaches_another_visitor(client, published_en, 
     assert client.get(EN).content == shared.content
 
 
-def test_the_cached_page_follows_the_chat_launcher(client, published_en, settings):
+def test_the_cached_page_follows_the_chat_launcher(client, published_en, chat_opens_at_eight):
     """The launcher on the page says whether chat is open: the shared copy changes with it."""
     import time_machine
 
-    from helpline.accounts.testing import make_staff
-    from helpline.chat.models import SpecialistStatus
-
-    # Chat is "open" only when the hours allow it and someone is on duty for the language.
-    SpecialistStatus.objects.create(user=make_staff("maria", "specialist"), available=True,
-                                    languages=["en"], last_seen=timezone.now())
-
-    settings.HELPLINE_HOURS = {"chat": {
-        "always_open": False, "time_zone": "America/New_York", "holidays": [],
-        "weekly": {**{d: [["08:00", "23:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
-                   "sat": [], "sun": []}}}
     # Monday 9 March, New York (EDT): 7:59:30, then 8:00:30 when chat has opened; a
     # minute apart, well within the life of a cached page.
     with time_machine.travel("2026-03-09 11:59:30+00:00", tick=False):

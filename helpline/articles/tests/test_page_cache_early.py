@@ -158,18 +158,11 @@ def test_publishing_is_visible_on_the_next_request_through_the_early_path(
     assert call(application, EN).status == 404
 
 
-def test_the_early_copy_follows_the_chat_launcher(published_en, settings, django_calls):
+def test_the_early_copy_follows_the_chat_launcher(published_en, chat_opens_at_eight, django_calls):
     import time_machine
 
-    from helpline.accounts.testing import make_staff
     from helpline.chat.models import SpecialistStatus
 
-    SpecialistStatus.objects.create(user=make_staff("maria", "specialist"), available=True,
-                                    languages=["en"], last_seen=timezone.now())
-    settings.HELPLINE_HOURS = {"chat": {
-        "always_open": False, "time_zone": "America/New_York", "holidays": [],
-        "weekly": {**{d: [["08:00", "23:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
-                   "sat": [], "sun": []}}}
     with time_machine.travel("2026-03-09 11:59:30+00:00", tick=False):
         closed = call(application, EN)
         reached = len(django_calls)
