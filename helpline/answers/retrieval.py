@@ -207,8 +207,8 @@ def _stem_all(words, lang: str) -> list[str]:
     return Stemmer.Stemmer("spanish" if lang == "es" else "english").stemWords(sorted(words))
 
 
-# Letters a one-letter typo may involve, per language (accents are stripped first).
-_ALPHABET = {"en": "abcdefghijklmnopqrstuvwxyz", "es": "abcdefghijklmnopqrstuvwxyz"}
+# Letters a one-letter typo may involve (accents are stripped first, in both languages).
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 
 def tokenize(text: str, lang: str) -> list[str]:
@@ -597,6 +597,7 @@ class _LangPool:
         self._vocab_index: dict[str, list[str]] | None = None
         self._sound_index: tuple[dict, dict] | None = None
         self._corrections: dict[str, str] = {}
+        self._word_corrections: dict[str, str] = {}
 
     def idf(self, token: str) -> float:
         # Unknown words weigh like the rarest: a question about something the
@@ -644,10 +645,10 @@ class _LangPool:
         :meth:`correct` of the stem."""
         if stem in self.df or len(raw) < 5 or not raw.isalpha():
             return self.correct(stem)
-        cached = self._corrections.get("\0" + raw)
+        cached = self._word_corrections.get(raw)
         if cached is not None:
             return cached
-        letters = _ALPHABET.get(self.lang, _ALPHABET["en"])
+        letters = _LETTERS
         spellings = set()
         for i in range(1, len(raw) + 1):  # the first letter is kept
             head, tail = raw[:i], raw[i:]
@@ -662,8 +663,8 @@ class _LangPool:
         stems = _STEMMERS[self.lang].stemWords(ordered)
         found = {st for st in stems if st in self.df and st[:1] == raw[:1]}
         best = max(found, key=lambda w: (self.df[w], w)) if found else self.correct(stem)
-        if len(self._corrections) < 10000:
-            self._corrections["\0" + raw] = best
+        if len(self._word_corrections) < 10000:
+            self._word_corrections[raw] = best
         return best
 
     def _sound_alike(self, token: str) -> set[str]:
