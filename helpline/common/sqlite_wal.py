@@ -29,7 +29,6 @@ import logging
 import os
 import sqlite3
 import threading
-import time
 
 log = logging.getLogger(__name__)
 
@@ -87,10 +86,9 @@ class Checkpointer:
                 self.run_once()
                 failing = False
             except sqlite3.Error as exc:  # the backstop checkpoint still bounds the WAL
-                if not failing:
+                if not failing:  # said once per spell of failures; retried every interval
                     log.warning("sqlite: background checkpoint failed: %s", exc)
                 failing = True
-                time.sleep(self.interval)
 
 
 def checkpointer_for(path: str) -> Checkpointer | None:
