@@ -1872,12 +1872,117 @@ def similarity_detector() -> SimilarityDetector:
     return _DETECTOR
 
 
+# The classifier (``triage_model``) reads intent from the whole sentence vector. What it
+# cannot read, the same context checks as the exemplars settle: animals, stories and
+# shows, figures of speech, laughter, events told as over, general or hypothetical
+# questions, lifelong traits, readings below a fever, and signs the rules read and
+# found negated or over. When the rules already found an emergency, the crisis head
+# adds the crisis category only when it is nearly certain: the two messages are then
+# shown together, the crisis one first.
+_WHAT_IF = re.compile(
+    r"\b(?:hypothetically|what if|what happens if|suppose|supposing|let'?s say|in theory|just in case|in case|"
+    r"por si|en caso de|supongamos|hipoteticamente|que pasa si|y si)\b"
+)
+CLASSIFIER_CRISIS_WITH_EMERGENCY = 0.9
+
+
+# What the person says to calm it, read by the classifier's gate only (the rules read
+# their own signs' context): "it's fine", "nada grave", "they said it was normal", "just
+# tired"; things given away for a reason ("outgrew", "before the move"); an animal
+# named by a compound ("goldfish"); a school project.
+_CALM_CONTEXT = re.compile(
+    r"\b(?<!not )(?:it'?s|its|that'?s|thats|all|everything'?s?) (?:fine|ok|okay|good|nothing)\b|\bnada grave\b|\bno es nada\b|"
+    r"\b(?:they|the nurse|the doctor|the team|dr|doc|la enfermera|el doctor|la doctora|el medico)\s+(?:said|says|checked|dijo|dijeron|reviso)\b"
+    r"[^.?!]{0,30}?\b(?:fine|ok|okay|normal|nothing|bien|normal|nada)\b|\bjust (?:tired|sore|bored|achy)\b|"
+    r"\b(?:outgrew|outgrown|grew out of|no longer (?:needs?|fits?|uses?)|before (?:the|our|my) move|now that (?:she|he|i|we|they) "
+    r"(?:walks?|is|are|am|feels?)|ya no (?:le|me|les|nos) queda|ya crecio|ya no (?:lo|la|los|las) usa|antes de la mudanza)\b|"
+    r"\b\w+fish\b|\b(?:school|class|college) (?:project|presentation|assignment|report|paper)\b|"
+    r"\b(?:para|de) (?:la|una|mi) (?:escuela|clase|tarea)\b|"
+    # cutting, trimming or taking off things that are not skin: nails, hair, a bandage
+    r"\b(?:cut|cuts|cutting|trim|trims|trimming|clip|clipping|remove|removing|take off|taking off|peel|peeling|shave|shaving)\b"
+    r"(?:\s+\w+){0,3}?\s+(?:nails?|toenails?|fingernails?|hair|beard|bangs|bandages?|band-?aids?|dressings?|tape|stitches out)\b|"
+    r"\b(?:cortar|cortarle|cortando|quitar|quitarle|quitando|rasurar|afeitar)\b(?:\s+\w+){0,3}?\s+(?:unas|pelo|cabello|barba|vendas?|curitas?|gasas?|esparadrapo)\b|"
+    # a blood pressure reading is read by the rules (low_blood_pressure), not as a fever
+    r"\b\d{2,3}\s*/\s*\d{2,3}\b"
+)
+CLASSIFIER_CRISIS_WITH_EMERGENCY = 0.9
+
+
+def _context_rules_out(text: str, normalized: str) -> bool:
+    """Context that no sentence vector reads: a story, an animal, an event that is over, a figure of
+    speech, an accident, or the person saying it is fine."""
+    return bool(_story(text) or _animal_or_over(text) or _DEATH_IDIOM.search(normalized) or _LIGHT.search(normalized)
+                or _ACCIDENTAL.search(normalized) or _CALM_CONTEXT.search(normalized))
+
+
+def classifier_decision(text: str, p_urgent: float, p_crisis: float, *, emergency_found: bool = False,
+                        discounted: bool = False) -> tuple[bool, bool]:
+    """(urgent, crisis) as the classifier decides with these probabilities, after the context checks.
+
+    ``emergency_found``: the rules already found an emergency (the crisis head must then be
+    nearly certain); ``discounted``: the rules read a sign and found it negated, over or
+    hypothetical (the urgent head defers to them)."""
+    from .triage_model import CRISIS_THRESHOLD, URGENT_THRESHOLD
+
+    crisis_bar = CLASSIFIER_CRISIS_WITH_EMERGENCY if emergency_found else CRISIS_THRESHOLD
+    urgent_possible = not emergency_found and not discounted and p_urgent >= URGENT_THRESHOLD
+    if p_crisis < crisis_bar and not urgent_possible:
+        return False, False
+    normalized = normalize(text)
+    if _context_rules_out(text, normalized):
+        return False, False
+    if p_crisis >= crisis_bar and not _ROUTINE_WAKE.search(normalized) and not _crisis_over(normalized):
+        return True, True
+    if (urgent_possible and not _general_or_animal(text) and not _WHAT_IF.search(normalized)
+            and not _lifelong(normalized, normalized) and not _below_fever(text)):
+        return True, False
+    return False, False
+
+
+# Below CLASSIFIER_SURE, the classifier is taken only when the reviewed exemplars do not
+# clearly side with calm: the k nearest not-urgent exemplars may be at most
+# CLASSIFIER_CALM_MARGIN nearer than the k nearest urgent (crisis) ones. On the stress
+# halves, each left out of the fit, this kept 99.5 % of what the classifier adds and
+# cut its false alarms on traps by a seventh (docs/notes/issue-12.md).
+CLASSIFIER_SURE = 0.9
+CLASSIFIER_CALM_MARGIN = 0.05
+
+
+def classifier_supported(probability: float, scores: dict, *, crisis: bool) -> bool:
+    if probability >= CLASSIFIER_SURE:
+        return True
+    if crisis:
+        return scores["crisis_k"] - scores["not_urgent_k"] >= -CLASSIFIER_CALM_MARGIN
+    return max(scores["emergency_k"], scores["crisis_k"]) - scores["not_urgent_k"] >= -CLASSIFIER_CALM_MARGIN
+
+
+def classifier_signs(text: str, vector, *, emergency_found: bool = False, discounted: bool = False) -> list[str]:
+    """Sign codes the classifier finds (crisis first), named after the nearest reviewed exemplar, or []."""
+    from .triage_model import triage_model
+
+    model = triage_model()
+    if model is None:
+        return []
+    p_urgent, p_crisis = model.probabilities(vector)
+    urgent, crisis = classifier_decision(text, p_urgent, p_crisis, emergency_found=emergency_found,
+                                         discounted=discounted)
+    if not urgent:
+        return []
+    scores = similarity_detector().scores(vector)
+    if not classifier_supported(p_crisis if crisis else p_urgent, scores, crisis=crisis):
+        return []
+    if crisis:
+        return [scores["crisis_sign"] or "suicidal_thoughts"]
+    return [scores["emergency_sign"] or "confusion"]
+
+
 def assess(text: str, lang: str | None = None, *, vector=None, second_net: bool = True) -> TriageResult:
     """Decide whether ``text`` describes an emergency now. Fixed messages only; nothing generated.
 
-    Two detectors: the rules (``rule_signs``) and the similarity to reviewed
-    exemplars (``SimilarityDetector``, on ``vector`` when the caller has
-    already encoded the text). Urgent when either says so; crisis outranks
+    The rules (``rule_signs``), and the second net on the sentence vector
+    (``vector`` when the caller has already encoded the text): the similarity to
+    reviewed exemplars (``SimilarityDetector``) and the trained classifier
+    (``classifier_signs``). Urgent when any of them says so; crisis outranks
     everything else.
     """
     lang = normalize_lang(lang) or detect_language(text or "")
@@ -1894,13 +1999,22 @@ def assess(text: str, lang: str | None = None, *, vector=None, second_net: bool 
     # (Only the second net needs them: the chat path, second_net=False, skips the search.)
     mentioned = set() if matched or not second_net else mentioned_signs(text)
     crisis_only = any(_SIGNS_BY_CODE[c].category == CRISIS for c in mentioned)
-    if (second_net and (not mentioned or crisis_only)
-            and not any(_SIGNS_BY_CODE[c].category == CRISIS for c in matched)):
-        extra = [c for c in similarity_detector().signs(text, vector, emergency_found=bool(matched))
-                 if c not in matched and (not crisis_only or _SIGNS_BY_CODE[c].category == CRISIS)]
-        if extra:
-            matched += extra
-            detectors.append("similarity")
+    if second_net and not any(_SIGNS_BY_CODE[c].category == CRISIS for c in matched):
+        if vector is None:
+            vector = similarity_detector().encode(text)
+        if not mentioned or crisis_only:
+            extra = [c for c in similarity_detector().signs(text, vector, emergency_found=bool(matched))
+                     if c not in matched and (not crisis_only or _SIGNS_BY_CODE[c].category == CRISIS)]
+            if extra:
+                matched += extra
+                detectors.append("similarity")
+        if not any(_SIGNS_BY_CODE[c].category == CRISIS for c in matched):
+            extra = [c for c in classifier_signs(text, vector, emergency_found=bool(matched),
+                                                 discounted=bool(mentioned))
+                     if c not in matched]
+            if extra:
+                matched += extra
+                detectors.append("classifier")
     if not matched:
         return result
     result.detectors = detectors
