@@ -63,7 +63,7 @@ class Command(BaseCommand):
         parser.add_argument("--content", default=None, help="article files for knowledge-base questions")
         parser.add_argument("--split", default=None, choices=["calibration", "heldback"],
                             help="only rows of this split (rows without a split always count)")
-        parser.add_argument("--half", default=None, choices=["A", "B", "C", "D", "E", "F", "G"],
+        parser.add_argument("--half", default=None, choices=["A", "B", "C", "D", "E", "F", "G", "H"],
                             help="only rows of this half (rows without a half always count)")
         parser.add_argument("--urgent", action="append", default=[], help="urgent messages (JSONL)")
         parser.add_argument("--traps", action="append", default=[], help="messages that are not urgent (JSONL)")
