@@ -1896,7 +1896,7 @@ _CALM_CONTEXT = re.compile(
     r"[^.?!]{0,30}?\b(?:fine|ok|okay|normal|nothing|bien|normal|nada)\b|\bjust (?:tired|sore|bored|achy)\b|"
     r"\b(?:outgrew|outgrown|grew out of|no longer (?:needs?|fits?|uses?)|before (?:the|our|my) move|now that (?:she|he|i|we|they) "
     r"(?:walks?|is|are|am|feels?)|ya no (?:le|me|les|nos) queda|ya crecio|ya no (?:lo|la|los|las) usa|antes de la mudanza)\b|"
-    r"\b\w+fish\b|\b(?:school|class|college) (?:project|presentation|assignment|report|paper)\b|"
+    r"\b(?:goldfish|betta|guppy|guppies|koi|clownfish|pez|peces|pececito)\b|\b(?:school|class|college) (?:project|presentation|assignment|report|paper)\b|"
     r"\b(?:para|de) (?:la|una|mi) (?:escuela|clase|tarea)\b|"
     # cutting, trimming or taking off things that are not skin: nails, hair, a bandage
     r"\b(?:cut|cuts|cutting|trim|trims|trimming|clip|clipping|remove|removing|take off|taking off|peel|peeling|shave|shaving)\b"

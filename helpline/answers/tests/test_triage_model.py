@@ -120,3 +120,22 @@ def test_triage_works_on_rules_and_exemplars_when_the_model_is_missing(monkeypat
     result = triage.assess("i started cutting again last night", "en")
     assert result.urgent and result.category == triage.CRISIS
     assert not triage.assess("where do we park for the clinic", "en").urgent
+
+
+@pytest.mark.parametrize("text", [
+    # first-sight messages of half H of the stress set, which the shipped model was fitted without
+    "jokes on the lymphoma, it doesnt get to pick the date. i already did. saturday after everyone goes home",
+    "been praying all week that He forgives me for what im about to do. i think He'll understand, He knows how tired i am",
+])
+def test_the_classifier_catches_crisis_wording_the_rules_and_exemplars_miss(text):
+    assert not triage.rule_signs(text)
+    assert not triage.similarity_detector().signs(text)
+    result = triage.assess(text, "en")
+    assert result.urgent and result.category == triage.CRISIS
+    assert result.detectors == ["classifier"]
+
+
+def test_the_calm_context_does_not_swallow_words_that_only_look_like_it():
+    assert triage._CALM_CONTEXT.search("our goldfish is floating sideways")
+    assert not triage._CALM_CONTEXT.search("i feel so selfish, they'd be better off without me")
+    assert not triage._CALM_CONTEXT.search("it's not fine, he can't breathe")
