@@ -1946,9 +1946,14 @@ def classifier_decision(text: str, p_urgent: float, p_crisis: float, *, emergenc
 # cut its false alarms on traps by a seventh (docs/notes/issue-12.md).
 CLASSIFIER_SURE = 0.9
 CLASSIFIER_CALM_MARGIN = 0.05
+CLASSIFIER_NEAREST_FLOOR = 0.35
 
 
 def classifier_supported(probability: float, scores: dict, *, crisis: bool) -> bool:
+    # Far from every reviewed exemplar (a name and a phone number, a list of figures) the
+    # heads extrapolate: no flag there, however sure they look.
+    if max(scores["emergency"], scores["crisis"]) < CLASSIFIER_NEAREST_FLOOR:
+        return False
     if probability >= CLASSIFIER_SURE:
         return True
     if crisis:

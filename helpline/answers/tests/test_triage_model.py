@@ -139,3 +139,9 @@ def test_the_calm_context_does_not_swallow_words_that_only_look_like_it():
     assert triage._CALM_CONTEXT.search("our goldfish is floating sideways")
     assert not triage._CALM_CONTEXT.search("i feel so selfish, they'd be better off without me")
     assert not triage._CALM_CONTEXT.search("it's not fine, he can't breathe")
+
+
+def test_text_far_from_every_exemplar_is_not_flagged_by_the_classifier():
+    # a name, a phone number and a birth date: no sign, nothing near any exemplar
+    result = triage.assess("Soy Ana, mi teléfono es 612 345 678 y nací el 3 de marzo de 1962", "es")
+    assert not result.urgent, result.detectors
