@@ -65,11 +65,15 @@ def test_urgent_has_both_categories_in_both_languages(report):
 
 @pytest.mark.parametrize("name", sorted(MINIMUMS))
 def test_split_is_half_and_half_in_each_language(report, name):
-    counts = Counter((row["lang"], row["split"]) for row in report.rows[name])
+    """Half and half among the rows that were split; rows appended later are all calibration."""
+    first = [row for row in report.rows[name] if not validate_module.added_later(row["id"], name)]
+    later = [row for row in report.rows[name] if validate_module.added_later(row["id"], name)]
+    counts = Counter((row["lang"], row["split"]) for row in first)
     for lang in validate_module.LANGS:
         calibration, heldback = counts[(lang, "calibration")], counts[(lang, "heldback")]
         assert heldback > 0
         assert abs(calibration - heldback) <= 1
+    assert all(row["split"] == "calibration" for row in later)
 
 
 def test_every_article_section_is_asked_about_in_both_languages(report):
@@ -160,3 +164,30 @@ def test_allow_missing_only_forgives_missing_anchors(tmp_path):
         )
         == 0
     )
+
+
+def test_rows_added_after_the_split_are_calibration_and_move_no_row(tmp_path):
+    assert validate_module.added_later("u-en-051", "uncovered.jsonl")
+    assert not validate_module.added_later("u-en-050", "uncovered.jsonl")
+    assert validate_module.added_later("u-es-039", "uncovered.jsonl")
+    assert not validate_module.added_later("a-en-999", "answerable.jsonl")
+
+    first = [
+        {"id": f"u-en-{n:03d}", "question": f"question {n}", "lang": "en", "gold": [],
+         "style": ["short"]}
+        for n in range(1, 5)
+    ]
+    splits = validate_module.split_for(first, "uncovered.jsonl")
+    for row in first:
+        row["split"] = splits[row["id"]]
+    later = {"id": "u-en-051", "question": "question 51", "lang": "en", "gold": [],
+             "style": ["short"], "split": "calibration"}
+    for name in ("answerable.jsonl", "urgent.jsonl", "traps.jsonl"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+
+    _write_jsonl(tmp_path / "uncovered.jsonl", first + [later])
+    assert validate_module.validate(tmp_path, tmp_path).errors == []
+
+    _write_jsonl(tmp_path / "uncovered.jsonl", first + [{**later, "split": "heldback"}])
+    errors = validate_module.validate(tmp_path, tmp_path).errors
+    assert any("added after the split are not calibration" in error for error in errors)

@@ -6,8 +6,9 @@ Usage (from the repository root)::
     .venv/bin/python tests/data/answers/validate.py --allow-missing  # list missing anchors only
 
 It checks the schema of each file, unique ids and questions, languages, the recorded split
-(``split_for`` below reproduces it from ``SEED``), and that every gold ``key#anchor`` is a
-section of ``content/articles/<key>.en.md``. Import ``validate`` to use it from tests.
+(``split_for`` below reproduces it from ``SEED``; rows appended later, listed in
+``ADDED_LATER``, must all be calibration), and that every gold ``key#anchor`` is a section of
+``content/articles/<key>.en.md``. Import ``validate`` to use it from tests.
 """
 
 from __future__ import annotations
@@ -57,6 +58,14 @@ FILES: dict[str, tuple[str, tuple[str, ...]]] = {
     "traps.jsonl": ("t", ("id", "question", "lang", "expect", "split")),
 }
 
+# Rows appended to a file after its split was decided: file -> {lang: last id number of the rows
+# that were split}. The seeded split is recomputed over those first rows only, so adding rows moves
+# no row between the parts; every row appended later (a higher id number) is calibration.
+ADDED_LATER: dict[str, dict[str, int]] = {
+    "uncovered.jsonl": {"en": 50, "es": 38},
+}
+ID_NUMBER = re.compile(r"^[a-z]-(en|es)-(\d{3})$")
+
 ANCHOR_HEADING = re.compile(r"^## .*\{#([a-z0-9-]+)\}\s*$", re.MULTILINE)
 FRONT_MATTER_KEY = re.compile(r"^key:\s*(\S+)\s*$", re.MULTILINE)
 GOLD_FORMAT = re.compile(r"^[a-z0-9-]+#[a-z0-9-]+$")
@@ -79,6 +88,15 @@ def split_for(rows: list[dict], file_name: str, seed: int = SEED) -> dict[str, s
         for position, row_id in enumerate(ids):
             result[row_id] = CALIBRATION if position < half else HELDBACK
     return result
+
+
+def added_later(row_id: object, file_name: str) -> bool:
+    """Whether a row was appended after the file's split was decided (see ``ADDED_LATER``)."""
+    last = ADDED_LATER.get(file_name)
+    match = ID_NUMBER.match(row_id) if isinstance(row_id, str) else None
+    if not last or not match or match.group(1) not in last:
+        return False
+    return int(match.group(2)) > last[match.group(1)]
 
 
 def article_anchors(articles_dir: Path = ARTICLES_DIR) -> set[str]:
@@ -215,12 +233,23 @@ def validate(data_dir: Path = DATA_DIR, articles_dir: Path = ARTICLES_DIR) -> Re
                 if isinstance(gold, str) and GOLD_FORMAT.match(gold) and gold not in anchors:
                     missing[gold].append(row_id)
         well_formed = [r for r in rows if r.get("lang") in LANGS and isinstance(r.get("id"), str)]
-        expected = split_for(well_formed, name)
-        moved = [r["id"] for r in well_formed if r.get("split") != expected[r["id"]]]
+        first = [r for r in well_formed if not added_later(r["id"], name)]
+        expected = split_for(first, name)
+        moved = [r["id"] for r in first if r.get("split") != expected[r["id"]]]
         if moved:
             report.errors.append(
                 f"{name}: {len(moved)} rows differ from the recorded split (seed {SEED}), "
                 f"e.g. {moved[:5]}"
+            )
+        later = [
+            r["id"]
+            for r in well_formed
+            if added_later(r["id"], name) and r.get("split") != CALIBRATION
+        ]
+        if later:
+            report.errors.append(
+                f"{name}: {len(later)} rows added after the split are not calibration, "
+                f"e.g. {later[:5]}"
             )
     report.missing_anchors = dict(sorted(missing.items()))
     return report
