@@ -148,6 +148,25 @@ URGENT_SIGNS: list[UrgentSign] = [
         "Confusión",
         (
             r"\bconfus(?:ed|ion)\b(?! (?:about|by|with|over|as to|on)\b)", r"\bdisoriented\b", r"\bdisorientation\b", r"\bdelirious\b",
+            # Half I (9th round): sure someone put something in the water; shouting at one's reflection;
+            # picking at the blanket or the air; talking to someone who is not there; asking what year it is
+            # or who the president is.
+            r"\b(?:convinced|thinks|swears|insists|believes|sure|paranoid)\b(?:\s+\S+){0,8}?\s+(?:put|putting|puts|slipped|poured|adding|added|spiked|poisoned|poisoning)"
+            r"(?: (?:something|stuff|poison|drugs|chemicals))?(?: (?:in|into) (?:the|his|her|my|their) (?:water|food|drinks?|coffee|juice|meds|medicine|iv|pills))?\b",
+            r"\b(?:cree|jura|esta convencid[oa]|piensa|insiste en) (?:de )?que (?:le |les |nos )?(?:\w+ )?(?:pusieron|echaron|ponen|echan|meten|metieron|envenen\w+) "
+            r"(?:algo|veneno|droga\w*)?\s*(?:en|a) (?:el|la|su|sus|mi|los|las) (?:agua|comida|bebida|cafe|jugo|suero|pastillas|medicina)\b",
+            r"\b(?:shout\w*|yell\w*|scream\w*|talk\w*|argu\w*|swear\w*|fight\w*) (?:at|to|with) (?:his|her|their|my) (?:own )?(?:reflection|shadow)\b",
+            r"\b(?:grita\w*|habla\w*|platica\w*|discute\w*|pelea\w*) (?:con |a )?(?:su|el|mi) (?:propio )?(?:reflejo|sombra)\b|\b(?:le|se) grita al espejo\b",
+            r"\b(?:picking|plucking|pulling|grabbing|reaching|clawing|picks|pulls|plucks) at (?:the )?(?:blanket|sheets?|covers|bedding|air|nothing|invisible \w+)\b",
+            r"\bpicking (?:fruit|things|bugs|lint|stuff) (?:off|out of|from) (?:the )?(?:air|blanket|sheets?)\b",
+            r"\b(?:agarra|pepena|pellizca|jala|arranca) (?:cosas |algo |bichos )?(?:del|en el) aire\b|\bjala (?:la|las) (?:cobijas?|sabanas?) como si\b",
+            r"\b(?:talk\w*|speak\w*|chatting|wav\w*|answer\w*|point\w*) (?:to|with|at) (?:someone|somebody|people|a man|a woman|a lady|a kid|a child|(?:his|her) \w+)\b(?s:.*)"
+            r"\b(?:(?:there'?s|theres|there is) (?:nobody|no one|noone)|nobody(?:'?s| is) there|who (?:isn'?t|is not|wasn'?t) there|no one is there)\b",
+            r"\b(?:habla\w*|platica\w*|le contesta|saluda) (?:con |a )?(?:alguien|una persona|un senor|una senora|gente|un nino|una nina)\b(?s:.*)"
+            r"\b(?:no hay nadie|que no esta(?:ba)? (?:ahi|alli)|no habia nadie)\b",
+            r"\b(?:asked|asks|asking|keeps asking|pregunto|pregunta|me pregunto|me pregunta) (?:me |us |the nurse |us again |again )?"
+            r"(?:who (?:the|our) president is|what year it is|(?:que|en que) ano (?:es|estamos)|quien es el presidente)\b",
+            r"\banswer(?:ed|s)? (?:herself|himself) with\b",
             r"\b(?:doesn'?t|does not|don'?t|do not|didn'?t|did not) (?:know|recogni[sz]e) (?:where|who|what day|me|us|his|her)\b",
             r"\b(?:not|isn't|is not|wasn't|was not|aren't) making (?:any )?sense\b",
             r"\bacting (?:strange|weird|odd|confused)\b",
@@ -236,6 +255,10 @@ URGENT_SIGNS: list[UrgentSign] = [
         "Dificultad para hablar o encontrar palabras",
         (
             r"\b(?:trouble|difficulty|problems?|hard time|struggling|struggles) (?:speaking|talking|getting (?:the |his |her |my )?words out|finding (?:the )?words)\b",
+            # Half I (9th round): talking normally a few hours ago; upset at not being understood.
+            r"\b(?:en la manana|esta manana|hace (?:un rato|unas horas|rato)|this morning|earlier today|an hour ago|a few hours ago|at lunch|en la comida) "
+            r"(?:\w+ ){0,2}?(?:hablaba|platicaba|was (?:talking|speaking)|talked|spoke) (?:normal|bien|fine|normally|perfectly|clearly|claro)\b",
+            r"\b(?:se enoja|se frustra|se desespera|gets (?:angry|upset|frustrated|mad)) (?:porque|because|cuando|when) (?:no (?:le|la|lo) (?:entiendo|entendemos)|(?:i|we) can'?t understand (?:him|her))\b",
             r"\b(?:can ?not|cant|can't|couldn'?t|unable to) (?:speak|talk|get (?:the |his |her |my )?words out|find (?:the |his |her |my |their )?words)\b",
             r"\b(?:trouble|difficulty|problems?|hard time|struggling|struggles) (?:finding|getting out) (?:the |his |her |my |their )?words\b",
             r"\b(?:mixing up|mixes up|forgets|forgetting|searching for) (?:his |her |my |their |the )?words\b",
@@ -342,7 +365,10 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\bshort of (?:air|breath)\b", r"\b(?:can'?t|cannot) get (?:enough )?air\b",
             r"\bno (?:le|me|nos) (?:alcanza|llega|entra) (?:el )?aire\b", r"\bjade(?:a|ando|aba)\b", r"\bahogand(?:o|ose|ome)\b",
             r"\brespira (?:muy |bien |super )?(?:agitad[oa]|raro|feo|fuerte|entrecortado|rapidito|con ruido)\b",
-            r"\b(?:unas|dedos|labios|boca|cara) (?:\w+ )?(?:morad[oa]s|azul(?:es|ad[oa]s)?)\b",
+            r"\b(?:unas|dedos|labios|boca|cara) (?:\w+ )?(?:morad[oa]s?|azul(?:es|ad[oa]s?)?)\b",
+            # Half I (9th round): panting like a tired dog, quick short breaths.
+            r"\b(?:breath\w*|pant\w*|respira\w*|jade\w*) (?:like|como) (?:a |un )?(?:tired |little )?(?:dog|puppy|perrito|perro)\b",
+            r"\b(?:rapidito y cortito|cortito y rapidito|quick (?:little )?shallow breaths|short (?:quick|fast) breaths|fast (?:little )?shallow breaths)\b",
             r"\bno (?:puede|puedo|podia) (?:breathe|respirar) (?:bien)?\b",
             # Puffing or panting told of someone; a sentence not finished without a breath (5th round).
             r"\b(?:can'?t|cannot|couldn'?t|can not|unable to|no (?:puede|pudo|podia|logra)) (?:even )?(?:finish|get through|complete|terminar|acabar) "
@@ -740,6 +766,40 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"so (?:they|you|she|he) can (?:get in|open it|unlock it|get into it) (?:after|later|when)|for (?:after|when) (?:i'?m|im|i am) gone)\b",
             r"\b(?:sin mi|without me)\b(?:\s+\S+){0,2}?\s+(?:se ahorran?|ahorrarian|they'?d save|they would save|they save|would save|saves?)\b",
             r"\bya no (?:amanece|amanezco|despierta|despierto)\b(?s:.*)\b(?:(?:el|ella|yo) se encarga|me encargo|se va a encargar)\b",
+            # Half I (9th round): working up the nerve with a means at hand; staying under water and not
+            # wanting to come up; not planning to see a date; crashing the car on purpose; a decision told
+            # with "don't send me a helpline"; ending it oneself; a body donation hurried because the date is
+            # chosen; knowing how for weeks, "not joking".
+            r"\b(?:box ?cutters?|razors?|blades?|knife|knives|pills|rope|gun|pistol|cutter|navajas?|cuchill\w+|pastillas|soga|cuerda|pistola)\b(?s:.*)"
+            r"\b(?:working (?:myself )?up to it|work(?:ing)? up the (?:nerve|courage)|getting up the (?:nerve|courage)|build(?:ing)? up the (?:nerve|courage)|"
+            r"juntando (?:el )?valor|agarrando valor|armandome de valor|(?:tonight|today|esta noche|hoy) (?:i think )?i can (?:do it|go through)?|creo que hoy si puedo)\b",
+            r"\b(?:working (?:myself )?up to it|getting up the nerve|juntando (?:el )?valor|armandome de valor)\b(?s:.*)"
+            r"\b(?:box ?cutters?|razors?|blades?|knife|pills|rope|gun|navajas?|cuchill\w+|pastillas|soga|pistola)\b",
+            r"\b(?:i'?m|im|i am|i think i'?m|i think im|estoy) (?:so |just )?done\W+(?:like |as in )?done done\b",
+            r"\b(?:stay(?:ed|ing)?|held (?:myself|my head)|hold (?:myself|my head)|kept (?:myself|my head)) (?:under|down)\b(?s:.*)"
+            r"\b(?:didn'?t|did not|don'?t|do not|never) (?:really |honestly |even )?want(?:ed)? to (?:come (?:back )?up|surface|come out)\b(?! (?:to|here|for|with|and see)\b)",
+            r"\b(?:me quede|me quedo|me mantuve) (?:abajo|debajo|bajo) (?:del )?agua\b(?s:.*)\bno (?:queria|quise|quiero) (?:volver a )?(?:salir|subir)\b",
+            r"\b(?:don'?t|do not|dont) (?:plan|intend|expect) (?:on |to )?(?:seeing|see|being (?:here|around) for|making it to|make it to|be around for|be here for) "
+            r"(?:the new year|new years?|christmas|my birthday|spring|summer|next (?:year|month|christmas)|(?:his|her|their|my) (?:birthday|wedding|graduation))\b(?! in\b)",
+            r"\bno (?:pienso|planeo|tengo pensado|creo) (?:llegar a|ver|estar (?:aqui |aca )?(?:para|en)) (?:el |la )?"
+            r"(?:ano nuevo|navidad|mi cumpleanos|otro ano|proximo ano|ano que viene|primavera|verano)\b(?! (?:despiert|en la fiesta))",
+            r"^(?=(?s:.*)\b(?:si (?:me|lo) (?:estampo|estrello|aviento|impacto|echo)|estamparme|estrellarme|aventarme|(?:if i|i could|thought about|thinking about|wanted to|want to) "
+            r"(?:just )?(?:drove|drive|driving|swerve\w*|steer\w*|crash\w*|ram\w*))\b(?:\s+\S+){0,3}?\s+(?:contra|into|in front of) (?:un|una|el|la|a|an|the|that|oncoming)\b)"
+            r"(?=(?s:.*)\b(?:por fin descans\w*|al fin descans\w*|(?:le )?di el volantazo|volantear|a proposito|ya no sufr\w*|me arrepenti|se acaba(?:ria)? todo|"
+            r"on purpose|finally (?:rest|be over|stop)|jerked the wheel|yanked the wheel|at the last (?:second|moment)|it would all (?:stop|be over)))",
+            r"^(?=(?s:.*)\b(?:lo tengo decidido|ya (?:lo )?decidi|ya esta decidido|ya tome la decision|tengo decidido|my mind is made up|i'?ve made up my mind|"
+            r"i have made up my mind|(?:i'?ve|ive|i have) decided|it'?s decided|its decided)\b(?! (?:to|on|that|what|which|where|about|against|que|ir|comprar|cambiar|por)\b))"
+            r"(?=(?s:.*)\b(?:no me (?:mand\w*|pas\w*|des|deis|den|envi\w*) (?:un |el |ningun |otro |el numero de |un numero de )?(?:telefono|numero|linea|link|enlace) de (?:ayuda|crisis|prevencion|emergencia|apoyo)|"
+            r"(?:please )?(?:don'?t|do not|dont) (?:send|give) me (?:a |the |another |any )?(?:hotline|helpline|crisis line|crisis number|suicide (?:line|hotline)|988|number to call|help ?line)|"
+            r"solo (?:queria|quiero) (?:decirlo|contarlo|que alguien (?:lo )?sepa)|(?:i'?m|im) (?:only )?(?:writing|telling you) (?:only )?so (?:that )?someone knows|just wanted someone to know))",
+            r"\b(?:(?:ya )?decid\w+|voy a|quiero|pienso|planeo) acabar con (?:esto|todo esto|todo|mi vida)(?: (?:yo mism[oa]|por mi (?:cuenta|propia mano)|de una vez))?\b",
+            r"\bacabar con (?:esto|todo esto|todo) (?:yo mism[oa]|por mi (?:cuenta|propia mano))\b",
+            r"\b(?:decided|going|plan(?:ning)?|want) to end (?:it|this|things|it all|my life) (?:myself|on my own|for good)\b",
+            r"\b(?:donar mi cuerpo|donate my body|body to science|cuerpo a la ciencia|donar mis organos|donating my body|mi cremacion|my cremation|my obituary|mi esquela)\b(?s:.*)"
+            r"\b(?:ya (?:escogi|elegi|tengo|puse) (?:la )?fecha|(?:i'?ve |i )?(?:picked|chose|chosen|set) (?:the|a|my) date|(?:i )?(?:already )?have (?:the|a) date)\b",
+            r"\b(?:i'?ve|ive|i have) known how (?:for|since)\b|\bhace (?:semanas|meses|dias|tiempo) que (?:ya )?se como\b|\b(?:ya )?se como (?:lo )?(?:voy a hacer|haria|hacerlo) desde hace\b",
+            r"^(?=(?s:.*)\b(?:wasn'?t|wasnt|was not|i'?m not|im not|not|no (?:estaba|estoy|era)) (?:joking|kidding|bromeando|broma)\b)"
+            r"(?=(?s:.*)\b(?:(?:won'?t|wont|will not) be (?:here|around)|ya no (?:voy a |va a )?estar(?:e)?)\b)",
         ),
     ),
     UrgentSign(
@@ -788,6 +848,18 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:pillow over (?:his|her|their) face|(?:almohada|cojin) (?:en|sobre) (?:la|su) cara)\b",
             r"\b(?:miedo|temo|me da miedo|tengo miedo) (?:de |a )?(?:hacerle dano|hacerles dano|lastimarl[oa]s?|pegarle|hacerle algo)\b",
             r"\b(?:miedo|temo|me da miedo|tengo miedo) (?:de |a )?que (?:un dia )?(?:le|les) (?:haga|hiciera) (?:algo|dano)\b",
+            # Half I (9th round): pulling one's hair out, scratching or pinching until it bleeds or is raw
+            # (not an itch), a band snapped on the wrist over and over.
+            r"\b(?:me|se|te) (?:arranco|arranca|arrancas|arrancaba|jalo|jala) (?:el pelo|el cabello|los pelos|las pestanas|las cejas|mechones)\b(?s:.*)"
+            r"\b(?:no (?:puedo|puede|podia) parar|hasta (?:que )?(?:me |le |se )?sangr\w*|a mechones|hasta dejar\w*)\b",
+            r"\b(?:pull\w*|yank\w*|rip\w*) (?:out )?(?:my|her|his|their) (?:own )?(?:hair|eyelashes|eyebrows) (?:out )?(?:in clumps|till|until|and (?:i |she |he )?can'?t stop)\b",
+            r"^(?!(?s:.*)\b(?:comezon|pica|picazon|ronchas|sarpullido|urticaria|piquetes?|eczema|itch\w*|rash|hives|bites?|varicela)\b)(?s:.*)"
+            r"\b(?:me|se|te) (?:rasco|rasca|rascas|rasguno|rasguna|arano|arana|pellizco|pellizca|muerdo|muerde|tallo|talla|pico|pica)\b(?:\s+\S+){0,5}?\s+"
+            r"hasta (?:que )?(?:me |le |se )?(?:sangr\w+|sacarme sangre|sacarse sangre|dejar\w* en carne viva|quedar en carne viva)",
+            r"\b(?:liga|ligas|rubber ?bands?|hair ?ties?|elastic|elastico|goma|gomita)\b(?s:.*)\b(?:muneca|munecas|wrists?)\b(?s:.*)"
+            r"\b(?:cien veces|mil veces|hasta (?:dejar\w*|quedar)|carne viva|(?:until|till) (?:it'?s |its |the skin is )?(?:raw|bleed\w*|welts?)|over and over|"
+            r"mejor que llorar|better than crying|sangr\w+|bled|bleed\w*)\b",
+            r"\b(?:snap\w*|flick\w*) (?:a |the |my |her |his )?(?:rubber ?band|hair ?tie|elastic)\b(?:\s+\S+){0,4}?\s+(?:on|against) (?:my|her|his|their) wrists?\b",
         ),
     ),
     UrgentSign(
@@ -816,6 +888,11 @@ URGENT_SIGNS: list[UrgentSign] = [
             r"\b(?:couldn'?t|can'?t|cannot|unable to|could not) (?:write|finish|copy) (?:the|his|her|my|their|a) (?:sentence|name|words?|note)\b",
             r"\b(?:letra|escritura|firma)\b(?:\s+\w+){0,4}?\s+(?:chiquita|pequena|pequenita|temblorosa|rara|fea|ilegible|distinta|cambiad[oa]|chueca|garabatos)\b",
             r"\b(?:escrib\w+|letra|frase)\b(?:\s+\S+){0,6}?\s+no se (?:le )?entiende\b",
+            # Half I (9th round): letters huge or climbing off the line; circles and sticks instead of writing.
+            r"\b(?:letters|handwriting|writing|letra|letras)\b(?:\s+\S+){0,6}?\s+(?:uphill|downhill|off the (?:line|lines|page)|fuera (?:del|de la) (?:renglon|linea|raya)|se (?:suben|salen) del renglon)\b",
+            r"\b(?:letters|handwriting|letra|letras) (?:are|is|were|was|son|estan|salen|le salen|le sale|came out|come out) (?:\w+ )?(?:huge|giant|enormous|tiny|enormes|gigantes|chiquititas|diminutas)\b",
+            r"\b(?:anot\w+|escrib\w+|firm\w+|puso|wrote|signed|writes)\b(?:\s+\S+){0,6}?\s+(?:puras? |solo |nada mas |puros |just |only )?"
+            r"(?:bolitas|palitos|garabatos|rayitas|rayones|scribbles?|squiggles?|circles and (?:lines|sticks))\b",
             r"\b(?:bump|bumping|bumps|bumped|walking|walks|running) into (?:the |things|stuff|walls?|doors?|door ?frames|furniture|everything)\b",
             r"\b(?:walking|walks|walk) (?:funny|weird|strange|crooked|sideways|like (?:he'?s|she'?s|hes|shes|he is|she is|i'?m|im) drunk)\b",
             # Half H (8th round): unsteady as on a boat, grabbing furniture on the way down.
@@ -1420,6 +1497,8 @@ def _sign_current(clause: str, is_question: bool, match: re.Match, measured: boo
 
 # A sign that belongs to an animal is not a person's emergency ("my dog has a fever").
 _ANIMAL = re.compile(
+    # not a simile: "breathing like a tired dog", "respira como perrito cansado" (9th round)
+    r"(?<!\blike )(?<!\blike a )(?<!\blike a tired )(?<!\bcomo )(?<!\bcomo un )(?<!\bcomo una )"
     r"\b(?:dog|dogs|puppy|doggy|doggo|cat|cats|kitten|kitty|pet|pets|horse|pony|bird|parrot|parakeet|budgie|cockatiel|"
     r"canary|rabbit|bunny|hamster|guinea pig|ferret|cow|goat|pig|chicken|hen|lizard|snake|turtle|tortoise|fish|"
     r"labrador|retriever|poodle|chihuahua|beagle|terrier|husky|pitbull|dachshund|bulldog|bearded dragon|dragon|gecko|reptile|"
@@ -1436,6 +1515,7 @@ _FICTION = re.compile(
     r"personaje|capitulo|cancion|poema|news|newspaper|article|headline|documentary|podcast|periodico|noticias?|reportaje|"
     r"documental|articulo|ted talk|youtube|tiktok|reddit|webinar|forum|foro|grupo de facebook|facebook group|"
     r"school play|the play|obra de (?:teatro|la escuela)|la obra|rehears\w*|ensayar|ensayo de la obra|"
+    r"science fair|feria de ciencias|school project|proyecto (?:escolar|de la escuela)|video ?games?|videojuegos?|(?:his|her|their|su) (?:game|juego)|"
     r"video(?! ?(?:call|chat|llamada))|videos)\b"
 )
 _RELATIVE = re.compile(
@@ -1452,6 +1532,12 @@ _PAST_READING = re.compile(
     r"\b(?:had|was|were|got|tuvo|tuve|tenia|estuvo|estuve|le dio|me dio|fue|hit|reached|peaked|spiked|went up to|llego a|subio a)\b")
 _RESOLVED_LATER = re.compile(
     r"\b(?:(?:completely|totally|fully|entirely|all) (?:himself|herself|myself)(?: again)?|stopped right away|"
+    # 9th round: "40 days out and totally fine", "they say he's stable now", "10 min later he was fine", "lo revisaron y anda bien"
+    r"(?:and|y) (?:is |esta |he'?s |she'?s |hes |shes )?(?:totally|completely|perfectly|totalmente|completamente) (?:fine|ok|okay|normal|bien)|"
+    r"(?:is|he'?s|she'?s|hes|shes|esta|sigue) (?:stable|estable) (?:now|ahora|ya)|ya esta estable|"
+    r"ya (?:paro|se quito|dejo de sangrar) hace|stopped (?:bleeding )?(?:hours|a while|an hour|long) ago|"
+    r"(?:\d+|a few|ten|five|fifteen|twenty|thirty) (?:min|mins|minutes|hours?) later (?:he|she|i|they) (?:was|were|felt) (?:fine|ok|okay|normal|better|good)|"
+    r"(?:un rato|unos minutos|a los \d+ minutos) despues (?:ya )?(?:estaba|se sentia|andaba) bien|(?:lo|la|me|nos) revisaron\b[^.?!]{0,60}\b(?:anda|esta|estoy) bien|"
     r"(?:se )?(?:paro|quito) (?:enseguida|de inmediato|solit[oa]|sol[oa])|now (?:he|she) (?:golfs|plays|works|runs|hikes|travels|swims|bikes|dances)|"
     r"back to normal|normal (?:again|now)|(?:has been|been|is|was|he's|she's|hes|shes|i've been|ive been) (?:fine|ok|okay|good|normal|stable|well) (?:since|for|ever since)|fully recovered|recovered|se recupero|"
     r"ya se (?:curo|recupero)|(?:lleva|llevo) (?:un|una|\w+) (?:mes|semana|semanas|meses) normal|ya (?:lo|la) revisaron|"
@@ -1802,7 +1888,8 @@ _LIGHT = re.compile(
     r"\b(?:lol|lmao|haha\w*|jaja\w*|jeje\w*|jiji\w*|xd)\b|😂|🤣|"
     r"\b(?:from|with|of) (?:the )?(?:nerves|excitement)\b|\b(?:de|por) (?:los |puros )?nervios\b|\bnerves\W*$|"
     # the message says the person feels fine ("bp 102/60 this morning, feeling ok"), negations aside
-    r"(?<!not )(?<!n't )(?<!no )(?<!never )\b(?:feel(?:ing|s)? (?:ok|okay|fine|good|great|better|normal)|"
+    r"\b(?:family joke|running joke|chiste (?:familiar|de la familia)|broma (?:familiar|de la familia))\b|"
+    r"(?<!not )(?<!n't )(?<!no )(?<!never )\b(?:feel(?:ing|s)? (?:totally |completely |perfectly )?(?:ok|okay|fine|good|great|better|normal)|"
     r"doing (?:well|fine|ok|okay|great|good)|all good|(?:me|se) siente?o? bien|(?:estoy|esta) bien|todo bien)\b"
     # told as over by the end of the message: "coughed it up and is fine" (7th round)
     r"|\b(?:and|but) (?:is|he'?s|she'?s|hes|shes|i'?m|im|seems?) (?:totally |completely |perfectly )?(?:fine|ok|okay|alright|all right)(?: now)?\W*$"
@@ -1862,7 +1949,9 @@ def _animal_or_over(text: str) -> bool:
 _PAST_WHEN = re.compile(
     r"\b(?:yesterday|last night|the other day|ayer|anoche|antier|anteayer|el otro dia|"
     # a small thing told in the past while doing something ordinary (8th round): "bled a tiny bit when i flossed"
-    r"(?:bled|sangro) (?:a (?:tiny |little )?bit|un poquito|poquito) (?:when|while|cuando|al))\b"
+    r"(?:bled|sangro) (?:a (?:tiny |little )?bit|un poquito|poquito) (?:when|while|cuando|al)|"
+    r"la semana pasada|last week|"
+    r"(?:bled|sangro) (?:a (?:tiny |little )?bit|un poquito|poquito))\b"
 )
 
 
@@ -1884,6 +1973,10 @@ _AUDIENCE = re.compile(
     r"|\b(?:i|we)\s+(?:\w+\s+)?(?:cried|sobbed|bawled|teared up|laughed|cry|sob)\b|\b(?:me|nos) (?:hizo|hace) llorar\b|\bllore\b"
     r"|\b(?:my|our|mi|mis|nuestr[oa]) \w+ (?:hace de|hara de|plays|is playing|will play|acts as|actua como|sale de)\b"
     r"|\b(?:i'?m|im|i am|soy) (?:the|el|la) (?:patient|caregiver|paciente|cuidador[a]?)\b"
+    r"|\b(?:my|our|mi|mis|nuestr[oa]s?) \w+(?:\W+\d+\W+)?\s*(?:is |esta |anda )?(?:doing|working on|hace|haciendo|prepara\w*) (?:her|his|a|their|su|un|una) "
+    r"(?:science fair |school |class )?(?:project|report|homework|proyecto|tarea|trabajo)\b"
+    r"|\b(?:my|our|mi|mis) \w+?'?s? (?:character|avatar|personaje)\b"
+    r"|\b(?:yells?|screams?|shouts?|goes|grita|dice)\W+(?:no+\W+)?(?:i'?m|im|i am|estoy) (?:dead|dying|done|muert[oa])\b"
     r"|\b(?:for|let|letting) (?:my|our) (?:kids?|children|son|daughter|teen|teenager|boy|girl) to (?:read|watch|see|hear|listen to)\b"
     r"|\b(?:para que|dejar que|dejo que) (?:mi|mis|nuestr[oa]s?) (?:hij[oa]s?|nin[oa]s?|adolescente) (?:lo |la )?(?:lea|vea|escuche)\b"
 )
@@ -1969,7 +2062,11 @@ _CALM_CONTEXT = re.compile(
     r"\b(?:goldfish|betta|guppy|guppies|koi|clownfish|pez|peces|pececito)\b|\b(?:school|class|college) (?:project|presentation|assignment|report|paper)\b|"
     r"\b(?:para|de) (?:la|una|mi) (?:escuela|clase|tarea)\b|"
     r"\b(?:ojala|hope|hopefully|i hope|espero que)\b(?:\s+\S+){0,3}?\s+(?:no )?(?:llueva|nieve|haga (?:frio|calor|buen tiempo)|rains?|snows?|(?:haya|is) (?:no )?(?:trafico|traffic))\b|"
-    r"\bnot because (?:anything|something) is wrong\b|\bnothing (?:is )?wrong (?:right )?now\b|\bno (?:es )?porque (?:algo|nada) (?:este|ande) mal\b|"
+    r"\bnot because (?:anything|something) is wrong\b|"
+    # 9th round: said not to be an emergency; wakes and talks normally; reading statistics at night
+    r"\b(?:no es (?:una )?emergencia|not an emergency|(?:it'?s|its|it is|this is) not (?:an )?emergency|(?:it|this) isn'?t (?:an )?emergency|no es urgente|not urgent)\b|"
+    r"\b(?:platico|hablo|despierto|platica|habla|despierta) (?:normal|bien)\b|\b(?:i|he|she) (?:talks?|wakes? up|speaks?) (?:normal|normally|fine)\b|"
+    r"\b(?:doom ?scroll\w*|reading (?:survival )?(?:stats|statistics)|googling (?:survival|stats|statistics|prognosis)|leyendo estadisticas)\b|\bnothing (?:is )?wrong (?:right )?now\b|\bno (?:es )?porque (?:algo|nada) (?:este|ande) mal\b|"
     # cutting, trimming or taking off things that are not skin: nails, hair, a bandage
     r"\b(?:cut|cuts|cutting|trim|trims|trimming|clip|clipping|remove|removing|take off|taking off|peel|peeling|shave|shaving)\b"
     r"(?:\s+\w+){0,3}?\s+(?:nails?|toenails?|fingernails?|hair|beard|bangs|bandages?|band-?aids?|dressings?|tape|stitches out)\b|"
@@ -1984,7 +2081,7 @@ def _context_rules_out(text: str, normalized: str) -> bool:
     """Context that no sentence vector reads: a story, an animal, an event that is over, a figure of
     speech, an accident, or the person saying it is fine."""
     return bool(_story(text) or _animal_or_over(text) or _DEATH_IDIOM.search(normalized) or _light(normalized)
-                or _helping_others(normalized)
+                or _helping_others(normalized) or _crisis_discounted(normalized) or _LEARNING_NOT_NOW.search(normalized)
                 or _ACCIDENTAL.search(normalized) or _CALM_CONTEXT.search(normalized))
 
 
@@ -2116,13 +2213,45 @@ _DIGIT = re.compile(r"\d")
 # Figures of speech that use a sign's words (8th round): laughing so hard one "falls", freezing in surprise.
 _FIGURES_OUT = re.compile(
     r"\b(?:me|se|nos) (?:cai|cayo|caimos|caia|caigo) de (?:la )?risa\b|\b(?:fell|falling) (?:off (?:my|his|her|the) chair|over) laughing\b|"
-    r"\bme quede (?:helad[oa]|fri[oa]|de piedra)\b"
+    r"\bme quede (?:helad[oa]|fri[oa]|de piedra)\b|"
+    # 9th round: shaking with laughter; a machine "having a seizure"; an earthquake ("temblor" in Mexico);
+    # a show's or a book's plot told ("the novel is about a widower who...", "the show had a guy seizing")
+    r"\b(?:convulsion\w*|retorci\w*|revolc\w*|seizing|convulsing|shaking|doubled over) (?:de|with|from) (?:la )?(?:risa|laughter|laughing)\b|"
+    r"\b(?:printer|computer|laptop|phone|car|engine|wifi|router|fax|copier|washer|dryer|tv|app|website|site|server|modem|"
+    r"impresora|computadora|compu|celular|telefono|coche|carro|lavadora|pagina|modem)\b(?:\s+\S+){0,3}?\s+(?:is |was |keeps |se )?"
+    r"(?:having|had|has|tuvo|tiene|esta teniendo|le dio|le da)\s+(?:a |an |una |un )?(?:full[- ]?on |total |complete |little )?"
+    r"(?:seizure|meltdown|heart attack|stroke|convulsion|ataque|infarto|derrame)\b|"
+    r"\b(?:lo del|el|un|del|hubo un|hubo|otro|fuerte|por el) (?:temblor|sismo|terremoto)(?: (?:en|de) (?:mi|el|la|su|nuestro|nuestra|este|esta) \w+)?\b|"
+    r"\bthe (?:keeper|goalie|goalkeeper|player|striker|quarterback|pitcher|referee|runner|singer|actor|actress|boxer|fighter|rider|driver)"
+    r"(?:\s+\S+){0,4}?\s+(?:on|during|at|in) (?:the )?(?:pitch|field|court|track|stage|ring|match|game|race|concert)\b[^.?!\n]*|"
+    r"\bel (?:portero|jugador|delantero|arbitro|cantante|actor|boxeador|piloto|corredor)(?:\s+\S+){0,4}?\s+(?:en|durante) (?:la |el )?(?:cancha|partido|escenario|ring|carrera|concierto)\b[^.?!\n]*|"
+    r"\b(?:novel|book|movie|film|show|series|story|play|episode|season|novela|libro|pelicula|serie|historia|obra|episodio|temporada)\b"
+    r"(?:\s+\S+){0,5}?\s+(?:is about|was about|es sobre|era sobre|trata de|trata sobre|had (?:a|an)|has (?:a|an)|shows? (?:a|an)|tenia (?:a )?un[oa]?|sale un[oa]?)\b[^.?!\n]*"
 )
+# A cry of "i want to die" at a moment's pain, laughed off; a death wish followed by a laugh (9th round).
+_CRY_LAUGHED = re.compile(
+    r"\b(?:yelled|screamed|shouted|groaned|said|grito|grite|dijo|dije)\W+(?:i want to die|i'?m dying|kill me|just kill me|me quiero morir|me muero|matenme)\W+"
+    r"(?:when|as|while|cuando|al|mientras)\b[^.?!\n]*"
+)
+_LAUGHED = re.compile(r"\b(?:laugh\w*|se rio|nos reimos|se reia|se carcajeo|jaja\w*|haha\w*|lol|lmao)\b")
+_WISH_LAUGHED = re.compile(
+    r"\b(?:me quiero morir|i want to die|kill me now|me muero|i'?m dying|me voy a morir)\W*(?:jaja\w*|jeje\w*|haha\w*|lol|lmao|xd|😂|🤣)"
+)
+
+
+def _figures_out(normalized: str) -> str:
+    """The message without figures of speech, plots and machines that use a sign's words."""
+    text = _FIGURES_OUT.sub(" ", normalized)
+    if not _SERIOUS.search(text):
+        if _LAUGHED.search(text):
+            text = _CRY_LAUGHED.sub(" ", text)
+        text = _WISH_LAUGHED.sub(" ", text)
+    return text
 
 
 def rule_signs(text: str) -> list[str]:
     """The codes of the urgent signs the rules find current in ``text`` (first detector)."""
-    normalized = _FIGURES_OUT.sub(" ", normalize(text))
+    normalized = _figures_out(normalize(text))
     if _is_story(normalized):
         return []
     clauses = _clauses(normalized)
@@ -2225,16 +2354,33 @@ def rule_signs(text: str) -> list[str]:
             if match and not _negated(normalized[: match.start()]):
                 matched.append(sign.code)
                 break
-    if matched and (_crisis_over(normalized) or _helping_others(normalized)):
+    if matched and (_crisis_over(normalized) or _helping_others(normalized) or _crisis_discounted(normalized)):
         # "he wrote goodbye letters before his transplant in 2019, he's doing great now";
         # "i volunteer on a warmline, how should we respond if a caller says ..."
         matched = [c for c in matched if _SIGNS_BY_CODE[c].category != CRISIS]
+    if matched and _LEARNING_NOT_NOW.search(normalized):
+        # "he's not slurring now, i'm just trying to learn what to look for"
+        matched = [c for c in matched if _SIGNS_BY_CODE[c].category == CRISIS]
+    if "fever" in matched and _RETAKEN.search(normalized):
+        readings = [r for clause, *_ in _clauses(normalized) for r in _temperature_readings(clause, True)]
+        if readings and readings[-1] < 38.0:
+            matched.remove("fever")  # "38.2 right after a mug of tea, waited 20 min and it's 36.8"
     if "fever" in matched and _TEMP_NORMAL.search(normalized) and not any(
             r >= 38.0 for clause, *_ in _clauses(normalized) for r in _temperature_readings(clause, True)):
         matched.remove("fever")  # "i feel hot and wiped out but my temp is normal"
     return matched
 
 
+# Asking what to watch for, with the sign said not to be there now (9th round).
+_LEARNING_NOT_NOW = re.compile(
+    r"\b(?:just |only )?trying to (?:learn|know|understand|figure out) what to (?:look|watch) (?:for|out for)\b|"
+    r"\bsolo (?:quiero|queremos|queria) (?:saber|aprender) (?:que|a que) (?:vigilar|estar atent\w+|buscar)\b"
+)
+# A reading taken again (9th round): the last one is the one that counts.
+_RETAKEN = re.compile(
+    r"\b(?:waited|retook|re-?took|took it again|checked (?:it )?again|rechecked|re-?checked|second (?:reading|time)|"
+    r"espere|volvi a (?:tomar|medir|checar)|(?:la|lo) volvi a (?:tomar|medir|checar)|otra vez y|de nuevo y)\b"
+)
 _TEMP_NORMAL = re.compile(
     r"\b(?:temp|temperature|temperatura|thermometer|termometro)\b (?:is|was|says|reads|es|esta|salio|marca|came back|stayed) "
     r"(?:totally |completely |perfectly )?(?:normal|fine|ok|okay|bien)\b"
@@ -2254,6 +2400,22 @@ _CRISIS_BACK = re.compile(
 
 def _crisis_over(normalized: str) -> bool:
     return bool(_years_back(normalized) and _WELL_NOW.search(normalized) and not _CRISIS_BACK.search(normalized))
+
+
+# A form's question about such thoughts, answered no (9th round): "the intake form asks if i've ever ... i haven't".
+_FORM_ASKS_NO = re.compile(
+    r"\b(?:form|questionnaire|survey|screening|intake|cuestionario|formulario|encuesta|la enfermera|the nurse|the doctor|el doctor)\b"
+    r"(?:\s+\S+){0,3}?\s+(?:asks?|asked|pregunta|preguntaba|pregunto)\b(?s:.*)"
+    r"\b(?:i (?:haven'?t|have not|havent|never have|never did|don'?t|do not)|no (?:los? |las? )?he tenido|nunca (?:los? |las? )?he tenido|no,? nunca)\b"
+)
+# Worn out, and it passes (9th round): "siento que ya no puedo mas, pero hablo con mi hermana y se me pasa".
+_PASSES = re.compile(r"\b(?:y|pero) (?:luego |despues |ya )?se me (?:pasa|quita)\b|\band (?:then )?it (?:passes|goes away)\b")
+_DEATH_WORDS = re.compile(r"\b(?:mori\w*|muert\w*|matar\w*|suicid\w*|kill\w*|die|dying|dead|end (?:it|my life)|quitarme la vida|desaparecer)\b")
+
+
+def _crisis_discounted(normalized: str) -> bool:
+    return bool(_FORM_ASKS_NO.search(normalized)
+                or (_PASSES.search(normalized) and not _DEATH_WORDS.search(normalized)))
 
 
 def mentioned_signs(text: str) -> set[str]:

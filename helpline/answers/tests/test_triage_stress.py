@@ -53,9 +53,10 @@ STRESS_E = Path(__file__).with_name("data") / "triage_stress_e.jsonl"
 STRESS_F = Path(__file__).with_name("data") / "triage_stress_f.jsonl"
 STRESS_G = Path(__file__).with_name("data") / "triage_stress_g.jsonl"
 STRESS_H = Path(__file__).with_name("data") / "triage_stress_h.jsonl"
-PARTS = {"A": STRESS, "B": STRESS, "C": STRESS_C, "D": STRESS_D, "E": STRESS_E, "F": STRESS_F, "G": STRESS_G, "H": STRESS_H}
+STRESS_I = Path(__file__).with_name("data") / "triage_stress_i.jsonl"
+PARTS = {"A": STRESS, "B": STRESS, "C": STRESS_C, "D": STRESS_D, "E": STRESS_E, "F": STRESS_F, "G": STRESS_G, "H": STRESS_H, "I": STRESS_I}
 # (urgent, crisis, traps) at least, per later part
-SIZES = {"C": (110, 35, 60), "D": (110, 35, 60), "E": (110, 35, 60), "F": (110, 55, 60), "G": (80, 40, 50), "H": (110, 45, 60)}
+SIZES = {"C": (110, 35, 60), "D": (110, 35, 60), "E": (110, 35, 60), "F": (110, 55, 60), "G": (80, 40, 50), "H": (110, 45, 60), "I": (110, 45, 60)}
 SEED = 20260611
 FIELDS = {"id", "question", "lang", "category", "half", "topic"}
 
@@ -90,7 +91,7 @@ def test_the_set_is_as_described():
     assert {r["id"]: r["half"] for r in rows} == _half_of(rows)
 
 
-@pytest.mark.parametrize("half", ["C", "D", "E", "F", "G", "H"])
+@pytest.mark.parametrize("half", ["C", "D", "E", "F", "G", "H", "I"])
 def test_later_halves_are_as_described(half):
     rows = _rows(PARTS[half])
     assert all(set(r) == FIELDS and r["half"] == half and r["id"].startswith(f"t{half.lower()}-") for r in rows)
@@ -106,7 +107,7 @@ def test_later_halves_are_as_described(half):
     assert sum(r["lang"] == "es" for r in urgent) >= 0.4 * len(urgent)
 
 
-@pytest.mark.parametrize("half", ["A", "B", "C", "D", "E", "F", "G", "H"])
+@pytest.mark.parametrize("half", ["A", "B", "C", "D", "E", "F", "G", "H", "I"])
 def test_every_urgent_message_is_flagged_and_few_traps_are(half):
     rows = [r for r in _rows(PARTS[half]) if r["half"] == half]
     assert rows
