@@ -2361,13 +2361,13 @@ def rule_signs(text: str) -> list[str]:
     if matched and _LEARNING_NOT_NOW.search(normalized):
         # "he's not slurring now, i'm just trying to learn what to look for"
         matched = [c for c in matched if _SIGNS_BY_CODE[c].category == CRISIS]
-    if "fever" in matched and _RETAKEN.search(normalized):
-        readings = [r for clause, *_ in _clauses(normalized) for r in _temperature_readings(clause, True)]
-        if readings and readings[-1] < 38.0:
-            matched.remove("fever")  # "38.2 right after a mug of tea, waited 20 min and it's 36.8"
-    if "fever" in matched and _TEMP_NORMAL.search(normalized) and not any(
-            r >= 38.0 for clause, *_ in _clauses(normalized) for r in _temperature_readings(clause, True)):
-        matched.remove("fever")  # "i feel hot and wiped out but my temp is normal"
+    if "fever" in matched:
+        retaken, said_normal = _RETAKEN.search(normalized), _TEMP_NORMAL.search(normalized)
+        if retaken or said_normal:
+            readings = [r for clause, *_ in clauses for r in _temperature_readings(clause, True)]
+            if ((retaken and readings and readings[-1] < 38.0)  # "38.2 right after a mug of tea, waited 20 min and it's 36.8"
+                    or (said_normal and not any(r >= 38.0 for r in readings))):  # "i feel hot ... but my temp is normal"
+                matched.remove("fever")
     return matched
 
 
